@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
+    from haven.accounts.roles import sync_roles
+
+    sync_roles(using=kwargs.get("using", "default"))
+
+
+class AccountsConfig(AppConfig):
+    name = "haven.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and roles"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, sender=self)

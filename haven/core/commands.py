@@ -1,0 +1,60 @@
+"""The base of every `haven` command: wrong arguments or bad input → one line, exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from haven.core.errors import HavenError
+
+BAD_INPUT = 2
+
+
+class OneLineParser(CommandParser):
+    """argparse that reports a usage mistake as one line instead of the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        if not self.called_from_command_line:
+            raise CommandError(f"{self.prog}: {message}", returncode=BAD_INPUT)
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        sys.exit(BAD_INPUT)
+
+
+class HavenCommand(BaseCommand):
+    """A management command whose domain errors exit 2 with the message on one line."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = OneLineParser
+        parser.prog = f"haven {subcommand}"
+        return parser
+
+    def add_subcommands(self, parser: CommandParser) -> argparse._SubParsersAction[Any]:
+        subparsers = parser.add_subparsers(
+            dest="action", metavar="ACTION", parser_class=OneLineParser
+        )
+        subparsers.required = True
+        return subparsers
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        try:
+            return super().execute(*args, **options)
+        except HavenError as error:
+            raise CommandError(str(error), returncode=BAD_INPUT) from error
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        self._called_from_command_line = True
+        parser = self.create_parser(argv[0], argv[1])
+        options = parser.parse_args(argv[2:])
+        cmd_options = vars(options)
+        args = cmd_options.pop("args", ())
+        try:
+            self.execute(*args, **cmd_options)
+        except CommandError as error:
+            if cmd_options.get("traceback"):
+                raise
+            self.stderr.write(f"haven {argv[1]}: error: {error}")
+            sys.exit(error.returncode)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from haven.core.navigation import visible_navigation
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu entries the signed-in user's role may open, and the camp's name."""
+    return {
+        "navigation": visible_navigation(request.user) if request.user.is_authenticated else [],
+        "camp_name": settings.HAVEN_CAMP_NAME,
+    }

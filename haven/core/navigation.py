@@ -1,0 +1,31 @@
+"""The top menu: each app lists its entries in `<app>.navigation.ITEMS`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.urls import reverse
+
+from haven.core.registry import app_modules
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One menu entry, shown to users holding `permission`."""
+
+    label: str
+    url_name: str
+    permission: str
+    order: int = 50
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def visible_navigation(user: User | AnonymousUser) -> list[NavItem]:
+    items: list[NavItem] = []
+    for _, module in app_modules("navigation"):
+        items.extend(item for item in module.ITEMS if user.has_perm(item.permission))
+    return sorted(items, key=lambda item: item.order)

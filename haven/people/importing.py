@@ -1,0 +1,351 @@
+"""CSV import and CSV/JSON export of the people registry.
+
+An import checks every row first; any bad row and nothing is written (unless the caller asks
+to skip invalid rows), so a clerk fixes the file and runs it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.core.errors import HavenError
+from haven.people.choices import Sex, Status
+from haven.people.models import Household, Person, Skill, StatusEvent, Team
+from haven.people.services import Author, acting_user, birth_date_from_age
+
+COLUMNS = (
+    "id",
+    "full_name",
+    "given_name",
+    "family_name",
+    "alternate_names",
+    "sex",
+    "date_of_birth",
+    "age",
+    "phone",
+    "household",
+    "team",
+    "skills",
+    "special_needs",
+    "extra_energy_kcal",
+    "pregnant_or_lactating",
+    "languages",
+    "status",
+    "notes",
+)
+
+SEX_WORDS = {
+    "f": Sex.FEMALE,
+    "female": Sex.FEMALE,
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "x": Sex.OTHER,
+    "other": Sex.OTHER,
+    "u": Sex.UNKNOWN,
+    "unknown": Sex.UNKNOWN,
+    "": Sex.UNKNOWN,
+}
+TRUE_WORDS = {"1", "true", "yes", "y"}
+FALSE_WORDS = {"", "0", "false", "no", "n"}
+BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0
+
+
+class ImportRejected(HavenError):
+    """The file has bad rows; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        shown = "; ".join(str(error) for error in errors[:20])
+        more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
+        super().__init__(f"{len(errors)} bad row(s), nothing imported: {shown}{more}")
+
+
+@dataclass(slots=True)
+class _Row:
+    line: int
+    person: Person
+    skills: list[str]
+    household: str
+    team: str
+
+
+def _parse_row(
+    line: int,
+    raw: dict[str, str],
+    skill_codes: set[str],
+    today: date,
+    seen_ids: dict[str, int],
+) -> _Row | list[str]:
+    value = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+    problems: list[str] = []
+    full_name = value["full_name"] or f"{value['given_name']} {value['family_name']}".strip()
+    if not full_name:
+        problems.append("no name (full_name, or given_name and family_name)")
+    record_id = value["id"] or None
+    if record_id:
+        if record_id in seen_ids:
+            problems.append(f"duplicate id {record_id!r} (also on line {seen_ids[record_id]})")
+        else:
+            seen_ids[record_id] = line
+    sex = SEX_WORDS.get(value["sex"].lower())
+    if sex is None:
+        problems.append(f"unknown sex {value['sex']!r} (use f, m, x or u)")
+    status = value["status"].lower() or Status.PRESENT
+    if status not in Status.values:
+        problems.append(f"unknown status {value['status']!r} (use {', '.join(Status.values)})")
+    born: date | None = None
+    estimate = False
+    if value["date_of_birth"]:
+        try:
+            born = date.fromisoformat(value["date_of_birth"])
+        except ValueError:
+            problems.append(f"invalid date of birth {value['date_of_birth']!r} (use YYYY-MM-DD)")
+        else:
+            if born > today:
+                problems.append(f"date of birth {value['date_of_birth']} is in the future")
+    elif value["age"]:
+        try:
+            age = float(value["age"])
+        except ValueError:
+            problems.append(f"invalid age {value['age']!r}")
+        else:
+            if not 0 <= age <= 120:
+                problems.append(f"age {value['age']} is not between 0 and 120")
+            else:
+                born, estimate = birth_date_from_age(age, on=today), True
+    kcal = 0
+    if value["extra_energy_kcal"]:
+        try:
+            kcal = int(value["extra_energy_kcal"])
+            if not 0 <= kcal <= 5000:
+                raise ValueError
+        except ValueError:
+            problems.append(f"invalid extra_energy_kcal {value['extra_energy_kcal']!r} (0 to 5000)")
+    flag = value["pregnant_or_lactating"].lower()
+    if flag not in TRUE_WORDS | FALSE_WORDS:
+        problems.append(f"invalid pregnant_or_lactating {value['pregnant_or_lactating']!r}")
+    skills = [code.strip().lower() for code in value["skills"].split(";") if code.strip()]
+    unknown_skills = [code for code in skills if code not in skill_codes]
+    if unknown_skills:
+        problems.append(f"unknown skill(s) {', '.join(unknown_skills)}")
+    if problems:
+        return problems
+    person = Person(
+        record_id=record_id,
+        full_name=full_name,
+        given_name=value["given_name"],
+        family_name=value["family_name"],
+        alternate_names="\n".join(
+            name.strip() for name in value["alternate_names"].split(";") if name.strip()
+        ),
+        sex=sex or Sex.UNKNOWN,
+        date_of_birth=born,
+        birth_date_is_estimate=estimate,
+        phone=value["phone"],
+        special_needs=value["special_needs"],
+        extra_energy_kcal=kcal,
+        pregnant_or_lactating=flag in TRUE_WORDS,
+        languages=value["languages"],
+        status=status,
+        notes=value["notes"],
+    )
+    person.refresh_search_text()
+    return _Row(line, person, skills, value["household"], value["team"])
+
+
+def read_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of a CSV with a header line."""
+    reader = csv.DictReader(stream)
+    if reader.fieldnames is None:
+        raise HavenError("the file is empty: expected a header line with full_name, …")
+    unknown = [name for name in reader.fieldnames if name and name.strip() not in COLUMNS]
+    if unknown:
+        raise HavenError(
+            f"unknown column(s) {', '.join(unknown)}; known columns: {', '.join(COLUMNS)}"
+        )
+    names = {name.strip() for name in reader.fieldnames if name}
+    if not names & {"full_name", "given_name", "family_name"}:
+        raise HavenError("the file has no name column (full_name, given_name or family_name)")
+    line = 1
+    for row in reader:
+        line = reader.line_num
+        yield line, row
+
+
+def import_people(
+    *,
+    by: Author,
+    stream: IO[str],
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import people from CSV; all rows are checked before anything is written."""
+    today = timezone.localdate()
+    skill_codes = set(Skill.objects.values_list("code", flat=True))
+    seen_ids: dict[str, int] = {}
+    result = ImportResult()
+    parsed: list[_Row] = []
+    for line, raw in read_rows(stream):
+        outcome = _parse_row(line, raw, skill_codes, today, seen_ids)
+        if isinstance(outcome, list):
+            result.errors.extend(RowError(line, message) for message in outcome)
+        else:
+            parsed.append(outcome)
+    taken = _ids_already_used([row.person.record_id for row in parsed if row.person.record_id])
+    if taken:
+        kept = []
+        for row in parsed:
+            if row.person.record_id in taken:
+                result.errors.append(
+                    RowError(row.line, f"id {row.person.record_id!r} is already in the registry")
+                )
+            else:
+                kept.append(row)
+        parsed = kept
+    result.errors.sort(key=lambda error: error.line)
+    if result.errors and not skip_invalid:
+        raise ImportRejected(result.errors)
+    result.skipped = len({error.line for error in result.errors})
+    _write(by=by, rows=parsed, progress=progress)
+    result.imported = len(parsed)
+    return result
+
+
+def _ids_already_used(ids: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        taken.update(
+            value
+            for value in Person.objects.filter(record_id__in=chunk).values_list(
+                "record_id", flat=True
+            )
+            if value is not None
+        )
+    return taken
+
+
+def _named(model: type[Household] | type[Team], names: Iterable[str]) -> dict[str, int]:
+    wanted = {name for name in names if name}
+    known: dict[str, int] = {}
+    for name, pk in model.objects.filter(name__in=wanted).values_list("name", "pk"):
+        known.setdefault(name, pk)
+    missing = sorted(wanted - set(known))
+    if missing:
+        model.objects.bulk_create([model(name=name) for name in missing])  # type: ignore[misc]
+        known.update(model.objects.filter(name__in=missing).values_list("name", "pk"))
+    return known
+
+
+@transaction.atomic
+def _write(*, by: Author, rows: list[_Row], progress: Callable[[int], None] | None) -> None:
+    households = _named(Household, (row.household for row in rows))
+    teams = _named(Team, (row.team for row in rows))
+    skill_ids = dict(Skill.objects.values_list("code", "pk"))
+    author = acting_user(by)
+    now = timezone.now()
+    through = Person.skills.through
+    done = 0
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        for row in batch:
+            row.person.household_id = households.get(row.household)
+            row.person.team_id = teams.get(row.team)
+            row.person.status_changed_at = now
+            row.person.created_at = now
+        people = Person.objects.bulk_create([row.person for row in batch])
+        StatusEvent.objects.bulk_create(
+            StatusEvent(
+                person_id=person.pk,
+                status=person.status,
+                occurred_at=now,
+                recorded_at=now,
+                recorded_by=author,
+                reason="imported",
+            )
+            for person in people
+        )
+        links = [
+            through(person_id=row.person.pk, skill_id=skill_ids[code])
+            for row in batch
+            for code in dict.fromkeys(row.skills)
+        ]
+        if links:
+            through.objects.bulk_create(links)
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+
+
+def export_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:
+    """One dict per person with the import columns, so an export imports again."""
+    for person in people:
+        yield {
+            "id": person.record_id or "",
+            "full_name": person.full_name,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "alternate_names": ";".join(person.alternate_name_list),
+            "sex": person.sex,
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+            "age": "",
+            "phone": person.phone,
+            "household": person.household.name if person.household else "",
+            "team": person.team.name if person.team else "",
+            "skills": ";".join(skill.code for skill in person.skills.all()),
+            "special_needs": person.special_needs,
+            "extra_energy_kcal": person.extra_energy_kcal,
+            "pregnant_or_lactating": "yes" if person.pregnant_or_lactating else "",
+            "languages": person.languages,
+            "status": person.status,
+            "notes": person.notes,
+        }
+
+
+def export_queryset() -> Iterable[Person]:
+    return (
+        Person.objects.select_related("household", "team")
+        .prefetch_related("skills")
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    )
+
+
+def export_csv(people: Iterable[Person], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    count = 0
+    for row in export_rows(people):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def csv_text(people: Iterable[Person]) -> str:
+    buffer = io.StringIO()
+    export_csv(people, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from haven.people.choices import IN_CAMP, Sex, Status
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents stripped: how names are matched in search."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Skill(models.Model):
+    """Something a person can do for the camp (medic, excavation, fabrication, …); extensible."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """People who live and eat together; kept together when shelter is allocated."""
+
+    name = models.CharField(max_length=120)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A working unit (search team, kitchen, workshop, guard)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    purpose = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def in_camp(self) -> PersonQuerySet:
+        """Present or injured: those who eat, sleep here and answer a muster."""
+        return self.filter(status__in=IN_CAMP)
+
+    def search(self, query: str) -> PersonQuerySet:
+        """Match any name or alternate name (accents and case ignored), or an id."""
+        query = query.strip()
+        if not query:
+            return self
+        number = query.lstrip("#")
+        by_id = models.Q(record_id__iexact=query)
+        if number.isdigit():
+            by_id |= models.Q(pk=int(number))
+        words = fold(query).split()
+        by_name = models.Q()
+        for word in words:
+            by_name &= models.Q(search_text__contains=word)
+        return self.filter(by_id | by_name)
+
+
+class Person(models.Model):
+    """Someone in the camp's registry, alive or dead, here or gone; status comes from events."""
+
+    record_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    full_name = models.CharField(max_length=200)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    alternate_names = models.TextField(blank=True, help_text="One per line.")
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(null=True, blank=True)
+    birth_date_is_estimate = models.BooleanField(default=False)
+    phone = models.CharField(max_length=40, blank=True)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="people")
+    special_needs = models.TextField(blank=True)
+    extra_energy_kcal = models.PositiveIntegerField(
+        default=0, help_text="Daily energy needed above the standard ration (kcal)."
+    )
+    pregnant_or_lactating = models.BooleanField(default=False)
+    languages = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["sex", "date_of_birth"]),
+            models.Index(fields=["family_name", "given_name"]),
+        ]
+        permissions = [
+            ("view_person_details", "See a person's full record, not only the name"),
+            ("change_status", "Record a status change"),
+            ("run_muster", "Open and close musters, mark the unaccounted missing"),
+            ("check_in_muster", "Check people in at a muster"),
+            ("record_departure", "Record departures and returns"),
+            ("import_people", "Import people from a file"),
+            ("export_people", "Export the registry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.full_name = self.full_name.strip() or f"{self.given_name} {self.family_name}".strip()
+        names = [self.full_name, self.given_name, self.family_name, self.alternate_names]
+        self.search_text = fold(" ".join(names))
+
+    @property
+    def alternate_name_list(self) -> list[str]:
+        return [name.strip() for name in self.alternate_names.splitlines() if name.strip()]
+
+    def age_years(self, on: date | None = None) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        on = on or timezone.localdate()
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    @property
+    def is_in_camp(self) -> bool:
+        return self.status in IN_CAMP
+
+    @property
+    def display_id(self) -> str:
+        return self.record_id or f"#{self.pk}"
+
+
+class PersonRevision(models.Model):
+    """An edit of a person's details: the fields changed, old and new; never edited itself."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="revisions")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changes = models.JSONField(help_text="{field: [old, new]}")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} edited {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class StatusEvent(models.Model):
+    """One change of a person's status, with time, author, reason and place; append-only."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_events")
+    previous_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    is_correction = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.previous_status or 'registered'} → {self.status}"
+
+
+class Departure(models.Model):
+    """Someone leaving the camp: why, where to, and what equipment they handed back."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="departures")
+    left_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300)
+    destination = models.CharField(max_length=200, blank=True)
+    equipment_returned = models.TextField(blank=True)
+    expected_back = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_event = models.OneToOneField(StatusEvent, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-left_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} left {self.left_at:%Y-%m-%d}: {self.reason}"
+
+
+class Return(models.Model):
+    """Someone coming back after a departure (or after being missing)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="returns")
+    departure = models.ForeignKey(
+        Departure, null=True, blank=True, on_delete=models.PROTECT, related_name="returns"
+    )
+    returned_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_event = models.OneToOneField(StatusEvent, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-returned_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} returned {self.returned_at:%Y-%m-%d}"
+
+
+class Muster(models.Model):
+    """A roll call: open it, check people in, close it and see who is unaccounted for."""
+
+    label = models.CharField(max_length=120)
+    place = models.CharField(max_length=120, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expected_count = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_in_count = models.PositiveIntegerField(default=0)
+    missing_marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.opened_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class MusterCheckIn(models.Model):
+    """A person answering a muster; one per person per muster, whichever clerk was first."""
+
+    muster = models.ForeignKey(Muster, on_delete=models.CASCADE, related_name="check_ins")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="muster_check_ins")
+    checked_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muster", "person"], name="one_check_in_per_muster")
+        ]
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} at muster {self.muster_id}"
+
+
+class MusterUnaccounted(models.Model):
+    """Who had not answered when a muster closed, as they were then."""
+
+    muster = models.ForeignKey(Muster, on_delete=models.CASCADE, related_name="unaccounted")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    status_at_close = models.CharField(max_length=20, choices=Status.choices)
+    marked_missing = models.ForeignKey(
+        StatusEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muster", "person"], name="one_unaccounted_per_muster")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} unaccounted at muster {self.muster_id}"

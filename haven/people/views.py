@@ -1,0 +1,308 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from haven.core.access import permission_required, require
+from haven.core.errors import HavenError
+from haven.people import importing, services
+from haven.people.choices import Sex, Status
+from haven.people.models import Household, Muster, Person, Skill, Team
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(max_length=200, required=False)
+    given_name = forms.CharField(max_length=100, required=False)
+    family_name = forms.CharField(max_length=100, required=False)
+    alternate_names = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="One per line."
+    )
+    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
+    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    estimated_age = forms.IntegerField(
+        required=False, min_value=0, max_value=120, help_text="If the date of birth is unknown."
+    )
+    phone = forms.CharField(max_length=40, required=False)
+    household = forms.ModelChoiceField(Household.objects.all(), required=False)
+    team = forms.ModelChoiceField(Team.objects.all(), required=False)
+    skills = forms.ModelMultipleChoiceField(
+        Skill.objects.all(), required=False, to_field_name="code"
+    )
+    special_needs = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    extra_energy_kcal = forms.IntegerField(min_value=0, max_value=5000, initial=0)
+    pregnant_or_lactating = forms.BooleanField(required=False)
+    languages = forms.CharField(max_length=200, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(max_length=300, required=False)
+    place = forms.CharField(max_length=200, required=False)
+    correction = forms.BooleanField(required=False)
+
+
+class DepartureForm(forms.Form):
+    reason = forms.CharField(max_length=300)
+    destination = forms.CharField(max_length=200, required=False)
+    equipment_returned = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    expected_back = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(max_length=300, required=False)
+    injured = forms.BooleanField(required=False)
+
+
+@permission_required("people.view_person")
+def person_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    people = Person.objects.search(query).select_related("household")
+    if status in Status.values:
+        people = people.filter(status=status)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    detailed = request.user.has_perm("people.view_person_details")
+    template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": Status.choices,
+            "detailed": detailed,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _visible_person(request: HttpRequest, person_id: int) -> Person:
+    person = get_object_or_404(Person.objects.select_related("household", "team"), pk=person_id)
+    own = request.user.is_authenticated and person.user_id == request.user.pk
+    if not (own or request.user.has_perm("people.view_person_details")):
+        raise PermissionDenied("your role may see only the roster's names and your own record")
+    return person
+
+
+@permission_required("people.view_person")
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _visible_person(request, person_id)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "events": person.status_events.select_related("recorded_by"),
+            "revisions": person.revisions.select_related("changed_by")[:20],
+            "departures": person.departures.all()[:10],
+            "status_form": StatusForm(),
+            "departure_form": DepartureForm(),
+            "return_form": ReturnForm(),
+            "household_members": (
+                person.household.members.exclude(pk=person.pk) if person.household else []
+            ),
+        },
+    )
+
+
+@permission_required("people.add_person")
+def person_add(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["skills"] = [skill.code for skill in data["skills"]]
+        try:
+            person = services.register_person(by=request.user, **data)
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Registered {person.full_name}.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form})
+
+
+@require_POST
+@permission_required("people.change_status")
+def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_status(by=request.user, person=person, **form.cleaned_data)
+            messages.success(request, f"{person.full_name}: status recorded.")
+        except HavenError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a status.")
+    return redirect("people:detail", person_id=person.pk)
+
+
+@require_POST
+@permission_required("people.record_departure")
+def person_departure(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = DepartureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_departure(by=request.user, person=person, **form.cleaned_data)
+            messages.success(request, f"{person.full_name} has departed.")
+        except HavenError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "A departure needs a reason.")
+    return redirect("people:detail", person_id=person.pk)
+
+
+@require_POST
+@permission_required("people.record_departure")
+def person_return(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_return(by=request.user, person=person, **form.cleaned_data)
+            messages.success(request, f"{person.full_name} is back.")
+        except HavenError as error:
+            messages.error(request, str(error))
+    return redirect("people:detail", person_id=person.pk)
+
+
+@permission_required("people.export_people")
+def person_export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="people-{date.today()}.csv"'
+    importing.export_csv(importing.export_queryset(), response)  # type: ignore[arg-type]
+    return response
+
+
+# --- muster ----------------------------------------------------------------------------
+
+
+@permission_required("people.check_in_muster")
+def muster(request: HttpRequest) -> HttpResponse:
+    current = services.open_muster_or_none()
+    if current is not None:
+        return render(request, "people/muster_open.html", _muster_context(current))
+    last = services.last_muster()
+    return render(
+        request,
+        "people/muster_closed.html",
+        {
+            "last": last,
+            "unaccounted": services.unaccounted(last).order_by("full_name") if last else [],
+            "recent": Muster.objects.all()[:10],
+            "expected": services.expected_at_muster().count(),
+        },
+    )
+
+
+def _muster_context(current: Muster) -> dict[str, object]:
+    checked = current.check_ins.count()
+    return {
+        "muster": current,
+        "checked": checked,
+        "expected": current.expected_count,
+        "remaining": services.unaccounted(current).count(),
+        "recent": current.check_ins.select_related("person", "checked_by")[:8],
+    }
+
+
+@permission_required("people.check_in_muster")
+def muster_counts(request: HttpRequest, muster_id: int) -> HttpResponse:
+    current = services.get_muster(muster_id)
+    return render(request, "people/_muster_counts.html", _muster_context(current))
+
+
+@permission_required("people.check_in_muster")
+def muster_search(request: HttpRequest, muster_id: int) -> HttpResponse:
+    current = services.get_muster(muster_id)
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        results = list(
+            Person.objects.search(query)
+            .exclude(status__in=[Status.DECEASED, Status.DEPARTED])
+            .order_by("full_name")[:12]
+        )
+    checked = set(current.check_ins.filter(person__in=results).values_list("person_id", flat=True))
+    return render(
+        request,
+        "people/_muster_results.html",
+        {"muster": current, "results": results, "checked": checked, "query": query},
+    )
+
+
+@require_POST
+@permission_required("people.check_in_muster")
+def muster_check_in(request: HttpRequest, muster_id: int) -> HttpResponse:
+    current = services.get_muster(muster_id)
+    person = get_object_or_404(Person, pk=request.POST.get("person_id") or 0)
+    try:
+        result = services.check_in(by=request.user, muster=current, person=person)
+    except HavenError as error:
+        return render(request, "people/_muster_flash.html", {"error": str(error)}, status=400)
+    context = {"person": person, "created": result.created, "found": result.status_event}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_muster_flash.html", context)
+    return redirect("people:muster")
+
+
+@require_POST
+@permission_required("people.run_muster")
+def muster_open(request: HttpRequest) -> HttpResponse:
+    try:
+        services.open_muster(
+            by=request.user,
+            label=request.POST.get("label", ""),
+            place=request.POST.get("place", ""),
+        )
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect("people:muster")
+
+
+@require_POST
+@permission_required("people.run_muster")
+def muster_close(request: HttpRequest, muster_id: int) -> HttpResponse:
+    try:
+        closed = services.close_muster(by=request.user, muster=services.get_muster(muster_id))
+        messages.success(
+            request, f"Muster closed: {services.unaccounted(closed).count()} unaccounted for."
+        )
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect("people:muster")
+
+
+@require_POST
+@permission_required("people.run_muster")
+def muster_mark_missing(request: HttpRequest, muster_id: int) -> HttpResponse:
+    try:
+        events = services.mark_unaccounted_missing(
+            by=request.user, muster=services.get_muster(muster_id)
+        )
+        messages.success(request, f"{len(events)} people marked missing.")
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect("people:muster")
+
+
+@permission_required("people.check_in_muster")
+def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
+    record = services.get_muster(muster_id)
+    require(request.user, "people.view_person")
+    return render(
+        request,
+        "people/muster_detail.html",
+        {"muster": record, "unaccounted": services.unaccounted(record).order_by("full_name")},
+    )

@@ -1,0 +1,180 @@
+"""Haven settings: one file, every value from a HAVEN_* environment variable with a safe default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import django_stubs_ext
+
+# Lets admin classes and querysets be subscripted in type hints at run time.
+django_stubs_ext.monkeypatch()
+
+
+def env(name: str, default: str = "") -> str:
+    """Read HAVEN_<name>, or the contents of the file named by HAVEN_<name>_FILE (secrets)."""
+    file_name = os.environ.get(f"HAVEN_{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    return os.environ.get(f"HAVEN_{name}", default)
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = env(name, "")
+    if not value:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = env(name, "")
+    return int(value) if value else default
+
+
+def envfloat(name: str, default: float) -> float:
+    value = env(name, "")
+    return float(value) if value else default
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("DATA_DIR", str(Path.home() / ".haven"))).expanduser().resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """The key from the environment, else one generated once and kept in the data folder."""
+    configured = env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# Every Haven area is one app with the same file set; urls, API routers, navigation,
+# role permissions, dashboard panels and the demo camp are discovered from this list.
+HAVEN_APPS = [
+    "haven.core",
+    "haven.accounts",
+    "haven.people",
+    "haven.stock",
+    "haven.missions",
+    "haven.health",
+    "haven.shelter",
+    "haven.rations",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    *HAVEN_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "haven.core.middleware.HavenErrorMiddleware",
+]
+
+ROOT_URLCONF = "haven.urls"
+WSGI_APPLICATION = "haven.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "haven.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict[str, Any]:
+    if url:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        return config
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "haven.sqlite3",
+        "OPTIONS": {
+            # WAL lets readers go on while one clerk writes; IMMEDIATE takes the write lock
+            # at the start of each transaction so two writers never both read a stale balance.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+        "TEST": {"NAME": str(DATA_DIR / "test-haven.sqlite3")},
+    }
+
+
+DATABASES = {"default": _database(env("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "uploads"
+BACKUP_DIR = DATA_DIR / "backups"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Planning standards (Sphere / UNHCR); settings, never literals in code.
+HAVEN_CAMP_NAME = env("CAMP_NAME", "Haven camp")
+HAVEN_STANDARD_KCAL_PER_PERSON_DAY = envint("STANDARD_KCAL", 2100)
+HAVEN_STANDARD_WATER_L_PER_PERSON_DAY = envfloat("STANDARD_WATER_L", 15.0)
+HAVEN_SURVIVAL_WATER_L_PER_PERSON_DAY = envfloat("SURVIVAL_WATER_L", 7.5)
+HAVEN_COVERED_M2_PER_PERSON = envfloat("COVERED_M2_PER_PERSON", 3.5)
+HAVEN_COLD_CLIMATE = envbool("COLD_CLIMATE", False)
+HAVEN_COLD_COVERED_M2_PER_PERSON = envfloat("COLD_COVERED_M2_PER_PERSON", 4.5)
+HAVEN_API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
