@@ -1,0 +1,386 @@
+"""Monte Carlo runway forecast: the chance of running out of each critical need, by day.
+
+The model, per need and per simulated scenario:
+
+- Consumption. The ledger's daily use per person gives a mean and a spread. Each
+  scenario draws its own mean rate around the measured one (the measured mean is only an
+  estimate from a few days: standard error = spread / √days), and each day draws that
+  day's rate around the scenario's mean with the measured spread; negative draws are cut
+  to 0. The camp uses that rate times the headcount. A day's fluctuation is camp-wide:
+  one standard-normal draw per day and scenario moves every need (a hot, busy day uses
+  more of everything), which also means the noise is drawn once, not once per need.
+- Missions. Each day a Poisson number of missions returns (`missions_per_week` / 7 a day
+  on average); each brings what one past mission brought, drawn at random from the
+  history of mission outcomes. An outcome is one mission's haul for all needs together,
+  so a mission that came back empty brings nothing of anything. Arrivals come in the
+  morning, before the day's use.
+- Stock. Stock cannot go below zero: a day's use beyond what is there goes unmet, and
+  a later mission restocks from zero. A need has *run out by day d* when, on some day up
+  to d, the day's use took the stock to zero or below.
+
+Everything is vectorised over scenarios and days (cumulative sums and running minima);
+the only Python loop is over needs. Draws come from streams keyed by the seed (and the
+need's name for its mean rate), so the same seed gives the same forecast, and a what-if
+run with the same seed sees the same random days as the base run: differences come from
+the what-if, not from noise.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from haven.planning.errors import PlanningInputError
+
+__all__ = [
+    "ForecastInputs",
+    "NeedForecast",
+    "NeedHistory",
+    "RunwayForecast",
+    "Scenario",
+    "apply_scenario",
+    "compare_scenarios",
+    "forecast_runway",
+]
+
+_MISSION_STREAM = 0
+_NEED_STREAM = 1
+_DAY_STREAM = 2
+# Stock this close to zero (relative to what was on hand) counts as empty: the paths are
+# summed in single precision, and 0.1 × 100 days of float sums is not quite 10.
+_EMPTY_TOLERANCE = 1e-5
+_FAN_SHARES = (0.1, 0.5, 0.9)
+
+
+@dataclass(frozen=True, slots=True)
+class NeedHistory:
+    """One critical need: what is on hand and its recent daily use per person."""
+
+    need: str
+    on_hand: float
+    daily_use_per_person: Sequence[float]
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastInputs:
+    """The camp as it stands: needs, people, and how missions have gone.
+
+    `mission_outcomes` holds one mapping per past mission: what it brought, per need
+    (an empty mapping is a mission that came back with nothing). Needs a mission brought
+    that are not forecast are ignored.
+    """
+
+    needs: Sequence[NeedHistory]
+    headcount: int
+    mission_outcomes: Sequence[Mapping[str, float]] = ()
+    missions_per_week: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """A what-if applied to the base inputs before forecasting.
+
+    `stores_lost_fraction` loses a share of a need's stock at once (0.5 = half the
+    water store is gone); `stores_lost` loses an amount (more than is there loses all).
+    """
+
+    name: str
+    people_leave: int = 0
+    people_arrive: int = 0
+    stores_lost_fraction: Mapping[str, float] = field(default_factory=dict)
+    stores_lost: Mapping[str, float] = field(default_factory=dict)
+    missions_bring_nothing: bool = False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NeedForecast:
+    """Forecast for one need; arrays are indexed by day - 1 (day 1 is tomorrow)."""
+
+    need: str
+    stockout_probability: NDArray[np.float64]
+    stock_p10: NDArray[np.float64]
+    stock_p50: NDArray[np.float64]
+    stock_p90: NDArray[np.float64]
+    median_stockout_day: int | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RunwayForecast:
+    """Forecast for every need under one scenario."""
+
+    scenario_name: str
+    horizon_days: int
+    scenarios: int
+    needs: tuple[NeedForecast, ...]
+
+    def for_need(self, need: str) -> NeedForecast:
+        """The forecast of one need, by name."""
+        for forecast in self.needs:
+            if forecast.need == need:
+                return forecast
+        raise KeyError(need)
+
+
+def _check_count(what: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise PlanningInputError(f"{what} {value!r} must be a whole number ≥ {minimum}")
+    return value
+
+
+def _check_amount(what: str, value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise PlanningInputError(f"{what} {value!r} must be a finite number ≥ 0")
+    return float(value)
+
+
+def _validate(inputs: ForecastInputs) -> None:
+    _check_count("headcount", inputs.headcount, 0)
+    _check_amount("missions per week", inputs.missions_per_week)
+    names = [history.need for history in inputs.needs]
+    if not names:
+        raise PlanningInputError("no needs to forecast")
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise PlanningInputError(f"need {duplicates[0]!r} is listed twice")
+    for history in inputs.needs:
+        _check_amount(f"stock of {history.need!r}", history.on_hand)
+        if len(history.daily_use_per_person) == 0:
+            raise PlanningInputError(f"no daily use history for {history.need!r}")
+        for day, use in enumerate(history.daily_use_per_person, start=1):
+            _check_amount(f"daily use per person of {history.need!r} on day {day}", use)
+    if inputs.missions_per_week > 0 and not inputs.mission_outcomes:
+        raise PlanningInputError(
+            f"missions per week {inputs.missions_per_week!r} given "
+            "but no past mission outcomes to draw yields from"
+        )
+    for number, outcome in enumerate(inputs.mission_outcomes, start=1):
+        for need, amount in outcome.items():
+            _check_amount(f"mission {number} yield of {need!r}", amount)
+
+
+def apply_scenario(inputs: ForecastInputs, scenario: Scenario) -> ForecastInputs:
+    """The base inputs changed by a what-if scenario."""
+    _validate(inputs)
+    leave = _check_count(f"{scenario.name}: people_leave", scenario.people_leave, 0)
+    arrive = _check_count(f"{scenario.name}: people_arrive", scenario.people_arrive, 0)
+    if leave > inputs.headcount:
+        raise PlanningInputError(
+            f"{scenario.name}: people_leave {leave} exceeds headcount {inputs.headcount}"
+        )
+    known = {history.need for history in inputs.needs}
+    for need, fraction in scenario.stores_lost_fraction.items():
+        if need not in known:
+            raise PlanningInputError(f"{scenario.name}: unknown need {need!r} in stores lost")
+        if not 0 <= fraction <= 1:
+            raise PlanningInputError(
+                f"{scenario.name}: fraction of {need!r} lost {fraction!r} must be within 0–1"
+            )
+    for need, amount in scenario.stores_lost.items():
+        if need not in known:
+            raise PlanningInputError(f"{scenario.name}: unknown need {need!r} in stores lost")
+        _check_amount(f"{scenario.name}: amount of {need!r} lost", amount)
+
+    needs = tuple(
+        replace(
+            history,
+            on_hand=max(
+                0.0,
+                history.on_hand * (1 - scenario.stores_lost_fraction.get(history.need, 0.0))
+                - scenario.stores_lost.get(history.need, 0.0),
+            ),
+        )
+        for history in inputs.needs
+    )
+    return ForecastInputs(
+        needs=needs,
+        headcount=inputs.headcount - leave + arrive,
+        mission_outcomes=() if scenario.missions_bring_nothing else inputs.mission_outcomes,
+        missions_per_week=0.0 if scenario.missions_bring_nothing else inputs.missions_per_week,
+    )
+
+
+def _stream(seed: int, *key: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+def _need_key(need: str) -> int:
+    return zlib.crc32(need.encode("utf-8"))
+
+
+def _mission_arrivals(
+    inputs: ForecastInputs, horizon_days: int, scenarios: int, seed: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Which scenario-day cell each returning mission lands in, and which outcome it had."""
+    if inputs.missions_per_week == 0 or not inputs.mission_outcomes:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    rng = _stream(seed, _MISSION_STREAM)
+    per_cell = rng.poisson(inputs.missions_per_week / 7, size=scenarios * horizon_days)
+    cells = np.repeat(np.arange(scenarios * horizon_days, dtype=np.intp), per_cell)
+    outcomes = rng.integers(len(inputs.mission_outcomes), size=cells.size).astype(np.intp)
+    return cells, outcomes
+
+
+def _day_noise(horizon_days: int, scenarios: int, seed: int) -> NDArray[np.float32]:
+    """One standard-normal draw per day and scenario, shared by every need."""
+    noise: NDArray[np.float32] = _stream(seed, _DAY_STREAM).standard_normal(
+        (horizon_days, scenarios), dtype=np.float32
+    )
+    return noise
+
+
+def _daily_use(
+    history: NeedHistory, headcount: int, day_noise: NDArray[np.float32], seed: int
+) -> NDArray[np.float32]:
+    """Camp-wide use per day and scenario, shape (horizon_days, scenarios)."""
+    use = np.asarray(history.daily_use_per_person, dtype=np.float64)
+    mean = float(use.mean())
+    spread = float(use.std(ddof=1)) if use.size > 1 else 0.0
+    if spread == 0:
+        return np.full(day_noise.shape, headcount * mean, dtype=np.float32)
+    rng = _stream(seed, _NEED_STREAM, _need_key(history.need))
+    scenario_mean = rng.standard_normal((1, day_noise.shape[1]), dtype=np.float32)
+    scenario_mean *= np.float32(spread / math.sqrt(use.size))
+    scenario_mean += np.float32(mean)
+    daily = day_noise * np.float32(spread)
+    daily += scenario_mean
+    np.maximum(daily, np.float32(0.0), out=daily)
+    daily *= np.float32(headcount)
+    return daily
+
+
+def _path_and_running_minimum(
+    net: NDArray[np.float32],
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Cumulative sum down the days (in place) and its running minimum.
+
+    The unclipped path's running minimum turns it into the stock that stops at zero. A
+    loop over days, each step a whole row of scenarios, is several times faster here
+    than `cumsum`/`minimum.accumulate` along axis 0, which do not vectorise that way.
+    """
+    lowest = np.empty_like(net)
+    lowest[0] = net[0]
+    for day in range(1, net.shape[0]):
+        np.add(net[day - 1], net[day], out=net[day])
+        np.minimum(lowest[day - 1], net[day], out=lowest[day])
+    return net, lowest
+
+
+def _percentile_ranks(fan_sample: int) -> list[int]:
+    # Inverted-CDF percentiles: a stock level some scenario actually reached, no
+    # interpolation, so one partition gives all three.
+    return [max(0, math.ceil(share * fan_sample) - 1) for share in _FAN_SHARES]
+
+
+def _forecast_need(
+    history: NeedHistory,
+    inputs: ForecastInputs,
+    arrivals_at: tuple[NDArray[np.intp], NDArray[np.intp]],
+    day_noise: NDArray[np.float32],
+    fan_sample: int,
+    seed: int,
+) -> NeedForecast:
+    # Arrays are (day, scenario): accumulating down the days then reads whole rows, and
+    # the percentiles partition contiguous rows. Single precision halves the memory
+    # traffic; its rounding (about 1e-5 of the stock over 180 days) is far below the
+    # Monte Carlo error.
+    scenarios = day_noise.shape[1]
+    net = _daily_use(history, inputs.headcount, day_noise, seed)
+    cells, outcomes = arrivals_at
+    brought = np.array([outcome.get(history.need, 0.0) for outcome in inputs.mission_outcomes])
+    if cells.size and brought.any():
+        arrivals = np.bincount(cells, weights=brought[outcomes], minlength=net.size)
+        np.subtract(arrivals.reshape(net.shape), net, out=net, casting="same_kind")
+    else:
+        np.negative(net, out=net)
+    net[0] += np.float32(history.on_hand)
+    path, lowest = _path_and_running_minimum(net)
+    empty_at = _EMPTY_TOLERANCE * max(1.0, history.on_hand)
+    stockout_probability = np.count_nonzero(lowest <= empty_at, axis=1) / scenarios
+    # Scenarios are independent, so the first `fan_sample` of them are a random sample.
+    sample = path[:, :fan_sample] - np.minimum(lowest[:, :fan_sample], np.float32(0.0))
+    ranks = _percentile_ranks(sample.shape[1])
+    fan = np.partition(sample, sorted(set(ranks)), axis=1)[:, ranks].T.astype(np.float64)
+    half_out = np.flatnonzero(stockout_probability >= 0.5)
+    return NeedForecast(
+        need=history.need,
+        stockout_probability=stockout_probability,
+        stock_p10=np.ascontiguousarray(fan[0]),
+        stock_p50=np.ascontiguousarray(fan[1]),
+        stock_p90=np.ascontiguousarray(fan[2]),
+        median_stockout_day=int(half_out[0]) + 1 if half_out.size else None,
+    )
+
+
+def forecast_runway(
+    inputs: ForecastInputs,
+    *,
+    horizon_days: int,
+    scenarios: int = 10_000,
+    seed: int = 0,
+    scenario: Scenario | None = None,
+    fan_sample: int = 2_000,
+) -> RunwayForecast:
+    """P(run out by day d), stock percentiles and median run-out day for every need.
+
+    `scenarios` is the number of simulated futures; `scenario` is an optional what-if
+    applied to `inputs` first. Run-out probabilities use every scenario; the fan-chart
+    percentiles (p10/p50/p90 of the stock, a level some scenario reached) are read from
+    the first `fan_sample` of them, which is plenty for a chart (at 2,000 the p10 is
+    within about ±0.7 percentage points) at a fifth of the cost. The median run-out day
+    is the first day by which at least half the futures have run out, or None if that is
+    beyond the horizon.
+    """
+    _check_count("horizon in days", horizon_days, 1)
+    _check_count("number of scenarios", scenarios, 1)
+    _check_count("seed", seed, 0)
+    _check_count("fan sample", fan_sample, 1)
+    _validate(inputs)
+    effective = apply_scenario(inputs, scenario) if scenario is not None else inputs
+    arrivals_at = _mission_arrivals(effective, horizon_days, scenarios, seed)
+    day_noise = _day_noise(horizon_days, scenarios, seed)
+
+    def forecast(history: NeedHistory) -> NeedForecast:
+        return _forecast_need(history, effective, arrivals_at, day_noise, fan_sample, seed)
+
+    # NumPy releases the GIL in its random fills, sums and partitions, so needs forecast
+    # on separate cores; each need has its own random stream, so the result is the same.
+    threads = min(len(effective.needs), os.cpu_count() or 1)
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            needs = tuple(pool.map(forecast, effective.needs))
+    else:
+        needs = tuple(map(forecast, effective.needs))
+    return RunwayForecast(
+        scenario_name=scenario.name if scenario is not None else "base",
+        horizon_days=horizon_days,
+        scenarios=scenarios,
+        needs=needs,
+    )
+
+
+def compare_scenarios(
+    inputs: ForecastInputs,
+    what_ifs: Iterable[Scenario],
+    *,
+    horizon_days: int,
+    scenarios: int = 10_000,
+    seed: int = 0,
+) -> dict[str, RunwayForecast]:
+    """The base forecast and one per what-if, all on the same random days, by name."""
+    forecasts = {
+        "base": forecast_runway(inputs, horizon_days=horizon_days, scenarios=scenarios, seed=seed)
+    }
+    for what_if in what_ifs:
+        if what_if.name in forecasts:
+            raise PlanningInputError(f"scenario name {what_if.name!r} is used twice")
+        forecasts[what_if.name] = forecast_runway(
+            inputs, horizon_days=horizon_days, scenarios=scenarios, seed=seed, scenario=what_if
+        )
+    return forecasts
