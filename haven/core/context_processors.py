@@ -5,12 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from haven.core.navigation import visible_navigation
+from haven.core.navigation import active_item, visible_navigation
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu entries the signed-in user's role may open, and the camp's name."""
+    items = visible_navigation(request.user) if request.user.is_authenticated else []
     return {
-        "navigation": visible_navigation(request.user) if request.user.is_authenticated else [],
+        "navigation": items,
+        "active_navigation": active_item(items, request.path),
         "camp_name": settings.HAVEN_CAMP_NAME,
     }

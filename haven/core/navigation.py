@@ -29,3 +29,9 @@ def visible_navigation(user: User | AnonymousUser) -> list[NavItem]:
     for _, module in app_modules("navigation"):
         items.extend(item for item in module.ITEMS if user.has_perm(item.permission))
     return sorted(items, key=lambda item: item.order)
+
+
+def active_item(items: list[NavItem], path: str) -> NavItem | None:
+    """The entry whose address is the longest prefix of the current page's."""
+    matches = [item for item in items if path.startswith(item.url)]
+    return max(matches, key=lambda item: len(item.url), default=None)

@@ -141,6 +141,7 @@ def build(camp: DemoCamp) -> None:
         by=clerk, label="Evening roll call", place="Assembly point", at=muster_time
     )
     for record in survivors:
+        record.refresh_from_db(fields=["status"])
         if record.is_in_camp and record.full_name not in missing_names:
             services.check_in(
                 by=clerk,
@@ -156,9 +157,9 @@ def build(camp: DemoCamp) -> None:
     member.user = camp.users.get("member")
     member.save(update_fields=["user"])
     camp.shared["attack_at"] = attack
-    camp.shared["starting_population"] = STARTING_POPULATION
+    camp.shared["starting_population"] = len(people)
     camp.log(
-        f"{STARTING_POPULATION} people before the attack: {len(dead)} dead, "
+        f"{len(people)} people before the attack: {len(dead)} dead, "
         f"{Person.objects.in_camp().count()} in camp "
         f"({Person.objects.filter(status=Status.INJURED).count()} injured), "
         f"{Person.objects.filter(status=Status.MISSING).count()} missing, "

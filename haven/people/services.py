@@ -396,6 +396,7 @@ def check_in(
 
 def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None) -> CheckInResult:
     muster = Muster.objects.get(pk=muster.pk)
+    person = Person.objects.get(pk=person.pk)
     if not muster.is_open:
         raise HavenError(f"muster {muster.pk} ({muster.label}) is closed")
     existing = MusterCheckIn.objects.filter(muster=muster, person=person).first()
