@@ -1,0 +1,190 @@
+"""Benchmark of the ration planner: ``python -m bench.rations [--quick]``.
+
+Distribution planner: plan a camp (aggregation into need classes included) and, on a smaller
+camp, compare its min fraction with the same LPs solved per person (must agree within 1e-6)
+and with naive equal shares. Deterministic (seeded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from haven.planning.rations import (
+    NeedStandards,
+    PersonNeeds,
+    RationItem,
+    RationRequest,
+    classes_from_people,
+    disaggregated_min_fraction,
+    equal_shares,
+    plan_rations_for_people,
+)
+
+SEED = 20_241_125
+HORIZON_DAYS = 14.0
+# DESIGN.md's general ration (kg/person/day) as commodity groups.
+BASKET_KG_PER_DAY = {
+    "cereal": 0.400,
+    "pulses": 0.060,
+    "oil": 0.025,
+    "blended_food": 0.050,
+    "sugar": 0.015,
+    "salt": 0.005,
+}
+STANDARDS = NeedStandards(basket_kg_per_day=BASKET_KG_PER_DAY)
+AGREEMENT = 1e-6
+
+
+def make_people(count: int, rng: np.random.Generator) -> list[PersonNeeds]:
+    """A camp with a plausible mix of ages, pregnancies, injuries, workers and medical needs."""
+    ages = rng.choice([0.5, 1, 2, 3, 4, 7, 12, 17, 30, 45, 70], size=count)
+    sexes = rng.choice(["male", "female"], size=count)
+    injured = rng.random(count) < 0.05
+    pregnant = (sexes == "female") & (ages >= 17) & (ages <= 45) & (rng.random(count) < 0.1)
+    worker = (ages >= 17) & (ages < 70) & (rng.random(count) < 0.1)
+    on_antibiotics = rng.random(count) < 0.03
+    with_diarrhoea = rng.random(count) < 0.04
+    extra = np.where(rng.random(count) < 0.02, 300.0, 0.0)
+    people = []
+    for n in range(count):
+        doses: dict[str, float] = {}
+        if injured[n]:
+            doses["trauma"] = 1.0
+        if on_antibiotics[n]:
+            doses["antibiotic"] = 2.0
+        if with_diarrhoea[n]:
+            doses["ors"] = 3.0
+        people.append(
+            PersonNeeds(
+                person_id=f"p{n}",
+                age_years=float(ages[n]),
+                sex=str(sexes[n]),
+                pregnant_or_lactating=bool(pregnant[n]),
+                injured=bool(injured[n]),
+                worker=bool(worker[n]),
+                extra_kcal=float(extra[n]),
+                doses_per_day=doses,
+            )
+        )
+    return people
+
+
+def make_items(people: int, rng: np.random.Generator) -> list[RationItem]:
+    """Twelve items stocked at 40–110 % of what the camp needs over the horizon."""
+    person_days = people * HORIZON_DAYS
+
+    def stock(per_person_day: float) -> float:
+        return float(per_person_day * person_days * rng.uniform(0.4, 1.1))
+
+    def food(item_id: str, kcal_per_kg: float, group: str, kg: float) -> RationItem:
+        return RationItem(
+            item_id=item_id,
+            name=f"{item_id}, kg",
+            on_hand=stock(kg),
+            content={"kcal": kcal_per_kg},
+            group=group,
+            reserve_fraction=0.05,
+        )
+
+    def dose(item_id: str, category: str, per_person_day: float) -> RationItem:
+        return RationItem(
+            item_id=item_id,
+            name=f"{item_id}, dose",
+            on_hand=stock(per_person_day),
+            content={f"doses:{category}": 1.0},
+        )
+
+    return [
+        food("maize meal", 3500, "cereal", 0.40),
+        food("beans", 3350, "pulses", 0.06),
+        food("fortified oil", 8850, "oil", 0.025),
+        food("corn-soya blend", 3800, "blended_food", 0.05),
+        food("sugar", 4000, "sugar", 0.015),
+        food("iodized salt", 0, "salt", 0.005),
+        RationItem(
+            item_id="high-energy biscuits",
+            name="high-energy biscuits, 100 g",
+            on_hand=stock(1.0),
+            content={"kcal": 450},
+        ),
+        RationItem(item_id="water", name="water, L", on_hand=stock(15.0), content={"litres": 1.0}),
+        RationItem(
+            item_id="water trucking",
+            name="water, 1,000 L",
+            on_hand=stock(0.003),
+            content={"litres": 1000.0},
+            reserve=2.0,
+        ),
+        dose("trauma kit", "trauma", 0.05),
+        dose("amoxicillin", "antibiotic", 0.06),
+        dose("ors sachet", "ors", 0.12),
+    ]
+
+
+def _timed_plan(
+    people: Sequence[PersonNeeds], items: Sequence[RationItem]
+) -> tuple[float, float, int, int]:
+    started = time.perf_counter()
+    plan = plan_rations_for_people(people, items, HORIZON_DAYS, standards=STANDARDS)
+    return time.perf_counter() - started, plan.min_fraction, len(plan.class_ids), plan.lp_solves
+
+
+def bench_planner(args: argparse.Namespace) -> bool:
+    """Distribution planner: speed at scale, exactness of aggregation, gain over equal shares."""
+    rng = np.random.default_rng(SEED)
+    large, small = (10_000, 300) if args.quick else (100_000, 2_000)
+
+    print(f"== distribution planner (seed {SEED}, horizon {HORIZON_DAYS:g} days) ==")
+    people = make_people(large, rng)
+    items = make_items(large, rng)
+    seconds, min_fraction, classes, solves = _timed_plan(people, items)
+    print(
+        f"{large:,} people × {len(items)} items: {seconds:.3f} s incl. aggregation "
+        f"→ {classes} classes, {solves} LPs, min fraction {min_fraction:.6f}"
+    )
+    tenth = people[: large // 10]
+    tenth_seconds, *_ = _timed_plan(tenth, make_items(len(tenth), np.random.default_rng(SEED)))
+    print(
+        f"{len(tenth):,} people: {tenth_seconds:.3f} s → 10× the people costs "
+        f"{seconds / tenth_seconds:.2f}× the time"
+    )
+
+    people = make_people(small, rng)
+    items = make_items(small, rng)
+    seconds, aggregated, classes, solves = _timed_plan(people, items)
+    started = time.perf_counter()
+    direct = disaggregated_min_fraction(people, items, HORIZON_DAYS, standards=STANDARDS)
+    direct_seconds = time.perf_counter() - started
+    need_classes, _ = classes_from_people(people, STANDARDS)
+    naive = equal_shares(
+        RationRequest(classes=need_classes, items=items, horizon_days=HORIZON_DAYS)
+    )
+    difference = abs(aggregated - direct)
+    print(f"{small:,} people × {len(items)} items ({classes} classes):")
+    print(f"  min fraction, need classes      {aggregated:.9f}  ({seconds:.3f} s)")
+    print(f"  min fraction, per person LP     {direct:.9f}  ({direct_seconds:.3f} s)")
+    print(
+        f"  difference                      {difference:.2e}  "
+        f"({'within' if difference <= AGREEMENT else 'OUTSIDE'} {AGREEMENT:g}); "
+        f"classes are {direct_seconds / seconds:.0f}× faster"
+    )
+    gain = f"{aggregated / naive:.2f}× better" if naive > 0 else "equal shares leave someone at 0"
+    print(f"  min fraction, equal shares      {naive:.9f}  → planner {gain}")
+    return difference <= AGREEMENT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every section; exit status 1 if a correctness check failed."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small instances, a few seconds")
+    args = parser.parse_args(argv)
+    ok = bench_planner(args)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
