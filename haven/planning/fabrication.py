@@ -548,10 +548,13 @@ def _explain_limits(
             ]
             text = (
                 f"{workers} {_plural(recipe.skill, workers)} × "
-                f"{_format_amount(recipe.batches_per_day_per_worker)} batches/day × "
+                f"{_format_amount(recipe.batches_per_day_per_worker)} "
+                f"{'batch' if recipe.batches_per_day_per_worker == 1 else 'batches'}/day × "
                 f"{horizon_days} {_plural('day', horizon_days)}"
             )
-            if sharing:
+            if len(sharing) > 3:
+                text += f" (shared with {len(sharing)} other recipes)"
+            elif sharing:
                 text += f" (shared with {', '.join(sharing)})"
             found.append(text)
         for item in sorted(recipe.material_inputs):

@@ -267,3 +267,13 @@ def test_proposal_stays_within_stock_capacity_and_food(
     assert plan.kcal_burned <= 3000 + 1e-6
     for coverage in plan.shortage_coverage.values():
         assert 0 <= coverage.covered <= coverage.covered_lp + 1e-6 <= coverage.shortage + 2e-6
+
+
+def test_a_skill_shared_by_many_recipes_is_summarised() -> None:
+    recipes = [Recipe(f"r{n}", f"Part {n}", {}, {f"part{n}": 1}, "smith", 1) for n in range(6)]
+    shortages = {f"part{n}": 10.0 for n in range(6)}
+    plan = plan_production(recipes, {}, shortages, {"smith": 1}, 3)
+    assert plan.batches_for("r0").limited_by == (
+        "limited by 1 smith × 1 batch/day × 3 days (shared with 5 other recipes)"
+    )
+    assert sum(b.lp_batches for b in plan.recipe_batches) == pytest.approx(3)
