@@ -155,6 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
@@ -178,3 +179,29 @@ HAVEN_COVERED_M2_PER_PERSON = envfloat("COVERED_M2_PER_PERSON", 3.5)
 HAVEN_COLD_CLIMATE = envbool("COLD_CLIMATE", False)
 HAVEN_COLD_COVERED_M2_PER_PERSON = envfloat("COLD_COVERED_M2_PER_PERSON", 4.5)
 HAVEN_API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
+
+# Health (haven.health): minutes until a casualty must be triaged again, per category;
+# 0 means never (the dead). The starting population is used until the commander sets one.
+HAVEN_RETRIAGE_RED_MINUTES = envint("RETRIAGE_RED_MINUTES", 15)
+HAVEN_RETRIAGE_YELLOW_MINUTES = envint("RETRIAGE_YELLOW_MINUTES", 60)
+HAVEN_RETRIAGE_GREEN_MINUTES = envint("RETRIAGE_GREEN_MINUTES", 240)
+HAVEN_RETRIAGE_EXPECTANT_MINUTES = envint("RETRIAGE_EXPECTANT_MINUTES", 60)
+HAVEN_TRIAGE_CHILD_UNDER_YEARS = envfloat("TRIAGE_CHILD_UNDER_YEARS", 8.0)
+HAVEN_STARTING_POPULATION = envint("STARTING_POPULATION", 0)
+
+# Rations, fabrication and runway forecast (haven.rations).
+HAVEN_RATIONS_DEFAULT_DAYS = envint("RATIONS_DEFAULT_DAYS", 7)
+# Share of each item kept back from a distribution (clinic, emergencies).
+HAVEN_RATIONS_RESERVE_FRACTION = envfloat("RATIONS_RESERVE_FRACTION", 0.0)
+# Treatments an injured person needs per day, by medical category (on medical advice).
+HAVEN_RATIONS_INJURED_DOSES_PER_DAY = {"trauma": envfloat("RATIONS_INJURED_TRAUMA_DOSES", 1.0)}
+# Fabrication may burn food only above this many days of the camp's food need.
+HAVEN_FABRICATION_FOOD_RESERVE_DAYS = envfloat("FABRICATION_FOOD_RESERVE_DAYS", 3.0)
+HAVEN_FABRICATION_HORIZON_DAYS = envint("FABRICATION_HORIZON_DAYS", 7)
+HAVEN_FORECAST_HORIZON_DAYS = envint("FORECAST_HORIZON_DAYS", 30)
+HAVEN_FORECAST_SCENARIOS = envint("FORECAST_SCENARIOS", 2000)
+HAVEN_FORECAST_HISTORY_DAYS = envint("FORECAST_HISTORY_DAYS", 14)
+
+# Shelter (haven.shelter): the tent the shortfall is counted in when no tent types are recorded.
+HAVEN_SHELTER_TENT_NAME = env("SHELTER_TENT_NAME", "Family tent")
+HAVEN_SHELTER_TENT_M2 = envfloat("SHELTER_TENT_M2", 16.0)

@@ -1,0 +1,608 @@
+"""Health use cases: triage, injuries, treatments, outcomes and the casualty register.
+
+Triage logic lives in ``haven.planning.triage``; these functions only record what it
+decides. Status changes go through ``haven.people.services``; stock through the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from haven.core.errors import HavenError, NotFoundError
+from haven.health.choices import (
+    FINAL_OUTCOMES,
+    BodyRegion,
+    Cause,
+    Disposition,
+    IdentificationConfidence,
+    InjuryKind,
+    Outcome,
+)
+from haven.health.models import (
+    DeathRecord,
+    Injury,
+    MedicalAccessLog,
+    OutcomeRecord,
+    StartingPopulation,
+    Treatment,
+    TriageRecord,
+)
+from haven.people import services as people
+from haven.people.choices import Status
+from haven.people.models import Person
+from haven.people.services import FUTURE_TOLERANCE, Author, acting_user
+from haven.planning.errors import PlanningInputError
+from haven.planning.triage import (
+    GLASGOW_COMA_SCALE_RANGE,
+    PULSE_RATE_RANGE,
+    RESPIRATORY_RATE_RANGE,
+    SYSTOLIC_BLOOD_PRESSURE_RANGE,
+    Algorithm,
+    Answer,
+    Question,
+    TriageCategory,
+    TriageResult,
+    algorithm_for_age,
+    answers_to_observations,
+    next_step,
+    observations_to_answers,
+    revised_trauma_score,
+    triage,
+)
+
+
+def _when(value: datetime | None, what: str) -> datetime:
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + FUTURE_TOLERANCE:
+        raise HavenError(f"{what} {value.isoformat()} is in the future")
+    return value
+
+
+def _choice(value: str, choices: Any, what: str) -> str:
+    if value not in choices.values:
+        raise HavenError(f"unknown {what} {value!r}: use one of {', '.join(choices.values)}")
+    return value
+
+
+def get_person(person_id: int) -> Person:
+    return people.get_person(person_id)
+
+
+# --- triage ---------------------------------------------------------------------------
+
+
+def retriage_interval(category: TriageCategory) -> timedelta | None:
+    """How soon a casualty in this category must be seen again (settings); None: never."""
+    minutes = {
+        1: settings.HAVEN_RETRIAGE_RED_MINUTES,
+        2: settings.HAVEN_RETRIAGE_YELLOW_MINUTES,
+        3: settings.HAVEN_RETRIAGE_GREEN_MINUTES,
+        4: settings.HAVEN_RETRIAGE_EXPECTANT_MINUTES,
+    }.get(category.priority, 0)
+    return timedelta(minutes=minutes) if minutes else None
+
+
+def algorithm_for(person: Person, on: datetime | None = None) -> Algorithm:
+    """START for adults and unknown ages, JumpSTART for young children."""
+    day = timezone.localdate(on) if on else None
+    return algorithm_for_age(
+        person.age_years(day), child_under_years=settings.HAVEN_TRIAGE_CHILD_UNDER_YEARS
+    )
+
+
+def parse_algorithm(value: str) -> Algorithm:
+    try:
+        return Algorithm(value.strip().lower())
+    except ValueError:
+        names = ", ".join(a.value for a in Algorithm)
+        raise HavenError(f"unknown triage algorithm {value!r}: use one of {names}") from None
+
+
+def walk(algorithm: Algorithm, answers: Mapping[str, Answer]) -> Question | TriageResult:
+    """The walker's next question, or the result; bad answers become HavenError."""
+    try:
+        return next_step(algorithm, answers)
+    except PlanningInputError as error:
+        raise HavenError(str(error)) from None
+
+
+def _vital(plausible: Any, value: float | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(plausible.check(value))
+    except PlanningInputError as error:
+        raise HavenError(str(error)) from None
+
+
+def _triage_target(person: Person) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.status == Status.DECEASED:
+        raise HavenError(f"{person.full_name} is recorded deceased: a triage needs a living person")
+    if person.status == Status.DEPARTED:
+        raise HavenError(
+            f"{person.full_name} has departed: record their return before triaging them"
+        )
+    return person
+
+
+@transaction.atomic
+def record_triage(
+    *,
+    by: Author,
+    person: Person,
+    answers: Mapping[str, Answer],
+    algorithm: Algorithm | str | None = None,
+    pulse_rate: float | None = None,
+    systolic_bp: float | None = None,
+    gcs: int | None = None,
+    place: str = "",
+    note: str = "",
+    triaged_at: datetime | None = None,
+) -> TriageRecord:
+    """Triage (or re-triage) a person; someone present or missing becomes injured.
+
+    The category comes from the planning engine; the answers must reach a result.
+    """
+    person = _triage_target(person)
+    when = _when(triaged_at, "triage time")
+    chosen = (
+        algorithm_for(person, when)
+        if algorithm is None or algorithm == ""
+        else parse_algorithm(str(algorithm))
+    )
+    try:
+        observations = answers_to_observations(chosen, answers)
+        result = triage(observations)
+    except PlanningInputError as error:
+        raise HavenError(f"triage of {person.full_name}: {error}") from None
+    respiratory_rate = getattr(observations, "respiratory_rate", None)
+    pulse = _vital(PULSE_RATE_RANGE, pulse_rate)
+    pressure = _vital(SYSTOLIC_BLOOD_PRESSURE_RANGE, systolic_bp)
+    coma = _vital(GLASGOW_COMA_SCALE_RANGE, gcs)
+    score = None
+    if coma is not None and pressure is not None and respiratory_rate is not None:
+        score = revised_trauma_score(int(coma), pressure, respiratory_rate)
+    if respiratory_rate is not None:
+        _vital(RESPIRATORY_RATE_RANGE, respiratory_rate)
+    previous = (
+        TriageRecord.objects.select_for_update().filter(person=person, is_current=True).first()
+    )
+    if previous is not None:
+        if when < previous.triaged_at:
+            raise HavenError(
+                f"the re-triage at {when.isoformat()} is before {person.full_name}'s last "
+                f"triage at {previous.triaged_at.isoformat()}"
+            )
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    interval = retriage_interval(result.category)
+    record = TriageRecord.objects.create(
+        person=person,
+        triaged_at=when,
+        triaged_by=acting_user(by),
+        algorithm=chosen.value,
+        category=result.category.value,
+        priority=result.category.priority,
+        answers={
+            key: _plain(value) for key, value in observations_to_answers(observations).items()
+        },
+        reasons=list(result.reasons),
+        respiratory_rate=respiratory_rate,
+        pulse_rate=pulse,
+        systolic_bp=pressure,
+        gcs=int(coma) if coma is not None else None,
+        revised_trauma_score=score,
+        place=place.strip(),
+        note=note.strip(),
+        waiting_since=previous.waiting_since if previous else when,
+        retriage_due_at=when + interval if interval else None,
+        previous=previous,
+    )
+    if person.status in (Status.PRESENT, Status.MISSING):
+        people.change_status(
+            by=by,
+            person=person,
+            status=Status.INJURED,
+            reason=f"triaged {result.category.label}",
+            place=place,
+            occurred_at=max(when, person.status_changed_at),
+        )
+    return record
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def get_triage(record_id: int) -> TriageRecord:
+    try:
+        return TriageRecord.objects.select_related("person", "triaged_by").get(pk=record_id)
+    except TriageRecord.DoesNotExist as error:
+        raise NotFoundError(f"no triage record with id {record_id}") from error
+
+
+# --- injuries, treatments, outcomes ---------------------------------------------------
+
+
+def _living(person: Person, what: str) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.status == Status.DECEASED:
+        raise HavenError(f"{person.full_name} is recorded deceased: cannot record {what}")
+    return person
+
+
+@transaction.atomic
+def record_injury(
+    *,
+    by: Author,
+    person: Person,
+    body_region: str,
+    kind: str,
+    cause: str = Cause.UNKNOWN,
+    burn_body_surface_percent: int | None = None,
+    occurred_at: datetime | None = None,
+    place: str = "",
+    description: str = "",
+) -> Injury:
+    """Record an injury; a burn needs the % of body surface burned (1–100), nothing else may."""
+    _choice(body_region, BodyRegion, "body region")
+    _choice(kind, InjuryKind, "injury kind")
+    _choice(cause, Cause, "cause")
+    if kind == InjuryKind.BURN:
+        if burn_body_surface_percent is None:
+            raise HavenError("a burn needs the % of body surface area burned")
+        if not 1 <= burn_body_surface_percent <= 100:
+            raise HavenError(
+                f"burned body surface {burn_body_surface_percent}% is not between 1 and 100"
+            )
+    elif burn_body_surface_percent is not None:
+        raise HavenError(f"body surface % is for burns only, not a {kind}")
+    person = _living(person, "an injury")
+    return Injury.objects.create(
+        person=person,
+        body_region=body_region,
+        kind=kind,
+        cause=cause,
+        burn_body_surface_percent=burn_body_surface_percent,
+        occurred_at=_when(occurred_at, "injury time"),
+        place=place.strip(),
+        description=description.strip(),
+        recorded_by=acting_user(by),
+    )
+
+
+def stock_available() -> bool:
+    """Whether the stores ledger (haven.stock) is installed with its issue service."""
+    try:
+        from haven.stock import services as stock_services
+    except ImportError:
+        return False
+    return hasattr(stock_services, "issue")
+
+
+@transaction.atomic
+def record_treatment(
+    *,
+    by: Author,
+    person: Person,
+    what: str,
+    injury: Injury | None = None,
+    given_at: datetime | None = None,
+    note: str = "",
+    item: Any = None,
+    store: Any = None,
+    quantity: Decimal | float | int | None = None,
+) -> Treatment:
+    """Record care given; medical stock it used is issued from the store through the ledger."""
+    if not what.strip():
+        raise HavenError("a treatment needs a description of what was done")
+    person = _living(person, f"a treatment ({what.strip()})")
+    if injury is not None and injury.person_id != person.pk:
+        raise HavenError(f"injury {injury.pk} is not {person.full_name}'s")
+    treatment = Treatment.objects.create(
+        person=person,
+        injury=injury,
+        given_at=_when(given_at, "treatment time"),
+        given_by=acting_user(by),
+        what=what.strip(),
+        note=note.strip(),
+    )
+    uses_stock = item is not None or store is not None or quantity is not None
+    if uses_stock:
+        _consume_stock(by=by, treatment=treatment, item=item, store=store, quantity=quantity)
+    return treatment
+
+
+def _consume_stock(
+    *, by: Author, treatment: Treatment, item: Any, store: Any, quantity: Any
+) -> None:
+    if item is None or store is None or quantity is None:
+        raise HavenError("stock used by a treatment needs an item, a store and a quantity")
+    amount = Decimal(str(quantity))
+    if amount <= 0:
+        raise HavenError(f"quantity {amount} of {item} is not positive")
+    if not stock_available():
+        raise HavenError("the stores ledger is not installed: record the treatment without stock")
+    from haven.stock import services as stock_services
+
+    entry = stock_services.issue(
+        by=by,
+        item=item,
+        store=store,
+        quantity=amount,
+        purpose="treatment",
+        reference=f"health/treatment/{treatment.pk}",
+        person=treatment.person,
+        note=treatment.what,
+    )
+    treatment.item = item  # type: ignore[attr-defined]
+    treatment.store = store  # type: ignore[attr-defined]
+    treatment.quantity = amount
+    treatment.stock_reference = str(getattr(entry, "pk", "") or "")
+    treatment.save()
+
+
+@transaction.atomic
+def record_outcome(
+    *,
+    by: Author,
+    person: Person,
+    outcome: str,
+    note: str = "",
+    destination: str = "",
+    occurred_at: datetime | None = None,
+    return_to_present: bool = True,
+    death: Mapping[str, Any] | None = None,
+) -> OutcomeRecord:
+    """How a casualty's care went. "died" opens a death record (the person becomes
+    deceased); "recovered" returns them to present unless told not to; "transferred"
+    records their departure; a final outcome takes them off the triage queue."""
+    _choice(outcome, Outcome, "outcome")
+    person = _living(person, f"the outcome {outcome!r}")
+    when = _when(occurred_at, "outcome time")
+    event = None
+    if outcome == Outcome.DIED:
+        details = dict(death or {})
+        details.setdefault("cause", Cause.UNKNOWN)
+        details.setdefault("cause_detail", note)
+        details.setdefault("confidence", IdentificationConfidence.CONFIRMED)
+        record = record_death(by=by, person=person, died_at=when, **details)
+        event = record.status_event
+    elif outcome == Outcome.RECOVERED and return_to_present and person.status == Status.INJURED:
+        event = people.change_status(
+            by=by,
+            person=person,
+            status=Status.PRESENT,
+            reason=note.strip() or "recovered",
+            occurred_at=max(when, person.status_changed_at),
+        )
+    elif outcome == Outcome.TRANSFERRED:
+        if not destination.strip():
+            raise HavenError(f"a transfer of {person.full_name} needs a destination")
+        departure = people.record_departure(
+            by=by,
+            person=person,
+            reason=f"transferred for care{': ' + note.strip() if note.strip() else ''}",
+            destination=destination,
+            left_at=max(when, person.status_changed_at),
+        )
+        event = departure.status_event
+    if outcome in FINAL_OUTCOMES:
+        TriageRecord.objects.filter(person=person, is_current=True).update(is_current=False)
+    return OutcomeRecord.objects.create(
+        person=person,
+        outcome=outcome,
+        occurred_at=when,
+        recorded_by=acting_user(by),
+        note=note.strip(),
+        destination=destination.strip(),
+        status_event=event,
+    )
+
+
+# --- the casualty register --------------------------------------------------------------
+
+DEATH_FIELDS = (
+    "died_at",
+    "time_is_estimate",
+    "place",
+    "cause",
+    "cause_detail",
+    "circumstances",
+    "identified_by",
+    "confidence",
+    "disposition",
+    "disposition_place",
+    "personal_effects",
+    "next_of_kin",
+    "next_of_kin_told",
+)
+
+
+def _clean_death(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(DEATH_FIELDS)
+    if unknown:
+        raise HavenError(f"unknown death record field(s): {', '.join(sorted(unknown))}")
+    cleaned = dict(values)
+    if "cause" in cleaned:
+        _choice(cleaned["cause"], Cause, "cause of death")
+    if "confidence" in cleaned:
+        _choice(cleaned["confidence"], IdentificationConfidence, "identification confidence")
+    if "disposition" in cleaned:
+        _choice(cleaned["disposition"], Disposition, "disposition")
+    if "died_at" in cleaned:
+        if cleaned["died_at"] is None:
+            raise HavenError("a death record needs the date and time of death")
+        cleaned["died_at"] = _when(cleaned["died_at"], "time of death")
+    for name, value in cleaned.items():
+        if isinstance(value, str):
+            cleaned[name] = value.strip()
+    return cleaned
+
+
+@transaction.atomic
+def record_death(
+    *,
+    by: Author,
+    person: Person,
+    died_at: datetime,
+    cause: str,
+    confidence: str,
+    confirm: bool = False,
+    **details: Any,
+) -> DeathRecord:
+    """Enter a death in the casualty register; the person becomes deceased.
+
+    Refused if the register already holds their death: correct that record instead.
+    """
+    cleaned = _clean_death(
+        {"died_at": died_at, "cause": cause, "confidence": confidence, **details}
+    )
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    existing = DeathRecord.objects.current().filter(person=person).first()
+    if existing is not None:
+        raise HavenError(
+            f"{person.full_name} is already recorded dead (death record {existing.pk}): "
+            "correct that record instead"
+        )
+    event = None
+    if person.status != Status.DECEASED:
+        event = people.change_status(
+            by=by,
+            person=person,
+            status=Status.DECEASED,
+            reason=f"death recorded: {Cause(cleaned['cause']).label.lower()}",
+            place=cleaned.get("place", ""),
+            occurred_at=max(cleaned["died_at"], person.status_changed_at),
+        )
+    TriageRecord.objects.filter(person=person, is_current=True).update(is_current=False)
+    now = timezone.now()
+    return DeathRecord.objects.create(
+        person=person,
+        recorded_by=acting_user(by),
+        recorded_at=now,
+        confirmed_at=now if confirm else None,
+        confirmed_by=acting_user(by) if confirm else None,
+        status_event=event,
+        **cleaned,
+    )
+
+
+def get_death_record(record_id: int) -> DeathRecord:
+    try:
+        return DeathRecord.objects.select_related("person").get(pk=record_id)
+    except DeathRecord.DoesNotExist as error:
+        raise NotFoundError(f"no death record with id {record_id}") from error
+
+
+def _locked_message(record: DeathRecord) -> str:
+    return (
+        f"death record {record.pk} for {record.person.full_name} is confirmed and locked: "
+        "record a correction with a reason"
+    )
+
+
+@transaction.atomic
+def update_death_record(*, by: Author, record: DeathRecord, **changes: Any) -> DeathRecord:
+    """Complete a draft death record; once confirmed it can only be corrected."""
+    record = DeathRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    if record.is_confirmed:
+        raise HavenError(_locked_message(record))
+    if record.corrects_id is None and hasattr(record, "correction"):
+        raise HavenError(f"death record {record.pk} has been replaced by a correction")
+    for name, value in _clean_death(changes).items():
+        setattr(record, name, value)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def confirm_death_record(*, by: Author, record: DeathRecord) -> DeathRecord:
+    """Lock a death record: from now on it is changed only by corrections."""
+    record = DeathRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    if record.is_confirmed:
+        raise HavenError(
+            f"death record {record.pk} for {record.person.full_name} is already confirmed"
+        )
+    record.confirmed_at = timezone.now()
+    record.confirmed_by = acting_user(by)
+    record.save(update_fields=["confirmed_at", "confirmed_by"])
+    return record
+
+
+@transaction.atomic
+def correct_death_record(
+    *, by: Author, record: DeathRecord, reason: str, **changes: Any
+) -> DeathRecord:
+    """A new, confirmed entry replacing a confirmed one, with the reason; the old one stays."""
+    if not reason.strip():
+        raise HavenError("a correction needs a reason")
+    record = DeathRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    if not record.is_confirmed:
+        raise HavenError(
+            f"death record {record.pk} is not confirmed yet: complete it instead of correcting it"
+        )
+    if DeathRecord.objects.filter(corrects=record).exists():
+        raise HavenError(
+            f"death record {record.pk} has already been corrected: correct the newest entry"
+        )
+    cleaned = _clean_death(changes)
+    values = {name: getattr(record, name) for name in DEATH_FIELDS}
+    values.update(cleaned)
+    if values == {name: getattr(record, name) for name in DEATH_FIELDS}:
+        raise HavenError(f"the correction of death record {record.pk} changes nothing")
+    now = timezone.now()
+    return DeathRecord.objects.create(
+        person=record.person,
+        recorded_by=acting_user(by),
+        recorded_at=now,
+        confirmed_at=now,
+        confirmed_by=acting_user(by),
+        corrects=record,
+        correction_reason=reason.strip(),
+        status_event=record.status_event,
+        **values,
+    )
+
+
+@transaction.atomic
+def set_starting_population(*, by: Author, count: int, note: str = "") -> StartingPopulation:
+    """Set how many lived here before the crisis (the base of the casualty shares)."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise HavenError(f"starting population {count!r} is not a positive whole number")
+    return StartingPopulation.objects.create(count=count, set_by=acting_user(by), note=note.strip())
+
+
+def starting_population() -> int | None:
+    latest = StartingPopulation.objects.first()
+    if latest is not None:
+        return latest.count
+    return settings.HAVEN_STARTING_POPULATION or None
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+def log_medical_access(*, by: Author, people_ids: Iterable[int], view: str) -> int:
+    """Write one audit row per person whose medical record was just read."""
+    user = acting_user(by)
+    now = timezone.now()
+    rows = [
+        MedicalAccessLog(user=user, accessed_at=now, person_id=pk, view=view)
+        for pk in dict.fromkeys(people_ids)
+    ]
+    MedicalAccessLog.objects.bulk_create(rows)
+    return len(rows)
