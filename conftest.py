@@ -26,7 +26,10 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings: Any, tmp_path: Any) -> None:
+def _fast_settings(request: pytest.FixtureRequest, tmp_path: Any) -> None:
+    if not request.config.pluginmanager.hasplugin("django"):
+        return  # the pure planning tests may run without Django at all
+    settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "uploads"
     # Real hashing costs ~0.4 s a user; tests make many users and check roles, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -105,7 +108,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page_as(browser: Any, live_server: Any, users: dict[str, Any]) -> Callable[[str], Any]:
+def page_as(
+    browser: Any, live_server: Any, users: dict[str, Any]
+) -> Iterator[Callable[[str], Any]]:
     """A browser page signed in through the login form as the given role."""
     pages: list[Any] = []
 
@@ -121,6 +126,6 @@ def page_as(browser: Any, live_server: Any, users: dict[str, Any]) -> Callable[[
         pages.append(context)
         return page
 
-    yield make  # type: ignore[misc]
+    yield make
     for context in pages:
         context.close()

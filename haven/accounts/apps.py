@@ -18,4 +18,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        post_migrate.connect(_sync_roles, sender=self)
+        # Each app's permissions are created by its own post_migrate signal, so the roles
+        # are brought up to date after every app's, not only this one's.
+        post_migrate.connect(_sync_roles, dispatch_uid="haven.accounts.sync_roles")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.people import services
@@ -256,13 +257,13 @@ def list_people(
 
 
 @router.post("/", response={201: PersonOut}, summary="Register a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def create_person(request: HttpRequest, payload: PersonIn) -> WithStatus[Any]:
     require(request.user, "people.add_person")
     values = payload.dict()
     person = services.register_person(
         by=request.user, status=values.pop("status"), **_details(values)
     )
-    return 201, person_out(person)
+    return WithStatus(201, person_out(person))
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person's record")
@@ -298,13 +299,11 @@ def event_out(event: StatusEvent) -> dict[str, Any]:
 @router.post(
     "/{int:person_id}/status", response={201: StatusEventOut}, summary="Record a status change"
 )
-def change_status(
-    request: HttpRequest, person_id: int, payload: StatusIn
-) -> tuple[int, dict[str, Any]]:
+def change_status(request: HttpRequest, person_id: int, payload: StatusIn) -> WithStatus[Any]:
     require(request.user, "people.change_status")
     person = services.get_person(person_id)
     event = services.change_status(by=request.user, person=person, **payload.dict())
-    return 201, event_out(event)
+    return WithStatus(201, event_out(event))
 
 
 @router.get("/{int:person_id}/history", response=list[StatusEventOut], summary="Status history")
@@ -318,17 +317,19 @@ def status_history(request: HttpRequest, person_id: int) -> list[dict[str, Any]]
 @router.post(
     "/{int:person_id}/departure", response={201: DepartureOut}, summary="Record a departure"
 )
-def record_departure(request: HttpRequest, person_id: int, payload: DepartureIn) -> tuple[int, Any]:
+def record_departure(request: HttpRequest, person_id: int, payload: DepartureIn) -> WithStatus[Any]:
     require(request.user, "people.record_departure")
     person = services.get_person(person_id)
-    return 201, services.record_departure(by=request.user, person=person, **payload.dict())
+    return WithStatus(
+        201, services.record_departure(by=request.user, person=person, **payload.dict())
+    )
 
 
 @router.post("/{int:person_id}/return", response={201: ReturnOut}, summary="Record a return")
-def record_return(request: HttpRequest, person_id: int, payload: ReturnIn) -> tuple[int, Any]:
+def record_return(request: HttpRequest, person_id: int, payload: ReturnIn) -> WithStatus[Any]:
     require(request.user, "people.record_departure")
     person = services.get_person(person_id)
-    return 201, services.record_return(by=request.user, person=person, **payload.dict())
+    return WithStatus(201, services.record_return(by=request.user, person=person, **payload.dict()))
 
 
 def muster_out(muster: Muster) -> dict[str, Any]:
@@ -352,9 +353,9 @@ def list_musters(request: HttpRequest, limit: int = 20) -> list[Any]:
 
 
 @router.post("/musters", response={201: MusterOut}, summary="Open a muster")
-def open_muster(request: HttpRequest, payload: MusterIn) -> tuple[int, Any]:
+def open_muster(request: HttpRequest, payload: MusterIn) -> WithStatus[Any]:
     require(request.user, "people.run_muster")
-    return 201, muster_out(services.open_muster(by=request.user, **payload.dict()))
+    return WithStatus(201, muster_out(services.open_muster(by=request.user, **payload.dict())))
 
 
 @router.get("/musters/{int:muster_id}", response=MusterOut, summary="One muster")
