@@ -346,6 +346,7 @@ def forecast_runway(
     scenarios: int = 10_000,
     seed: int = 0,
     scenario: Scenario | None = None,
+    max_threads: int | None = None,
 ) -> RunwayForecast:
     """P(run out by day d), stock percentiles and median run-out day for every need.
 
@@ -353,11 +354,14 @@ def forecast_runway(
     applied to `inputs` first. The fan-chart percentiles (p10/p50/p90 of the end-of-day
     stock) are levels some scenario actually reached. The median run-out day is the
     first day by which at least half the futures have run out, or None if that is beyond
-    the horizon.
+    the horizon. Needs are forecast on up to `max_threads` threads (default: one per
+    CPU); the result does not depend on it.
     """
     _check_count("horizon in days", horizon_days, 1)
     _check_count("number of scenarios", scenarios, 1)
     _check_count("seed", seed, 0)
+    if max_threads is not None:
+        _check_count("max threads", max_threads, 1)
     _validate(inputs)
     effective = apply_scenario(inputs, scenario) if scenario is not None else inputs
     missions = _mission_arrivals(effective, horizon_days, scenarios, seed)
@@ -368,7 +372,7 @@ def forecast_runway(
 
     # NumPy releases the GIL in its random fills, sums and sorts, so needs forecast
     # on separate cores; each need has its own random stream, so the result is the same.
-    threads = min(len(effective.needs), os.cpu_count() or 1)
+    threads = min(len(effective.needs), max_threads or os.cpu_count() or 1)
     if threads > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
             needs = tuple(pool.map(forecast, effective.needs))

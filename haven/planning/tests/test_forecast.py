@@ -128,6 +128,15 @@ def test_same_seed_gives_the_same_forecast() -> None:
     )
 
 
+def test_threads_do_not_change_the_forecast() -> None:
+    threaded = forecast_runway(camp(), horizon_days=40, scenarios=300, max_threads=4)
+    single = forecast_runway(camp(), horizon_days=40, scenarios=300, max_threads=1)
+    for need in ("water_l", "food_kcal"):
+        np.testing.assert_array_equal(
+            threaded.for_need(need).stock_p10, single.for_need(need).stock_p10
+        )
+
+
 def test_a_need_forecast_does_not_depend_on_the_other_needs_listed() -> None:
     alone = ForecastInputs((FOOD,), 100, MISSIONS, 2.0)
     both = forecast_runway(camp(), horizon_days=40, scenarios=300).for_need("food_kcal")
