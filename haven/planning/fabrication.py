@@ -117,7 +117,11 @@ class ShortageCoverage:
 
 @dataclass(frozen=True, slots=True)
 class ProductionPlan:
-    """A production plan; flows and coverage are those of the whole-batch proposal."""
+    """A production plan; flows and coverage are those of the whole-batch proposal.
+
+    `kcal_burned` is the food energy the fabricators burn (worker energy plus explicit
+    "kcal" inputs); food used as an ingredient shows in `inputs_consumed` instead.
+    """
 
     recipe_batches: tuple[RecipeBatches, ...]
     inputs_consumed: Mapping[str, float]
