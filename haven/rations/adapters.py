@@ -1,0 +1,315 @@
+"""From Django records to the planning core's dataclasses, and nothing more.
+
+The algorithms live in `haven.planning` (rations, fabrication, forecast); this module
+only reads people, stock and recipes and hands the planners their inputs. Item ids in
+the planners are item codes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from haven.people.choices import Sex, Status
+from haven.people.models import Person
+from haven.planning.fabrication import FOOD_ENERGY
+from haven.planning.fabrication import Recipe as PlanningRecipe
+from haven.planning.forecast import ForecastInputs, NeedHistory
+from haven.planning.rations import NeedStandards, PersonNeeds, RationItem
+from haven.rations.choices import DOSES_PREFIX
+from haven.rations.models import Recipe
+from haven.stock.choices import Category, EntryKind, ReceiptSource
+from haven.stock.models import Balance, Item, LedgerEntry, Store
+
+# An adult of unknown age is planned as a working-age adult: the standard need.
+UNKNOWN_AGE_YEARS = 30.0
+SEX_NAMES = {Sex.FEMALE: "female", Sex.MALE: "male"}
+RATION_CATEGORIES = (Category.FOOD, Category.WATER, Category.MEDICAL)
+
+
+def item_content(item: Item) -> dict[str, float]:
+    """What one unit of an item provides, by need key (kcal, litres, doses:<category>)."""
+    content: dict[str, float] = {}
+    if item.kcal_per_unit > 0:
+        content["kcal"] = float(item.kcal_per_unit)
+    if item.litres_per_unit > 0:
+        content["litres"] = float(item.litres_per_unit)
+    if item.doses_per_unit > 0:
+        content[DOSES_PREFIX + (item.medical_category or "general")] = float(item.doses_per_unit)
+    return content
+
+
+def standards() -> NeedStandards:
+    return NeedStandards(
+        standard_kcal=float(settings.HAVEN_STANDARD_KCAL_PER_PERSON_DAY),
+        water_litres=float(settings.HAVEN_STANDARD_WATER_L_PER_PERSON_DAY),
+    )
+
+
+def doses_for(person: Person, categories: Iterable[str]) -> dict[str, float]:
+    """Medical doses a person needs per day, for the dose categories the camp stocks."""
+    if person.status != Status.INJURED:
+        return {}
+    wanted: Mapping[str, float] = settings.HAVEN_RATIONS_INJURED_DOSES_PER_DAY
+    return {category: wanted[category] for category in categories if category in wanted}
+
+
+def person_needs(
+    people: Iterable[Person], dose_categories: Iterable[str], today: date | None = None
+) -> list[PersonNeeds]:
+    """People (with `team` loaded) as the planner sees them: age, sex, injury, work, extras."""
+    today = today or timezone.localdate()
+    categories = list(dose_categories)
+    result = []
+    for person in people:
+        age = person.age_years(today)
+        result.append(
+            PersonNeeds(
+                person_id=str(person.pk),
+                age_years=float(age) if age is not None else UNKNOWN_AGE_YEARS,
+                sex=SEX_NAMES.get(person.sex, "unknown"),  # type: ignore[call-overload]
+                pregnant_or_lactating=person.pregnant_or_lactating,
+                injured=person.status == Status.INJURED,
+                worker=person.team_id is not None,
+                extra_kcal=float(person.extra_energy_kcal),
+                doses_per_day=doses_for(person, categories),
+            )
+        )
+    return result
+
+
+def ration_items_queryset() -> Iterable[Item]:
+    """Items a distribution shares out: food, water and medical items that hold a need."""
+    return [
+        item
+        for item in Item.objects.filter(category__in=RATION_CATEGORIES).order_by("code")
+        if item_content(item)
+    ]
+
+
+def on_hand_by_item(store: Store | None = None) -> dict[int, Decimal]:
+    """Item pk → usable quantity (unexpired lots) in one store or in all, from the balances."""
+    balances = Balance.objects.exclude(lot__expiry_date__lt=timezone.localdate())
+    if store is not None:
+        balances = balances.filter(store=store)
+    rows = balances.values("item").annotate(total=Sum("quantity")).order_by()
+    return {row["item"]: row["total"] or Decimal(0) for row in rows}
+
+
+def ration_items(store: Store, items: Iterable[Item]) -> list[RationItem]:
+    """The store's stock of each item as the ration planner sees it (zero stock included)."""
+    on_hand = on_hand_by_item(store)
+    reserve_fraction = float(settings.HAVEN_RATIONS_RESERVE_FRACTION)
+    return [
+        RationItem(
+            item_id=item.code,
+            name=item.name,
+            on_hand=float(on_hand.get(item.pk, 0)),
+            content=item_content(item),
+            reserve_fraction=reserve_fraction,
+        )
+        for item in items
+    ]
+
+
+def dose_categories(items: Iterable[Item]) -> set[str]:
+    return {
+        key.removeprefix(DOSES_PREFIX)
+        for item in items
+        for key in item_content(item)
+        if key.startswith(DOSES_PREFIX)
+    }
+
+
+# ------------------------------------------------------------------------ fabrication
+
+
+def planning_recipe(
+    recipe: Recipe, inputs: Mapping[str, float], outputs: Mapping[str, float]
+) -> PlanningRecipe:
+    """One recipe as the production planner sees it; its food energy is the "kcal" input."""
+    all_inputs = dict(inputs)
+    if recipe.food_kcal_per_batch:
+        all_inputs[FOOD_ENERGY] = recipe.food_kcal_per_batch
+    return PlanningRecipe(
+        recipe_id=recipe.code,
+        name=recipe.name,
+        inputs=all_inputs,
+        outputs=dict(outputs),
+        skill=recipe.skill.code,
+        batches_per_day_per_worker=recipe.batches_per_day_per_worker,
+        worker_kcal_per_batch=recipe.worker_kcal_per_batch,
+    )
+
+
+def planning_recipes(recipes: Iterable[Recipe]) -> list[PlanningRecipe]:
+    """Recipes (with inputs and outputs prefetched) as the production planner sees them."""
+    return [
+        planning_recipe(
+            recipe,
+            {line.item.code: line.quantity for line in recipe.inputs.all()},
+            {line.item.code: line.quantity for line in recipe.outputs.all()},
+        )
+        for recipe in recipes
+    ]
+
+
+def fabricators(skill_code: str) -> Iterable[Person]:
+    """People here and able to work (present, not injured) with a skill."""
+    return Person.objects.filter(status=Status.PRESENT, skills__code=skill_code).distinct()
+
+
+def workers_by_skill(skill_codes: Iterable[str]) -> dict[str, int]:
+    return {code: fabricators(code).count() for code in set(skill_codes)}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedBalance:
+    """One need over a horizon: what the camp needs, what it holds, and the gap."""
+
+    need: str
+    needed: float
+    held: float
+
+    @property
+    def deficit(self) -> float:
+        return max(0.0, self.needed - self.held)
+
+
+def need_balances(
+    people: list[PersonNeeds], stock_by_code: Mapping[str, float], items: Iterable[Item], days: int
+) -> dict[str, NeedBalance]:
+    """Per need key, the camp's need over `days` (at the planning standard) and its stock."""
+    from haven.planning.rations import person_daily_need
+
+    camp_standards = standards()
+    needed: dict[str, float] = defaultdict(float)
+    for person in people:
+        for key, amount in person_daily_need(person, camp_standards).items():
+            needed[key] += amount * days
+    held: dict[str, float] = defaultdict(float)
+    for item in items:
+        for key, amount in item_content(item).items():
+            held[key] += amount * stock_by_code.get(item.code, 0.0)
+    return {
+        key: NeedBalance(key, needed.get(key, 0.0), held.get(key, 0.0))
+        for key in sorted(set(needed) | set(held))
+    }
+
+
+# ------------------------------------------------------------------------ forecast
+
+
+def stock_by_need(on_hand: Mapping[int, Decimal], items: Iterable[Item]) -> dict[str, float]:
+    """Need key → total held (units × content) across the given balances."""
+    held: dict[str, float] = defaultdict(float)
+    for item in items:
+        for key, amount in item_content(item).items():
+            held[key] += amount * float(on_hand.get(item.pk, 0))
+    return dict(held)
+
+
+def _standard_daily_use(need: str, people: list[PersonNeeds]) -> float:
+    """Per person per day at the planning standard: the use assumed with no ledger history."""
+    from haven.planning.rations import person_daily_need
+
+    if not people:
+        return 0.0
+    camp_standards = standards()
+    total = sum(person_daily_need(person, camp_standards).get(need, 0.0) for person in people)
+    return total / len(people)
+
+
+def forecast_inputs(*, history_days: int, today: date | None = None) -> ForecastInputs:
+    """The camp as the runway forecast sees it: needs held, daily use, mission yields.
+
+    Daily use per person comes from the ledger's issues of the last `history_days` days
+    (from the first day anything was issued), divided by the people in camp now; with no
+    issue at all it is the planning standard. Mission yields come from the receipts that
+    name a mission (a returned mission with no receipt brought nothing).
+    """
+    today = today or timezone.localdate()
+    items = [item for item in Item.objects.order_by("code") if item_content(item)]
+    contents = {item.pk: item_content(item) for item in items}
+    people_records = list(Person.objects.in_camp())
+    categories = dose_categories(items)
+    people = person_needs(people_records, categories, today)
+    headcount = len(people)
+    held = stock_by_need(on_hand_by_item(), items)
+    needs = sorted(set(held) | {k for content in contents.values() for k in content})
+
+    since = today - timedelta(days=history_days)
+    issued = (
+        LedgerEntry.objects.filter(kind=EntryKind.ISSUE, day__gt=since, day__lte=today)
+        .values("day", "item")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    use_by_day: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    first_day: date | None = None
+    for row in issued:
+        for key, amount in contents.get(row["item"], {}).items():
+            use_by_day[key][row["day"]] += -float(row["total"]) * amount
+        first_day = row["day"] if first_day is None else min(first_day, row["day"])
+    days = (
+        [first_day + timedelta(days=n) for n in range((today - first_day).days + 1)]
+        if (first_day)
+        else []
+    )
+    histories = []
+    for need in needs:
+        if days and headcount and need in use_by_day:
+            use = tuple(use_by_day[need].get(day, 0.0) / headcount for day in days)
+        else:
+            use = (_standard_daily_use(need, people),)
+        histories.append(
+            NeedHistory(need=need, on_hand=held.get(need, 0.0), daily_use_per_person=use)
+        )
+
+    outcomes, weeks = mission_outcomes(contents, today=today, history_days=history_days)
+    return ForecastInputs(
+        needs=tuple(histories),
+        headcount=headcount,
+        mission_outcomes=tuple(outcomes),
+        missions_per_week=len(outcomes) / weeks if outcomes else 0.0,
+    )
+
+
+def mission_outcomes(
+    contents: Mapping[int, Mapping[str, float]], *, today: date, history_days: int
+) -> tuple[list[dict[str, float]], float]:
+    """What each mission received into stock brought, per need; and the weeks looked at."""
+    from haven.missions.models import Mission
+
+    weeks = max(history_days, 7) / 7
+    since = today - timedelta(days=history_days)
+    by_mission: dict[int, dict[str, float]] = {}
+    returned = Mission.objects.filter(returned_at__date__gt=since).values_list("pk", flat=True)
+    for pk in returned:
+        by_mission[pk] = {}
+    receipts = (
+        LedgerEntry.objects.filter(
+            kind=EntryKind.RECEIPT, reason=ReceiptSource.MISSION, day__gt=since
+        )
+        .values("mission", "item")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    for row in receipts:
+        # A receipt from a mission not recorded as such still counts as one mission's haul.
+        outcome = by_mission.setdefault(row["mission"] or 0, {})
+        for key, amount in contents.get(row["item"], {}).items():
+            outcome[key] = outcome.get(key, 0.0) + float(row["total"]) * amount
+    return list(by_mission.values()), weeks
+
+
+def finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None

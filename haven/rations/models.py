@@ -1,0 +1,261 @@
+"""Rations: distribution plans and hand-outs, ration transfers, recipes and production orders.
+
+Stock itself lives in the ledger (`haven.stock`); every quantity that leaves or enters a
+store here is also a ledger entry, linked from the record that caused it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from haven.rations.choices import PlanStatus
+
+QUANTITY = {"max_digits": 14, "decimal_places": 3}
+
+
+class DistributionPlan(models.Model):
+    """A fair share of one store's stock over a number of days, per need class and household."""
+
+    store = models.ForeignKey("stock.Store", on_delete=models.PROTECT, related_name="+")
+    horizon_days = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    min_fraction = models.FloatField(help_text="Smallest fraction of need met by anyone.")
+    people_count = models.PositiveIntegerField(default=0)
+    short_people_count = models.PositiveIntegerField(
+        default=0, help_text="People who get less than their full need."
+    )
+    summary = models.JSONField(default=dict, help_text="Fairness levels, solver figures.")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("plan_distribution", "Preview a distribution plan"),
+            ("apply_distribution", "Apply a distribution plan"),
+            ("record_handout", "Record what was handed out"),
+            ("record_transfer", "Record a ration handed from one person to another"),
+            ("view_own_ration", "See one's own ration"),
+            ("view_forecast", "See the runway forecast"),
+            ("plan_production", "See and propose production plans"),
+            ("order_production", "Run a production order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan #{self.pk} ({self.horizon_days} days, {self.get_status_display()})"
+
+    @property
+    def is_applied(self) -> bool:
+        return self.status == PlanStatus.APPLIED
+
+
+class PlanItem(models.Model):
+    """One item in a plan: what the store held, what could be shared, what the plan gives."""
+
+    plan = models.ForeignKey(DistributionPlan, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
+    on_hand = models.FloatField()
+    available = models.FloatField()
+    planned = models.FloatField()
+
+    class Meta:
+        ordering = ["item__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "item"], name="one_plan_item_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} in plan {self.plan_id}"
+
+
+class PlanClass(models.Model):
+    """People with the same need and priority, and their daily ration (item id → units)."""
+
+    plan = models.ForeignKey(DistributionPlan, on_delete=models.CASCADE, related_name="classes")
+    label = models.CharField(max_length=500)
+    people = models.PositiveIntegerField()
+    priority = models.FloatField()
+    fraction_met = models.FloatField()
+    daily_need = models.JSONField(help_text="need key → amount per person per day")
+    fraction_by_need = models.JSONField(help_text="need key → fraction met")
+    daily_ration = models.JSONField(help_text="item id → units per person per day")
+
+    class Meta:
+        ordering = ["fraction_met", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.people})"
+
+
+class PlanShare(models.Model):
+    """One person's place in a plan: their class, and the household they collect with."""
+
+    plan = models.ForeignKey(DistributionPlan, on_delete=models.CASCADE, related_name="shares")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "people.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    plan_class = models.ForeignKey(PlanClass, on_delete=models.CASCADE, related_name="shares")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person"], name="one_share_per_person")
+        ]
+        indexes = [models.Index(fields=["plan", "household"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in plan {self.plan_id}"
+
+
+class Handout(models.Model):
+    """Stock actually handed out against a plan: one ledger issue, to a household or person."""
+
+    plan = models.ForeignKey(DistributionPlan, on_delete=models.PROTECT, related_name="handouts")
+    household = models.ForeignKey(
+        "people.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who collected it.",
+    )
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QUANTITY)
+    ledger_entries = models.ManyToManyField(
+        "stock.LedgerEntry", related_name="+", help_text="The issue (one entry per lot)."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["plan", "household"])]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id} (plan {self.plan_id})"
+
+
+class RationTransfer(models.Model):
+    """A person handing (part of) their ration to another; kept as history, never edited."""
+
+    plan = models.ForeignKey(
+        DistributionPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="rations_given"
+    )
+    to_person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="rations_received"
+    )
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QUANTITY)
+    reason = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_person_id} → {self.to_person_id}: {self.quantity} × {self.item_id}"
+
+
+class Recipe(models.Model):
+    """A way of making things from stock (and food energy), run by someone with a skill."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    skill = models.ForeignKey("people.Skill", on_delete=models.PROTECT, related_name="+")
+    batches_per_day_per_worker = models.FloatField()
+    worker_kcal_per_batch = models.FloatField(
+        default=0, help_text="What the fabricator eats to make one batch (kcal)."
+    )
+    food_kcal_per_batch = models.FloatField(
+        default=0, help_text="Food energy the ability itself turns into the outputs (kcal)."
+    )
+    active = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecipeInput(models.Model):
+    """What one batch of a recipe consumes."""
+
+    recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE, related_name="inputs")
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipe", "item"], name="one_input_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id} into {self.recipe_id}"
+
+
+class RecipeOutput(models.Model):
+    """What one batch of a recipe makes; `keep_on_hand` is the stock level to aim for."""
+
+    recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE, related_name="outputs")
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.FloatField()
+    keep_on_hand = models.FloatField(
+        default=0, help_text="Aim to hold at least this much; less counts as a shortage."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipe", "item"], name="one_output_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id} from {self.recipe_id}"
+
+
+class ProductionOrder(models.Model):
+    """Batches of a recipe made: inputs consumed and outputs received in one ledger step."""
+
+    recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="orders")
+    batches = models.PositiveIntegerField()
+    store = models.ForeignKey("stock.Store", on_delete=models.PROTECT, related_name="+")
+    fabricator = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="production_orders"
+    )
+    consumed = models.JSONField(help_text="item id → quantity consumed (food included)")
+    produced = models.JSONField(help_text="item id → quantity made")
+    kcal_burned = models.FloatField(default=0)
+    reference = models.CharField(max_length=60, unique=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.batches} × {self.recipe_id} ({self.reference})"

@@ -1,0 +1,836 @@
+"""Rations use cases: plan and apply a distribution, hand out, transfer, fabricate, forecast.
+
+Every write is one function with keyword-only arguments in one transaction. The
+algorithms are the planning core's (`haven.planning.rations`, `.fabrication`,
+`.forecast`); this module gathers their inputs from the records (`adapters`), turns
+their input errors into HavenError, and writes what they decide.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from haven.core.errors import HavenError, NotFoundError
+from haven.people.choices import IN_CAMP, Status
+from haven.people.models import Household, Person, Skill
+from haven.planning.errors import PlanningInputError
+from haven.planning.fabrication import FOOD_ENERGY, ProductionPlan, plan_production
+from haven.planning.fabrication import validate_recipes as validate_planning_recipes
+from haven.planning.forecast import RunwayForecast, Scenario, forecast_runway
+from haven.planning.rations import SHORTFALL_TOLERANCE, plan_rations_for_people
+from haven.rations import adapters
+from haven.rations.choices import PlanStatus
+from haven.rations.models import (
+    DistributionPlan,
+    Handout,
+    PlanClass,
+    PlanItem,
+    PlanShare,
+    ProductionOrder,
+    RationTransfer,
+    Recipe,
+    RecipeInput,
+    RecipeOutput,
+)
+from haven.stock import services as stock
+from haven.stock.choices import Category, IssuePurpose
+from haven.stock.models import Item, Store
+
+Author = AbstractBaseUser | AnonymousUser | None
+UNIT = Decimal("0.001")
+SHARE_BATCH = 5000
+
+
+def acting_user(user: Author) -> User | None:
+    return user if isinstance(user, User) else None
+
+
+@contextmanager
+def planning_errors() -> Iterator[None]:
+    """The planning core's input errors, as the errors every layer reports (4xx, exit 2)."""
+    try:
+        yield
+    except PlanningInputError as error:
+        raise HavenError(str(error)) from error
+
+
+def to_quantity(value: float | Decimal) -> Decimal:
+    """A planned amount as a ledger quantity, rounded down so shares never exceed stock."""
+    return Decimal(str(value)).quantize(UNIT, rounding=ROUND_DOWN)
+
+
+def check_days(days: object, what: str = "horizon") -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise HavenError(f"{what} of {days!r} days must be a whole number ≥ 1")
+    return days
+
+
+def check_positive(what: str, value: Decimal | float) -> Decimal:
+    quantity = Decimal(str(value))
+    if not quantity.is_finite() or quantity <= 0:
+        raise HavenError(f"{what} {value} must be more than 0")
+    return quantity
+
+
+# ------------------------------------------------------------------------ lookups
+
+
+def get_plan(plan_id: int) -> DistributionPlan:
+    try:
+        return DistributionPlan.objects.select_related("store").get(pk=plan_id)
+    except DistributionPlan.DoesNotExist:
+        raise NotFoundError(f"no distribution plan with id {plan_id}") from None
+
+
+def get_store(name_or_id: str | int) -> Store:
+    lookup = Q(name__iexact=str(name_or_id))
+    if str(name_or_id).isdigit():
+        lookup |= Q(pk=int(name_or_id))
+    store = Store.objects.filter(lookup).first()
+    if store is None:
+        raise NotFoundError(f"no store {name_or_id!r}")
+    return store
+
+
+def get_item(code: str) -> Item:
+    try:
+        return Item.objects.get(code=code)
+    except Item.DoesNotExist:
+        raise NotFoundError(f"no item with code {code!r}") from None
+
+
+def get_recipe(code: str) -> Recipe:
+    try:
+        return Recipe.objects.select_related("skill").get(code=code)
+    except Recipe.DoesNotExist:
+        raise NotFoundError(f"no recipe with code {code!r}") from None
+
+
+def get_person(person_id: int) -> Person:
+    try:
+        return Person.objects.get(pk=person_id)
+    except Person.DoesNotExist:
+        raise NotFoundError(f"no person with id {person_id}") from None
+
+
+def default_store() -> Store:
+    """The store that holds most food: where distributions are drawn from by default."""
+    store = (
+        Store.objects.annotate(
+            food=Sum("balances__quantity", filter=Q(balances__item__category=Category.FOOD))
+        )
+        .order_by("-food", "name")
+        .first()
+    )
+    if store is None:
+        raise HavenError("no store yet: add a store and receive stock first")
+    return store
+
+
+def latest_plan(*, applied_only: bool = False) -> DistributionPlan | None:
+    plans = DistributionPlan.objects.select_related("store")
+    if applied_only:
+        plans = plans.filter(status=PlanStatus.APPLIED)
+    return plans.first()
+
+
+# ------------------------------------------------------------------------ distribution
+
+
+@transaction.atomic
+def preview_plan(
+    *, by: Author, store: Store, horizon_days: int, note: str = ""
+) -> DistributionPlan:
+    """Plan a fair share of `store`'s food, water and medical stock among everyone in camp.
+
+    The plan is saved as a draft to look at; `apply_plan` makes it the one handed out.
+    """
+    days = check_days(horizon_days)
+    items = list(adapters.ration_items_queryset())
+    if not items:
+        raise HavenError("no food, water or medical item with kcal, litres or doses to share")
+    people = list(Person.objects.in_camp().only(*_PERSON_FIELDS))
+    if not people:
+        raise HavenError("nobody in camp to plan for")
+    needs = adapters.person_needs(people, adapters.dose_categories(items))
+    ration_items = adapters.ration_items(store, items)
+    with planning_errors():
+        result = plan_rations_for_people(
+            needs, ration_items, float(days), standards=adapters.standards()
+        )
+    short = {
+        class_id
+        for class_id, fraction in result.fraction_by_class.items()
+        if fraction < 1 - SHORTFALL_TOLERANCE
+    }
+    class_people = {class_id: 0 for class_id in result.class_ids}
+    for class_id in result.person_class.values():
+        class_people[class_id] += 1
+    plan = DistributionPlan.objects.create(
+        store=store,
+        horizon_days=days,
+        min_fraction=result.min_fraction,
+        people_count=len(people),
+        short_people_count=sum(class_people[c] for c in short),
+        summary={
+            "fairness_levels": list(result.fairness_levels),
+            "lp_solves": result.lp_solves,
+            "classes": len(result.class_ids),
+        },
+        note=note,
+        created_by=acting_user(by),
+    )
+    by_code = {item.code: item for item in items}
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            plan=plan,
+            item=by_code[code],
+            on_hand=result.on_hand[code],
+            available=result.available[code],
+            planned=result.used[code],
+        )
+        for code in result.item_ids
+    )
+    classes = {}
+    for index, class_id in enumerate(result.class_ids):
+        need = result.fraction_by_need[class_id]
+        classes[class_id] = PlanClass(
+            plan=plan,
+            label=class_id[:500],
+            people=class_people[class_id],
+            priority=_class_priority(class_id),
+            fraction_met=result.fraction_by_class[class_id],
+            daily_need=_class_need(class_id),
+            fraction_by_need=dict(need),
+            daily_ration={
+                code: float(result.per_person_daily[index, i])
+                for i, code in enumerate(result.item_ids)
+                if result.per_person_daily[index, i] > 0
+            },
+        )
+    PlanClass.objects.bulk_create(classes.values())
+    PlanShare.objects.bulk_create(
+        (
+            PlanShare(
+                plan=plan,
+                person=person,
+                household_id=person.household_id,
+                plan_class=classes[result.person_class[str(person.pk)]],
+            )
+            for person in people
+        ),
+        batch_size=SHARE_BATCH,
+    )
+    return plan
+
+
+_PERSON_FIELDS = (
+    "id",
+    "date_of_birth",
+    "sex",
+    "status",
+    "pregnant_or_lactating",
+    "extra_energy_kcal",
+    "team",
+    "household",
+)
+
+
+def _class_need(label: str) -> dict[str, float]:
+    # The planner's class id spells out the need: "kcal=2100 litres=15 ×1".
+    need = {}
+    for part in label.split():
+        key, _, value = part.rpartition("=")
+        if key:
+            need[key] = float(value)
+    return need
+
+
+def _class_priority(label: str) -> float:
+    last = label.split()[-1] if label.split() else ""
+    return float(last[1:]) if last.startswith("×") else 1.0
+
+
+@transaction.atomic
+def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
+    """Make a draft plan the one handed out; the applied plan before it is superseded.
+
+    Refused if the store no longer holds what the plan shares (preview again).
+    """
+    plan.status = DistributionPlan.objects.select_for_update().get(pk=plan.pk).status
+    if plan.status != PlanStatus.DRAFT:
+        raise HavenError(f"plan #{plan.pk} is {plan.get_status_display().lower()}, not a draft")
+    on_hand = adapters.on_hand_by_item(plan.store)
+    for line in plan.items.select_related("item"):
+        now = float(on_hand.get(line.item_id, 0))
+        if now + 1e-6 < line.planned:
+            raise HavenError(
+                f"plan #{plan.pk} shares {line.planned:,.3f} × {line.item.name} but "
+                f"{plan.store.name} now holds {now:,.3f}; preview a new plan"
+            )
+    DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
+    plan.status = PlanStatus.APPLIED
+    plan.applied_at = timezone.now()
+    plan.applied_by = acting_user(by)
+    plan.save(update_fields=["status", "applied_at", "applied_by"])
+    return plan
+
+
+@dataclass
+class HouseholdShare:
+    """What one household (or one person without a household) collects under a plan."""
+
+    key: str
+    name: str
+    household: Household | None
+    members: list[tuple[Person, float]]
+    planned: dict[int, Decimal]
+    handed_out: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def remaining(self) -> dict[int, Decimal]:
+        return {
+            item: max(Decimal(0), quantity - self.handed_out.get(item, Decimal(0)))
+            for item, quantity in self.planned.items()
+        }
+
+    @property
+    def min_fraction(self) -> float:
+        return min((fraction for _, fraction in self.members), default=1.0)
+
+    @property
+    def collected(self) -> bool:
+        return not any(self.remaining.values())
+
+
+def household_shares(
+    plan: DistributionPlan, *, household: Household | None = None, person: Person | None = None
+) -> list[HouseholdShare]:
+    """Each household's members and planned quantities per item (item pk → quantity)."""
+    codes = dict(plan.items.values_list("item__code", "item_id"))
+    rations = {
+        plan_class.pk: (plan_class.fraction_met, plan_class.daily_ration)
+        for plan_class in plan.classes.all()
+    }
+    shares = plan.shares.select_related("person", "household").order_by(
+        "household__name", "household_id", "person__family_name", "person__given_name"
+    )
+    if household is not None:
+        shares = shares.filter(household=household)
+    if person is not None:
+        shares = shares.filter(
+            Q(person=person) | Q(household_id=person.household_id, household__isnull=False)
+        )
+    result: dict[str, HouseholdShare] = {}
+    totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for share in shares:
+        key = f"h{share.household_id}" if share.household_id else f"p{share.person_id}"
+        if key not in result:
+            name = share.household.name if share.household else share.person.full_name
+            result[key] = HouseholdShare(key, name, share.household, [], {})
+        fraction, ration = rations[share.plan_class_id]
+        result[key].members.append((share.person, fraction))
+        for code, per_day in ration.items():
+            totals[key][codes[code]] += per_day * plan.horizon_days
+    handed = (
+        plan.handouts.values("household", "person", "item")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    for key, entry in result.items():
+        entry.planned = {item: to_quantity(q) for item, q in totals[key].items() if q > 0}
+    for row in handed:
+        key = f"h{row['household']}" if row["household"] else f"p{row['person']}"
+        if key in result:
+            result[key].handed_out[row["item"]] = row["total"]
+    return list(result.values())
+
+
+def _applied(plan: DistributionPlan) -> None:
+    if plan.status != PlanStatus.APPLIED:
+        raise HavenError(
+            f"plan #{plan.pk} is {plan.get_status_display().lower()}; "
+            "hand out only against the applied plan"
+        )
+
+
+def _share_of(
+    plan: DistributionPlan, household: Household | None, person: Person | None
+) -> HouseholdShare:
+    if household is None and person is None:
+        raise HavenError("name the household or the person who collects")
+    if household is not None:
+        shares = household_shares(plan, household=household)
+        if not shares:
+            raise HavenError(f"household {household.name!r} is not in plan #{plan.pk}")
+        return shares[0]
+    assert person is not None
+    shares = household_shares(plan, person=person)
+    if not shares:
+        raise HavenError(f"{person.full_name} is not in plan #{plan.pk}")
+    return shares[0]
+
+
+@transaction.atomic
+def record_handout(
+    *,
+    by: Author,
+    plan: DistributionPlan,
+    item: Item,
+    quantity: Decimal | float,
+    household: Household | None = None,
+    person: Person | None = None,
+    note: str = "",
+) -> Handout:
+    """Record stock handed to a household (collected by `person`) or a person: a ledger issue.
+
+    Refused beyond what is left of the household's share in the plan, so one household
+    cannot collect another's.
+    """
+    _applied(plan)
+    amount = check_positive(f"quantity of {item.name}", quantity)
+    share = _share_of(plan, household, person)
+    left = share.remaining.get(item.pk, Decimal(0))
+    if amount > left:
+        raise HavenError(
+            f"cannot hand out {amount:f} × {item.name} to {share.name}: "
+            f"{left:f} left of its share in plan #{plan.pk}"
+        )
+    entries = stock.issue(
+        by=by,
+        item=item,
+        store=plan.store,
+        quantity=amount,
+        purpose=IssuePurpose.DISTRIBUTION,
+        person=person,
+        reference=f"ration plan {plan.pk}",
+        note=note or f"ration for {share.name}",
+    )
+    handout = Handout.objects.create(
+        plan=plan,
+        household=share.household,
+        person=person,
+        item=item,
+        quantity=amount,
+        note=note,
+        recorded_by=acting_user(by),
+    )
+    handout.ledger_entries.set(entries)
+    return handout
+
+
+@transaction.atomic
+def record_full_handout(
+    *,
+    by: Author,
+    plan: DistributionPlan,
+    household: Household | None = None,
+    person: Person | None = None,
+    note: str = "",
+) -> list[Handout]:
+    """Hand out everything left of a household's (or person's) share: one issue per item."""
+    _applied(plan)
+    share = _share_of(plan, household, person)
+    items = Item.objects.in_bulk(list(share.remaining))
+    handouts = [
+        record_handout(
+            by=by,
+            plan=plan,
+            item=items[item_pk],
+            quantity=quantity,
+            household=share.household,
+            person=person,
+            note=note,
+        )
+        for item_pk, quantity in share.remaining.items()
+        if quantity > 0
+    ]
+    if not handouts:
+        raise HavenError(f"{share.name} has collected its whole share of plan #{plan.pk}")
+    return handouts
+
+
+@transaction.atomic
+def record_transfer(
+    *,
+    by: Author,
+    from_person: Person,
+    to_person: Person,
+    item: Item,
+    quantity: Decimal | float,
+    reason: str = "",
+) -> RationTransfer:
+    """Record a person handing part of their ration to another (stock is already out)."""
+    amount = check_positive(f"quantity of {item.name}", quantity)
+    if from_person.pk == to_person.pk:
+        raise HavenError(f"{from_person.full_name} cannot hand a ration to themselves")
+    for who in (from_person, to_person):
+        if who.status not in IN_CAMP:
+            raise HavenError(f"{who.full_name} is {who.get_status_display().lower()}, not in camp")
+    plan = latest_plan(applied_only=True)
+    if plan is not None:
+        ration = own_ration(plan, from_person)
+        given = ration.total.get(item.pk, Decimal(0)) - ration.given.get(item.pk, Decimal(0))
+        if amount > given:
+            raise HavenError(
+                f"{from_person.full_name}'s ration of {item.name} in plan #{plan.pk} is "
+                f"{max(given, Decimal(0)):f}; cannot hand on {amount:f}"
+            )
+    return RationTransfer.objects.create(
+        plan=plan,
+        from_person=from_person,
+        to_person=to_person,
+        item=item,
+        quantity=amount,
+        reason=reason,
+        recorded_by=acting_user(by),
+    )
+
+
+@dataclass
+class OwnRation:
+    """One person's ration in a plan, and what they handed on or were given."""
+
+    plan: DistributionPlan
+    fraction_met: float
+    daily: dict[int, Decimal]
+    total: dict[int, Decimal]
+    given: dict[int, Decimal]
+    received: dict[int, Decimal]
+
+
+def own_ration(plan: DistributionPlan, person: Person) -> OwnRation:
+    share = plan.shares.select_related("plan_class").filter(person=person).first()
+    if share is None:
+        raise HavenError(f"{person.full_name} is not in plan #{plan.pk}")
+    codes = dict(plan.items.values_list("item__code", "item_id"))
+    ration = share.plan_class.daily_ration
+    transfers = plan.transfers.all()
+
+    def summed(rows: QuerySet[RationTransfer]) -> dict[int, Decimal]:
+        totals = rows.values("item").annotate(total=Sum("quantity")).order_by()
+        return {row["item"]: row["total"] for row in totals}
+
+    return OwnRation(
+        plan=plan,
+        fraction_met=share.plan_class.fraction_met,
+        daily={codes[code]: to_quantity(q) for code, q in ration.items()},
+        total={codes[code]: to_quantity(q * plan.horizon_days) for code, q in ration.items()},
+        given=summed(transfers.filter(from_person=person)),
+        received=summed(transfers.filter(to_person=person)),
+    )
+
+
+# ------------------------------------------------------------------------ fabrication
+
+
+@transaction.atomic
+def create_recipe(
+    *,
+    by: Author,
+    code: str,
+    name: str,
+    skill: str,
+    batches_per_day_per_worker: float,
+    inputs: Mapping[str, float],
+    outputs: Mapping[str, float],
+    worker_kcal_per_batch: float = 0.0,
+    food_kcal_per_batch: float = 0.0,
+    keep_on_hand: Mapping[str, float] | None = None,
+    notes: str = "",
+) -> Recipe:
+    """Add a recipe; refused for unknown items or skills, bad quantities, or a cycle."""
+    if Recipe.objects.filter(code=code).exists():
+        raise HavenError(f"recipe code {code!r} is taken")
+    try:
+        skill_record = Skill.objects.get(code=skill)
+    except Skill.DoesNotExist:
+        raise HavenError(f"recipe {code!r} needs unknown skill {skill!r}") from None
+    catalogue = {item.code: item for item in Item.objects.all()}
+    recipe = Recipe(
+        code=code,
+        name=name or code,
+        skill=skill_record,
+        batches_per_day_per_worker=batches_per_day_per_worker,
+        worker_kcal_per_batch=worker_kcal_per_batch,
+        food_kcal_per_batch=food_kcal_per_batch,
+        notes=notes,
+    )
+    inputs = dict(inputs)
+    if FOOD_ENERGY in inputs:
+        recipe.food_kcal_per_batch += inputs.pop(FOOD_ENERGY)
+    candidate = adapters.planning_recipe(recipe, inputs, outputs)
+    existing = adapters.planning_recipes(_active_recipes())
+    with planning_errors():
+        validate_planning_recipes([*existing, candidate], catalogue)
+    for item_code, target in (keep_on_hand or {}).items():
+        if item_code not in outputs:
+            raise HavenError(f"recipe {code!r} keeps {item_code!r} on hand but does not make it")
+        if not math.isfinite(target) or target < 0:
+            raise HavenError(f"recipe {code!r} keep-on-hand of {item_code!r} {target!r} is < 0")
+    recipe.save()
+    RecipeInput.objects.bulk_create(
+        RecipeInput(recipe=recipe, item=catalogue[item], quantity=qty)
+        for item, qty in inputs.items()
+    )
+    RecipeOutput.objects.bulk_create(
+        RecipeOutput(
+            recipe=recipe,
+            item=catalogue[item],
+            quantity=qty,
+            keep_on_hand=(keep_on_hand or {}).get(item, 0.0),
+        )
+        for item, qty in outputs.items()
+    )
+    return recipe
+
+
+def _active_recipes() -> QuerySet[Recipe]:
+    return (
+        Recipe.objects.filter(active=True)
+        .select_related("skill")
+        .prefetch_related("inputs__item", "outputs__item")
+    )
+
+
+@dataclass
+class ProductionProposal:
+    """The production planner's answer with what it was asked, for showing and ordering."""
+
+    store: Store
+    horizon_days: int
+    plan: ProductionPlan
+    recipes: dict[str, Recipe]
+    items: dict[str, Item]
+    shortages: dict[str, float]
+    stock: dict[str, float]
+    workers: dict[str, int]
+    food_reserve_kcal: float
+    food_pool_kcal: float
+
+
+def propose_production(*, store: Store, horizon_days: int) -> ProductionProposal:
+    """What to make in `store` over the horizon to cover shortages (read-only).
+
+    A shortage of an item a recipe makes is the larger of its keep-on-hand gap and the
+    camp's unmet need (kcal, litres or doses over the horizon) in units of the item.
+    Fabrication may burn food only above `HAVEN_FABRICATION_FOOD_RESERVE_DAYS` of the
+    camp's food need.
+    """
+    days = check_days(horizon_days)
+    recipes = list(_active_recipes())
+    planning = adapters.planning_recipes(recipes)
+    items = {item.code: item for item in Item.objects.all()}
+    held = adapters.on_hand_by_item(store)
+    stock_by_code = {code: float(held.get(item.pk, 0)) for code, item in items.items()}
+    people = list(Person.objects.in_camp().only(*_PERSON_FIELDS))
+    ration_items = list(adapters.ration_items_queryset())
+    needs = adapters.person_needs(people, adapters.dose_categories(ration_items))
+    balances = adapters.need_balances(needs, stock_by_code, ration_items, days)
+    shortages: dict[str, float] = {}
+    for recipe in recipes:
+        for output in recipe.outputs.all():
+            code = output.item.code
+            gap = output.keep_on_hand - stock_by_code.get(code, 0.0)
+            for key, per_unit in adapters.item_content(output.item).items():
+                if key in balances and per_unit > 0:
+                    gap = max(gap, balances[key].deficit / per_unit)
+            if gap > 0:
+                shortages[code] = max(shortages.get(code, 0.0), math.ceil(gap))
+    workers = adapters.workers_by_skill(r.skill for r in planning)
+    kcal = {code: float(item.kcal_per_unit) for code, item in items.items() if item.kcal_per_unit}
+    reserve = (
+        len(people)
+        * float(settings.HAVEN_STANDARD_KCAL_PER_PERSON_DAY)
+        * float(settings.HAVEN_FABRICATION_FOOD_RESERVE_DAYS)
+    )
+    with planning_errors():
+        plan = plan_production(
+            planning,
+            stock_by_code,
+            shortages,
+            workers,
+            days,
+            kcal,
+            reserve,
+            known_items=list(items),
+        )
+    return ProductionProposal(
+        store=store,
+        horizon_days=days,
+        plan=plan,
+        recipes={recipe.code: recipe for recipe in recipes},
+        items=items,
+        shortages=shortages,
+        stock=stock_by_code,
+        workers=workers,
+        food_reserve_kcal=reserve,
+        food_pool_kcal=sum(stock_by_code.get(code, 0) * value for code, value in kcal.items()),
+    )
+
+
+def _food_to_burn(store: Store, kcal: float) -> dict[Item, Decimal]:
+    """Food items to draw `kcal` from: the most plentiful (in kcal) first."""
+    held = adapters.on_hand_by_item(store)
+    foods = sorted(
+        (
+            item
+            for item in Item.objects.filter(category=Category.FOOD, kcal_per_unit__gt=0)
+            if held.get(item.pk, 0) > 0
+        ),
+        key=lambda item: -float(held[item.pk] * item.kcal_per_unit),
+    )
+    drawn: dict[Item, Decimal] = {}
+    left = Decimal(str(kcal))
+    for item in foods:
+        if left <= 0:
+            break
+        units = min(held[item.pk], (left / item.kcal_per_unit).quantize(UNIT, rounding="ROUND_UP"))
+        drawn[item] = units
+        left -= units * item.kcal_per_unit
+    if left > 0:
+        raise HavenError(
+            f"{store.name} holds too little food for {kcal:,.0f} kcal of fabrication "
+            f"({left:,.0f} kcal short)"
+        )
+    return drawn
+
+
+@transaction.atomic
+def order_production(
+    *,
+    by: Author,
+    recipe: Recipe,
+    batches: int,
+    store: Store,
+    fabricator: Person,
+    note: str = "",
+) -> ProductionOrder:
+    """Make `batches` of a recipe: consume inputs (and food) and receive outputs at once.
+
+    The fabricator must be present (not injured) with the recipe's skill, and may work at
+    most one day's capacity of their skill per day.
+    """
+    if isinstance(batches, bool) or not isinstance(batches, int) or batches < 1:
+        raise HavenError(f"batches {batches!r} must be a whole number ≥ 1")
+    if not recipe.active:
+        raise HavenError(f"recipe {recipe.code!r} is retired")
+    if fabricator.status != Status.PRESENT:
+        raise HavenError(
+            f"{fabricator.full_name} is {fabricator.get_status_display().lower()}; "
+            "a fabricator must be present and fit"
+        )
+    if not fabricator.skills.filter(pk=recipe.skill_id).exists():
+        raise HavenError(f"{fabricator.full_name} lacks the skill {recipe.skill.code!r}")
+    since = timezone.now() - timedelta(hours=24)
+    worked = sum(
+        order.batches / order.recipe.batches_per_day_per_worker
+        for order in ProductionOrder.objects.filter(
+            fabricator=fabricator, created_at__gte=since, recipe__skill=recipe.skill
+        ).select_related("recipe")
+    )
+    days = batches / recipe.batches_per_day_per_worker
+    if worked + days > 1 + 1e-9:
+        capacity = math.floor((1 - worked) * recipe.batches_per_day_per_worker + 1e-9)
+        raise HavenError(
+            f"{fabricator.full_name} can make {max(capacity, 0)} more batch(es) of "
+            f"{recipe.name} today ({recipe.batches_per_day_per_worker:g} a day); asked {batches}"
+        )
+    consumed: dict[Item, Decimal] = defaultdict(Decimal)
+    for line in recipe.inputs.select_related("item"):
+        consumed[line.item] += to_quantity(line.quantity * batches)
+    kcal = (recipe.worker_kcal_per_batch + recipe.food_kcal_per_batch) * batches
+    if kcal > 0:
+        for item, units in _food_to_burn(store, kcal).items():
+            consumed[item] += units
+    produced = {
+        line.item: to_quantity(line.quantity * batches)
+        for line in recipe.outputs.select_related("item")
+    }
+    order = ProductionOrder.objects.create(
+        recipe=recipe,
+        batches=batches,
+        store=store,
+        fabricator=fabricator,
+        consumed={item.code: str(q) for item, q in consumed.items()},
+        produced={item.code: str(q) for item, q in produced.items()},
+        kcal_burned=kcal,
+        reference=f"production-{timezone.now():%Y%m%d%H%M%S%f}",
+        note=note,
+        created_by=acting_user(by),
+    )
+    order.reference = f"production {order.pk}"
+    order.save(update_fields=["reference"])
+    stock.produce(
+        by=by,
+        store=store,
+        consumed=list(consumed.items()),
+        produced=list(produced.items()),
+        reference=order.reference,
+        note=note or f"{batches} × {recipe.name} by {fabricator.full_name}",
+    )
+    return order
+
+
+# ------------------------------------------------------------------------ forecast
+
+
+def make_scenario(
+    *,
+    name: str = "what-if",
+    people_leave: int = 0,
+    people_arrive: int = 0,
+    store_lost: Store | None = None,
+    missions_bring_nothing: bool = False,
+) -> Scenario | None:
+    """A what-if from plain choices; None when nothing is changed."""
+    for what, count in (("people leaving", people_leave), ("people arriving", people_arrive)):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise HavenError(f"{what} {count!r} must be a whole number ≥ 0")
+    lost: dict[str, float] = {}
+    if store_lost is not None:
+        items = [item for item in Item.objects.all() if adapters.item_content(item)]
+        lost = adapters.stock_by_need(adapters.on_hand_by_item(store_lost), items)
+    if not (people_leave or people_arrive or lost or missions_bring_nothing):
+        return None
+    return Scenario(
+        name=name,
+        people_leave=people_leave,
+        people_arrive=people_arrive,
+        stores_lost=lost,
+        missions_bring_nothing=missions_bring_nothing,
+    )
+
+
+def forecast(
+    *,
+    horizon_days: int,
+    scenario: Scenario | None = None,
+    scenarios: int | None = None,
+    seed: int = 0,
+) -> RunwayForecast:
+    """The Monte Carlo runway of every critical need (read-only)."""
+    days = check_days(horizon_days)
+    inputs = adapters.forecast_inputs(history_days=settings.HAVEN_FORECAST_HISTORY_DAYS)
+    if not inputs.needs:
+        raise HavenError("no item holds kcal, litres or doses: nothing to forecast")
+    with planning_errors():
+        return forecast_runway(
+            inputs,
+            horizon_days=days,
+            scenarios=scenarios or settings.HAVEN_FORECAST_SCENARIOS,
+            seed=seed,
+            scenario=scenario,
+        )
