@@ -341,8 +341,11 @@ def record_return(
 
 
 def expected_at_muster() -> QuerySet[Person]:
-    """Who should answer a roll call: everyone present or injured."""
-    return Person.objects.in_camp()
+    """Who should answer a roll call: everyone present or injured, except those out on a run."""
+    from haven.missions.models import MissionMember
+
+    out = MissionMember.objects.out().values("person_id")
+    return Person.objects.in_camp().exclude(pk__in=out)
 
 
 def open_muster_or_none() -> Muster | None:
