@@ -23,8 +23,23 @@ class OneLineParser(CommandParser):
         sys.exit(BAD_INPUT)
 
 
+def ensure_database_ready() -> None:
+    """Refuse to run against a database that `haven init` has not set up (or upgraded)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        where = settings.DATABASES["default"]["NAME"]
+        raise HavenError(f"the database {where} is not set up or needs upgrading: run `haven init`")
+
+
 class HavenCommand(BaseCommand):
     """A management command whose domain errors exit 2 with the message on one line."""
+
+    # init, serve and demo set up the database themselves.
+    requires_database = True
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -41,6 +56,8 @@ class HavenCommand(BaseCommand):
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:
+            if self.requires_database:
+                ensure_database_ready()
             return super().execute(*args, **options)
         except HavenError as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from error

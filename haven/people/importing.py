@@ -81,7 +81,8 @@ class ImportRejected(HavenError):
         self.errors = errors
         shown = "; ".join(str(error) for error in errors[:20])
         more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
-        super().__init__(f"{len(errors)} bad row(s), nothing imported: {shown}{more}")
+        rows = len({error.line for error in errors})
+        super().__init__(f"{rows} bad row(s), nothing imported: {shown}{more}")
 
 
 @dataclass(slots=True)

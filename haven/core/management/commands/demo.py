@@ -17,6 +17,7 @@ from haven.people.models import Person
 
 
 class Command(HavenCommand):
+    requires_database = False
     help = "Build a demo camp (in a throwaway data folder unless --data-dir) and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:

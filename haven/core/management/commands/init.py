@@ -16,6 +16,7 @@ from haven.core.errors import HavenError
 
 
 class Command(HavenCommand):
+    requires_database = False
     help = "Create the database and the first commander account."
 
     def add_arguments(self, parser: CommandParser) -> None:

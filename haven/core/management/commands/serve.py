@@ -11,6 +11,7 @@ from haven.core.server import serve
 
 
 class Command(HavenCommand):
+    requires_database = False
     help = "Run Haven's web server (waitress; static files included; logs to stdout)."
 
     def add_arguments(self, parser: CommandParser) -> None:
