@@ -10,15 +10,18 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any
 
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
 from haven.people.choices import Sex, Status
-from haven.people.models import Household, Person, Skill, StatusEvent, Team
+from haven.people.models import Household, Person, Skill, StatusEvent, Team, fold
 from haven.people.services import Author, acting_user, birth_date_from_age
 
 COLUMNS = (
@@ -85,10 +88,13 @@ class ImportRejected(HavenError):
         super().__init__(f"{rows} bad row(s), nothing imported: {shown}{more}")
 
 
+STATUS_VALUES = frozenset(Status.values)
+
+
 @dataclass(slots=True)
 class _Row:
     line: int
-    person: Person
+    person: dict[str, Any]
     skills: list[str]
     household: str
     team: str
@@ -116,7 +122,7 @@ def _parse_row(
     if sex is None:
         problems.append(f"unknown sex {value['sex']!r} (use f, m, x or u)")
     status = value["status"].lower() or Status.PRESENT
-    if status not in Status.values:
+    if status not in STATUS_VALUES:
         problems.append(f"unknown status {value['status']!r} (use {', '.join(Status.values)})")
     born: date | None = None
     estimate = False
@@ -155,26 +161,28 @@ def _parse_row(
         problems.append(f"unknown skill(s) {', '.join(unknown_skills)}")
     if problems:
         return problems
-    person = Person(
-        record_id=record_id,
-        full_name=full_name,
-        given_name=value["given_name"],
-        family_name=value["family_name"],
-        alternate_names="\n".join(
-            name.strip() for name in value["alternate_names"].split(";") if name.strip()
-        ),
-        sex=sex or Sex.UNKNOWN,
-        date_of_birth=born,
-        birth_date_is_estimate=estimate,
-        phone=value["phone"],
-        special_needs=value["special_needs"],
-        extra_energy_kcal=kcal,
-        pregnant_or_lactating=flag in TRUE_WORDS,
-        languages=value["languages"],
-        status=status,
-        notes=value["notes"],
+    given, family = value["given_name"], value["family_name"]
+    alternates = "\n".join(
+        name.strip() for name in value["alternate_names"].split(";") if name.strip()
     )
-    person.refresh_search_text()
+    person = {
+        "record_id": record_id,
+        "full_name": full_name,
+        "given_name": given,
+        "family_name": family,
+        "alternate_names": alternates,
+        "sex": sex or Sex.UNKNOWN,
+        "date_of_birth": born,
+        "birth_date_is_estimate": estimate,
+        "phone": value["phone"],
+        "special_needs": value["special_needs"],
+        "extra_energy_kcal": kcal,
+        "pregnant_or_lactating": flag in TRUE_WORDS,
+        "languages": value["languages"],
+        "status": status,
+        "notes": value["notes"],
+        "search_text": fold(" ".join((full_name, given, family, alternates))),
+    }
     return _Row(line, person, skills, value["household"], value["team"])
 
 
@@ -216,13 +224,15 @@ def import_people(
             result.errors.extend(RowError(line, message) for message in outcome)
         else:
             parsed.append(outcome)
-    taken = _ids_already_used([row.person.record_id for row in parsed if row.person.record_id])
+    taken = _ids_already_used(
+        [row.person["record_id"] for row in parsed if row.person["record_id"]]
+    )
     if taken:
         kept = []
         for row in parsed:
-            if row.person.record_id in taken:
+            if row.person["record_id"] in taken:
                 result.errors.append(
-                    RowError(row.line, f"id {row.person.record_id!r} is already in the registry")
+                    RowError(row.line, f"id {row.person['record_id']!r} is already in the registry")
                 )
             else:
                 kept.append(row)
@@ -269,37 +279,57 @@ def _write(*, by: Author, rows: list[_Row], progress: Callable[[int], None] | No
     skill_ids = dict(Skill.objects.values_list("code", "pk"))
     author = acting_user(by)
     now = timezone.now()
-    through = Person.skills.through
+    lock_for_append(Person)
+    start_after = Person.objects.aggregate(last=Max("pk"))["last"] or 0
     done = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         for row in batch:
-            row.person.household_id = households.get(row.household)
-            row.person.team_id = teams.get(row.team)
-            row.person.status_changed_at = now
-            row.person.created_at = now
-        people = Person.objects.bulk_create([row.person for row in batch])
-        StatusEvent.objects.bulk_create(
-            StatusEvent(
-                person_id=person.pk,
-                status=person.status,
-                occurred_at=now,
-                recorded_at=now,
-                recorded_by=author,
-                reason="imported",
-            )
-            for person in people
-        )
-        links = [
-            through(person_id=row.person.pk, skill_id=skill_ids[code])
-            for row in batch
-            for code in dict.fromkeys(row.skills)
-        ]
-        if links:
-            through.objects.bulk_create(links)
+            row.person["household_id"] = households.get(row.household)
+            row.person["team_id"] = teams.get(row.team)
+            row.person["status_changed_at"] = now
+            row.person["created_at"] = now
+        insert_rows(Person, [row.person for row in batch])
         done += len(batch)
         if progress is not None:
             progress(done)
+    ids = list(
+        Person.objects.filter(pk__gt=start_after).order_by("pk").values_list("pk", flat=True)
+    )
+    if len(ids) != len(rows):
+        raise HavenError(f"import wrote {len(ids)} people for {len(rows)} rows; rolled back")
+    _first_events(start_after=start_after, author=author, when=now)
+    links = [
+        {"person_id": pk, "skill_id": skill_ids[code]}
+        for pk, row in zip(ids, rows, strict=True)
+        for code in dict.fromkeys(row.skills)
+    ]
+    insert_rows(Person.skills.through, links)
+
+
+def _first_events(*, start_after: int, author: User | None, when: datetime) -> None:
+    """One "imported" status event per new person, written by the database in one statement."""
+    quote = connection.ops.quote_name
+    moment = connection.ops.adapt_datetimefield_value(when)
+    columns = (
+        "person_id",
+        "previous_status",
+        "status",
+        "occurred_at",
+        "recorded_at",
+        "recorded_by_id",
+        "reason",
+        "place",
+        "is_correction",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(StatusEvent._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {quote('id')}, '', {quote('status')}, %s, %s, %s, 'imported', '', %s "
+            f"FROM {quote(Person._meta.db_table)} WHERE {quote('id')} > %s",
+            [moment, moment, author.pk if author else None, False, start_after],
+        )
 
 
 def export_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:

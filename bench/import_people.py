@@ -1,0 +1,260 @@
+"""Import 100,000 people from CSV and render the dashboard over them.
+
+    python -m bench.import_people [--rows N] [--quick]
+
+Prints rows/s of Haven's import (validation, households, status events included) and the
+ratio to a raw `sqlite3.executemany` of the same person and status-event rows into the same
+schema, measured in this run; then the dashboard render time on those people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+FIRST = [
+    "Amina",
+    "Omar",
+    "Lina",
+    "Jonas",
+    "Fatima",
+    "Yusuf",
+    "Maryam",
+    "Ali",
+    "Olena",
+    "Taras",
+    "Chidi",
+    "Ngozi",
+    "Ayşe",
+    "Mehmet",
+    "Lucía",
+    "Mateo",
+    "Nguyen",
+    "Linh",
+    "Wanjiru",
+    "Baraka",
+    "Zoë",
+    "Hamid",
+    "Sara",
+    "Ibrahim",
+    "Aisha",
+    "Pavel",
+    "Irina",
+    "Kofi",
+    "Ama",
+    "Ravi",
+]
+LAST = [
+    "Yusuf",
+    "Haddad",
+    "Berg",
+    "Kovalenko",
+    "Okafor",
+    "Yılmaz",
+    "García",
+    "Tran",
+    "Mwangi",
+    "Noor",
+    "Rahimi",
+    "Mensah",
+    "Sharma",
+    "Petrenko",
+    "Diallo",
+    "Hassan",
+    "Mutua",
+    "Öztürk",
+]
+STATUSES = ["present"] * 6 + ["injured"] * 3 + ["missing", "deceased"]
+
+
+def make_csv(rows: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "given_name", "family_name", "sex", "age", "household", "status"])
+    household = 0
+    for index in range(rows):
+        if index % 4 == 0:
+            household += 1
+        writer.writerow(
+            [
+                f"bench/{index}",
+                rng.choice(FIRST),
+                rng.choice(LAST),
+                rng.choice("fm"),
+                rng.randint(0, 90),
+                f"Household {household}",
+                rng.choice(STATUSES),
+            ]
+        )
+    return out.getvalue()
+
+
+def raw_insert(
+    db_path: Path, people: list[tuple[Any, ...]], events: list[tuple[Any, ...]]
+) -> float:
+    """The same rows written by sqlite3 alone: the floor any ORM import is measured against."""
+    connection = sqlite3.connect(db_path)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    columns = (
+        "record_id, full_name, given_name, family_name, alternate_names, sex, date_of_birth, "
+        "birth_date_is_estimate, phone, household_id, team_id, special_needs, extra_energy_kcal, "
+        "pregnant_or_lactating, languages, notes, status, status_changed_at, user_id, "
+        "search_text, created_at"
+    )
+    started = time.perf_counter()
+    with connection:
+        connection.executemany(
+            f"INSERT INTO people_person ({columns}) VALUES ({', '.join('?' * 21)})", people
+        )
+        connection.executemany(
+            "INSERT INTO people_statusevent (person_id, previous_status, status, occurred_at, "
+            "recorded_at, recorded_by_id, reason, place, is_correction) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            events,
+        )
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="10,000 rows")
+    args = parser.parse_args()
+    rows = 10_000 if args.quick else args.rows
+
+    workdir = Path(tempfile.mkdtemp(prefix="haven-bench-"))
+    os.environ["HAVEN_DATA_DIR"] = str(workdir)
+    os.environ.pop("HAVEN_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from haven.accounts.services import create_user
+    from haven.people import importing
+    from haven.people.models import Household, Person, StatusEvent
+
+    call_command("migrate", verbosity=0)
+    connection.close()
+    empty = workdir / "empty.sqlite3"
+    shutil.copy(workdir / "haven.sqlite3", empty)
+
+    text = make_csv(rows)
+    print(f"Haven import bench: {rows:,} people from CSV ({len(text) / 1e6:.1f} MB), SQLite WAL")
+
+    started = time.perf_counter()
+    result = importing.import_people(by=None, stream=io.StringIO(text))
+    haven_seconds = time.perf_counter() - started
+    assert result.imported == rows
+
+    # The same rows as Haven wrote them, replayed through sqlite3 into an empty copy
+    # (households included up front so the foreign keys hold).
+    person_fields = [
+        "record_id",
+        "full_name",
+        "given_name",
+        "family_name",
+        "alternate_names",
+        "sex",
+        "date_of_birth",
+        "birth_date_is_estimate",
+        "phone",
+        "household_id",
+        "team_id",
+        "special_needs",
+        "extra_energy_kcal",
+        "pregnant_or_lactating",
+        "languages",
+        "notes",
+        "status",
+        "status_changed_at",
+        "user_id",
+        "search_text",
+        "created_at",
+    ]
+    people = [
+        tuple(str(v) if hasattr(v, "isoformat") else v for v in row)
+        for row in Person.objects.order_by("pk").values_list(*person_fields)
+    ]
+    event_fields = [
+        "person_id",
+        "previous_status",
+        "status",
+        "occurred_at",
+        "recorded_at",
+        "recorded_by_id",
+        "reason",
+        "place",
+        "is_correction",
+    ]
+    events = [
+        tuple(str(v) if hasattr(v, "isoformat") else v for v in row)
+        for row in StatusEvent.objects.order_by("pk").values_list(*event_fields)
+    ]
+    households = list(Household.objects.values_list("pk", "name", "notes", "created_at"))
+    raw_db = workdir / "raw.sqlite3"
+    shutil.copy(empty, raw_db)
+    with sqlite3.connect(raw_db) as setup:
+        setup.executemany(
+            "INSERT INTO people_household (id, name, notes, created_at) VALUES (?, ?, ?, ?)",
+            [(pk, name, notes, str(at)) for pk, name, notes, at in households],
+        )
+    raw_seconds = raw_insert(raw_db, people, events)
+
+    print(f"  haven import     {haven_seconds:8.2f} s   {rows / haven_seconds:10,.0f} rows/s")
+    print(f"  raw executemany  {raw_seconds:8.2f} s   {rows / raw_seconds:10,.0f} rows/s")
+    print(
+        f"  ratio haven/raw  {haven_seconds / raw_seconds:8.2f}×   (aim ≤ 3×; haven also parses "
+        "and validates the CSV)"
+    )
+
+    create_user(username="bench", password=None, role="commander")
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+    client.get("/")  # warm caches and templates
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = client.get("/")
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    print(
+        f"  dashboard render {statistics.median(timings) * 1000:8.0f} ms  "
+        f"(all panels, median of 5 over {Person.objects.count():,} people; aim < 300 ms)"
+    )
+    from haven.people import dashboard
+
+    people_timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        dashboard.headcount()
+        dashboard.age_sex_pyramid()
+        dashboard.last_muster_summary()
+        people_timings.append(time.perf_counter() - started)
+    print(
+        f"  people panels    {statistics.median(people_timings) * 1000:8.0f} ms  "
+        "(headcount, age and sex, last muster queries)"
+    )
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
