@@ -240,3 +240,9 @@ def test_healthz_gives_the_schema_version() -> None:
     body = Client().get("/healthz").json()
     assert body["status"] == "ok"
     assert "people.0002" in body["schema_version"]
+
+
+def test_api_docs_use_no_cdn(client_as: Callable[[str], Client]) -> None:
+    page = client_as("clerk").get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "https://" not in page
