@@ -53,7 +53,9 @@ def test_clerk_runs_a_muster_and_sees_the_unaccounted(
     assert Person.objects.get(full_name="Lina Haddad").status == Status.MISSING
 
 
-def test_member_sees_names_only(page_as: Callable[[str], Any], users: dict[str, Any], live_server: Any) -> None:
+def test_member_sees_names_only(
+    page_as: Callable[[str], Any], users: dict[str, Any], live_server: Any
+) -> None:
     services.register_person(by=users["clerk"], full_name="Amina Yusuf", phone="0700-123")
     page = page_as("member")
     page.goto(f"{live_server.url}/people/")
