@@ -206,6 +206,8 @@ HAVEN_FORECAST_HISTORY_DAYS = envint("FORECAST_HISTORY_DAYS", 14)
 # Shelter (haven.shelter): the tent the shortfall is counted in when no tent types are recorded.
 HAVEN_SHELTER_TENT_NAME = env("SHELTER_TENT_NAME", "Family tent")
 HAVEN_SHELTER_TENT_M2 = envfloat("SHELTER_TENT_M2", 16.0)
+# Seconds HiGHS may spend proving a shelter plan optimal before the best plan found is used.
+HAVEN_SHELTER_PLAN_SECONDS = envfloat("SHELTER_PLAN_SECONDS", 5.0)
 
 # Stock and missions (haven.stock, haven.missions): runway thresholds and window.
 HAVEN_RUNWAY_WINDOW_DAYS = envint("RUNWAY_WINDOW_DAYS", 7)

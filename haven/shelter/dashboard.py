@@ -1,0 +1,32 @@
+"""Shelter panel on the dashboard: sheltered vs unsheltered tonight, and the shortfall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from haven.core.dashboard import Panel
+from haven.shelter import services
+
+
+def tonight() -> dict[str, Any]:
+    board = services.board()
+    unsheltered_percent = 100 - board.sheltered_percent if board.in_camp else 0
+    return {
+        "in_camp": board.in_camp,
+        "occupied": board.occupied,
+        "unsheltered": board.unsheltered,
+        "sheltered_percent": board.sheltered_percent,
+        "unsheltered_percent": unsheltered_percent,
+        "places_short": board.places_short,
+        "shortfall_m2": board.shortfall.covered_area_m2,
+        "tents": board.shortfall.tents,
+        "tent_name": board.tent_type.name,
+    }
+
+
+def panels(request: HttpRequest) -> list[Panel]:
+    if not request.user.has_perm("shelter.view_shelter"):
+        return []
+    return [Panel("Shelter tonight", "shelter/panel.html", tonight(), order=30)]

@@ -1,0 +1,780 @@
+"""Shelter use cases: shelters and their condition, who sleeps where, plans and the shortfall.
+
+Every write is one function with keyword-only arguments run in one transaction; the web, the
+API and the CLI all call these. Capacity and allocation come from `haven.planning.shelter`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from haven.core.errors import HavenError, NotFoundError
+from haven.people.choices import IN_CAMP, Status
+from haven.people.models import Person
+from haven.people.services import Author, acting_user
+from haven.planning.errors import PlanningInputError
+from haven.planning.shelter import (
+    AllocationPlan,
+    PlannerPerson,
+    PlannerShelter,
+    PlannerWeights,
+    ShelterShortfall,
+    plan_allocation,
+    plan_objective,
+    shelter_shortfall,
+)
+from haven.shelter.choices import AMBER_FROM_PERCENT, Condition, Kind, StayEnd, Use
+from haven.shelter.models import (
+    ConditionChange,
+    Shelter,
+    ShelterPlan,
+    Stay,
+    TentType,
+    covered_m2_per_person,
+    m2_text,
+)
+
+CHILD_BELOW_YEARS = 18
+ELDERLY_FROM_YEARS = 60
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_shelter(shelter_id: int) -> Shelter:
+    try:
+        return Shelter.objects.get(pk=shelter_id)
+    except Shelter.DoesNotExist as error:
+        raise NotFoundError(f"no shelter with id {shelter_id}") from error
+
+
+def find_shelter(name_or_id: str) -> Shelter:
+    """A shelter by id or exact name (as typed on the command line)."""
+    text = name_or_id.strip()
+    if text.lstrip("#").isdigit():
+        return get_shelter(int(text.lstrip("#")))
+    try:
+        return Shelter.objects.get(name__iexact=text)
+    except Shelter.DoesNotExist as error:
+        raise NotFoundError(f"no shelter named {text!r}") from error
+
+
+def get_plan(plan_id: int) -> ShelterPlan:
+    try:
+        return ShelterPlan.objects.get(pk=plan_id)
+    except ShelterPlan.DoesNotExist as error:
+        raise NotFoundError(f"no shelter plan with id {plan_id}") from error
+
+
+def get_person(person_id: int) -> Person:
+    try:
+        return Person.objects.get(pk=person_id)
+    except Person.DoesNotExist as error:
+        raise NotFoundError(f"no person with id {person_id}") from error
+
+
+def open_stays() -> QuerySet[Stay]:
+    """Stays of people in camp that have not ended: who sleeps where tonight."""
+    return Stay.objects.filter(ended_at__isnull=True, person__status__in=IN_CAMP)
+
+
+def occupancy() -> dict[int, int]:
+    """Shelter id → people in camp sleeping there, in one query."""
+    rows = open_stays().values("shelter_id").annotate(n=Count("id")).order_by()
+    return {row["shelter_id"]: row["n"] for row in rows}
+
+
+def current_stay(person: Person) -> Stay | None:
+    return (
+        Stay.objects.filter(person=person, ended_at__isnull=True).select_related("shelter").first()
+    )
+
+
+def unsheltered_queryset() -> QuerySet[Person]:
+    """People in camp with no open stay."""
+    has_stay = Stay.objects.filter(person=OuterRef("pk"), ended_at__isnull=True)
+    return Person.objects.in_camp().filter(~Exists(has_stay))
+
+
+def fill_class(occupied: int, capacity: int) -> str:
+    """Colour of an occupancy bar: ok (green), amber, full (red) or over."""
+    if occupied > capacity:
+        return "over"
+    if capacity and occupied == capacity:
+        return "full"
+    if capacity and 100 * occupied >= AMBER_FROM_PERCENT * capacity:
+        return "amber"
+    return "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class ShelterRow:
+    shelter: Shelter
+    capacity: int
+    occupied: int
+
+    @property
+    def fill(self) -> str:
+        return fill_class(self.occupied, self.capacity)
+
+    @property
+    def percent(self) -> int:
+        """Bar width, capped at 100 (an over-full shelter shows a full bar in the 'over' colour)."""
+        if not self.capacity:
+            return 100 if self.occupied else 0
+        return min(100, round(100 * self.occupied / self.capacity))
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.occupied)
+
+
+@dataclass(frozen=True, slots=True)
+class Unsheltered:
+    person: Person
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """What the shelter board shows: every shelter's fill, the totals and the shortfall."""
+
+    rows: list[ShelterRow]
+    in_camp: int
+    capacity: int
+    occupied: int
+    unsheltered: int
+    shortfall: ShelterShortfall
+    tent_type: TentType
+    m2_per_person: float
+
+    @property
+    def places_short(self) -> int:
+        return self.shortfall.people_without_shelter
+
+    @property
+    def sheltered_percent(self) -> int:
+        return round(100 * self.occupied / self.in_camp) if self.in_camp else 100
+
+
+def shelter_rows(shelters: Iterable[Shelter] | None = None) -> list[ShelterRow]:
+    counts = occupancy()
+    chosen = Shelter.objects.all() if shelters is None else shelters
+    return [
+        ShelterRow(shelter=s, capacity=s.capacity, occupied=counts.get(s.pk, 0)) for s in chosen
+    ]
+
+
+def tent_types() -> list[TentType]:
+    """Tent types to count the shortfall in; the default from settings if none are recorded."""
+    recorded = list(TentType.objects.all())
+    if recorded:
+        return recorded
+    return [
+        TentType(
+            name=settings.HAVEN_SHELTER_TENT_NAME,
+            covered_area_m2=Decimal(str(settings.HAVEN_SHELTER_TENT_M2)),
+        )
+    ]
+
+
+def choose_tent_type(tent_type_id: int | None = None) -> TentType:
+    types = tent_types()
+    if tent_type_id is not None:
+        for tent in types:
+            if tent.pk == tent_type_id:
+                return tent
+        raise NotFoundError(f"no tent type with id {tent_type_id}")
+    named = [t for t in types if t.name.casefold() == settings.HAVEN_SHELTER_TENT_NAME.casefold()]
+    return (named or types)[0]
+
+
+def shortfall(*, in_camp: int, capacity: int, tent_type: TentType) -> ShelterShortfall:
+    """Places missing for everyone in camp, as covered m² and as tents of one type."""
+    try:
+        return shelter_shortfall(
+            max(0, in_camp - capacity),
+            float(tent_type.covered_area_m2),
+            m2_per_person=covered_m2_per_person(),
+        )
+    except PlanningInputError as error:
+        raise HavenError(f"tent type {tent_type.name}: {error}") from error
+
+
+def board(*, tent_type_id: int | None = None) -> Board:
+    rows = shelter_rows()
+    in_camp = Person.objects.in_camp().count()
+    capacity = sum(row.capacity for row in rows)
+    occupied = sum(row.occupied for row in rows)
+    tent = choose_tent_type(tent_type_id)
+    return Board(
+        rows=rows,
+        in_camp=in_camp,
+        capacity=capacity,
+        occupied=occupied,
+        unsheltered=in_camp - occupied,
+        shortfall=shortfall(in_camp=in_camp, capacity=capacity, tent_type=tent),
+        tent_type=tent,
+        m2_per_person=covered_m2_per_person(),
+    )
+
+
+def unsheltered(limit: int | None = None) -> list[Unsheltered]:
+    """People in camp without shelter tonight, and why: a destroyed shelter, the last plan, …"""
+    people = list(unsheltered_queryset().select_related("household").order_by("full_name")[:limit])
+    ids = [p.pk for p in people]
+    last_stays: dict[int, Stay] = {}
+    for stay in (
+        Stay.objects.filter(person_id__in=ids, ended_at__isnull=False)
+        .select_related("shelter")
+        .order_by("ended_at", "id")
+    ):
+        last_stays[stay.person_id] = stay
+    plan = ShelterPlan.objects.first()
+    plan_reasons: dict[str, str] = plan.unsheltered if plan else {}
+    result = []
+    for person in people:
+        last = last_stays.get(person.pk)
+        if last is not None and last.end == StayEnd.DESTROYED:
+            reason = f"shelter {last.shelter.name} destroyed"
+        elif str(person.pk) in plan_reasons:
+            reason = plan_reasons[str(person.pk)]
+        elif last is not None:
+            reason = last.get_end_display().lower() + (
+                f": {last.end_note}" if last.end_note else ""
+            )
+        else:
+            reason = "not yet given a shelter"
+        result.append(Unsheltered(person=person, reason=reason))
+    return result
+
+
+# --- shelters ---------------------------------------------------------------------------
+
+SHELTER_FIELDS = (
+    "name",
+    "kind",
+    "covered_area_m2",
+    "beds",
+    "accessible",
+    "heated",
+    "zone",
+    "use",
+    "notes",
+)
+
+
+def _area(value: Any, what: str) -> Decimal:
+    try:
+        area = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise HavenError(f"covered area of {what} {value!r} is not a number of m²") from error
+    if not area.is_finite() or area <= 0:
+        raise HavenError(f"covered area of {what} must be more than 0 m², not {value}")
+    if area >= Decimal("10000000"):
+        raise HavenError(f"covered area of {what} {value} m² is too large")
+    return area.quantize(Decimal("0.01"))
+
+
+def _clean_shelter(fields: dict[str, Any], name: str) -> dict[str, Any]:
+    unknown = set(fields) - set(SHELTER_FIELDS)
+    if unknown:
+        raise HavenError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    cleaned = dict(fields)
+    if "name" in cleaned:
+        cleaned["name"] = str(cleaned["name"]).strip()
+        if not cleaned["name"]:
+            raise HavenError("a shelter needs a name")
+        name = cleaned["name"]
+    if "covered_area_m2" in cleaned:
+        cleaned["covered_area_m2"] = _area(cleaned["covered_area_m2"], name)
+    for field, choices in (("kind", Kind), ("use", Use)):
+        if field in cleaned and cleaned[field] not in choices.values:
+            raise HavenError(
+                f"unknown {field} {cleaned[field]!r} for {name}: use one of "
+                f"{', '.join(choices.values)}"
+            )
+    beds = cleaned.get("beds")
+    if beds is not None and (not isinstance(beds, int) or beds < 0):
+        raise HavenError(f"beds of {name} must be a whole number 0 or more, not {beds}")
+    for field in ("zone", "notes"):
+        if field in cleaned:
+            cleaned[field] = str(cleaned[field] or "").strip()
+    return cleaned
+
+
+@transaction.atomic
+def add_shelter(
+    *,
+    by: Author,
+    name: str,
+    covered_area_m2: Any,
+    kind: str = Kind.TENT,
+    beds: int | None = None,
+    accessible: bool = False,
+    heated: bool = False,
+    condition: str = Condition.USABLE,
+    zone: str = "",
+    use: str = Use.GENERAL,
+    notes: str = "",
+) -> Shelter:
+    """Record a shelter; its capacity follows from its covered area (and beds)."""
+    cleaned = _clean_shelter(
+        {
+            "name": name,
+            "covered_area_m2": covered_area_m2,
+            "kind": kind,
+            "beds": beds,
+            "accessible": accessible,
+            "heated": heated,
+            "zone": zone,
+            "use": use,
+            "notes": notes,
+        },
+        name,
+    )
+    if condition not in Condition.values:
+        raise HavenError(
+            f"unknown condition {condition!r}: use one of {', '.join(Condition.values)}"
+        )
+    if Shelter.objects.filter(name__iexact=cleaned["name"]).exists():
+        raise HavenError(f"a shelter named {cleaned['name']!r} already exists")
+    shelter = Shelter.objects.create(condition=condition, **cleaned)
+    if condition != Condition.USABLE:
+        ConditionChange.objects.create(
+            shelter=shelter,
+            previous_condition=Condition.USABLE,
+            condition=condition,
+            recorded_by=acting_user(by),
+            note="recorded so when added",
+        )
+    return shelter
+
+
+@transaction.atomic
+def update_shelter(*, by: Author, shelter: Shelter, **changes: Any) -> Shelter:
+    """Change a shelter's details (not its condition: that is `set_condition`)."""
+    if "condition" in changes:
+        raise HavenError("condition changes are recorded: use the condition change instead")
+    cleaned = _clean_shelter(changes, shelter.name)
+    shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    new_name = cleaned.get("name")
+    if new_name and Shelter.objects.filter(name__iexact=new_name).exclude(pk=shelter.pk).exists():
+        raise HavenError(f"a shelter named {new_name!r} already exists")
+    for field, value in cleaned.items():
+        setattr(shelter, field, value)
+    shelter.save()
+    return shelter
+
+
+def _close(stay: Stay, *, by: Author, at: datetime, end: str, note: str = "") -> None:
+    stay.ended_at = at
+    stay.ended_by = acting_user(by)
+    stay.end = end
+    stay.end_note = note[:300]
+    stay.save(update_fields=["ended_at", "ended_by", "end", "end_note"])
+
+
+def _when(at: datetime | None, what: str) -> datetime:
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise HavenError(f"{what} {at.isoformat()} has no time zone")
+    return at
+
+
+@transaction.atomic
+def set_condition(
+    *,
+    by: Author,
+    shelter: Shelter,
+    condition: str,
+    note: str = "",
+    at: datetime | None = None,
+) -> ConditionChange:
+    """Record a shelter's new condition; a destroyed shelter's people lose their place."""
+    if condition not in Condition.values:
+        raise HavenError(
+            f"unknown condition {condition!r} for {shelter.name}: use one of "
+            f"{', '.join(Condition.values)}"
+        )
+    shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    if shelter.condition == condition:
+        raise HavenError(f"{shelter.name} is already {Condition(condition).label.lower()}")
+    when = _when(at, "time of the change")
+    change = ConditionChange.objects.create(
+        shelter=shelter,
+        previous_condition=shelter.condition,
+        condition=condition,
+        occurred_at=when,
+        recorded_by=acting_user(by),
+        note=note.strip(),
+    )
+    shelter.condition = condition
+    shelter.save(update_fields=["condition"])
+    if condition == Condition.DESTROYED:
+        for stay in Stay.objects.select_for_update().filter(shelter=shelter, ended_at__isnull=True):
+            _close(stay, by=by, at=when, end=StayEnd.DESTROYED, note=note.strip())
+    return change
+
+
+def destroy_shelter(
+    *, by: Author, shelter: Shelter, note: str = "", at: datetime | None = None
+) -> ConditionChange:
+    """Mark a shelter destroyed: its people are unassigned and listed as unsheltered."""
+    return set_condition(by=by, shelter=shelter, condition=Condition.DESTROYED, note=note, at=at)
+
+
+@transaction.atomic
+def add_tent_type(*, by: Author, name: str, covered_area_m2: Any) -> TentType:
+    """A tent type to count the shortfall in (for example "Family tent", 16 m²)."""
+    name = name.strip()
+    if not name:
+        raise HavenError("a tent type needs a name")
+    area = _area(covered_area_m2, f"tent type {name}")
+    if TentType.objects.filter(name__iexact=name).exists():
+        raise HavenError(f"a tent type named {name!r} already exists")
+    return TentType.objects.create(name=name, covered_area_m2=area)
+
+
+# --- occupancy --------------------------------------------------------------------------
+
+
+def _require_in_camp(person: Person) -> None:
+    if person.status not in IN_CAMP:
+        raise HavenError(
+            f"{person.full_name} ({person.display_id}) is recorded "
+            f"{Status(person.status).label.lower()}: only people in camp (present or injured) "
+            "can be given a shelter"
+        )
+
+
+def _require_room(shelter: Shelter, arriving: int = 1) -> None:
+    if not shelter.is_usable:
+        raise HavenError(f"{shelter.name} is destroyed: nobody can sleep there")
+    taken = open_stays().filter(shelter=shelter).count()
+    capacity = shelter.capacity
+    if taken + arriving > capacity:
+        raise HavenError(
+            f"{shelter.name} is full: {taken} of {capacity} places taken "
+            f"({m2_text(shelter.covered_area_m2)} m² at {covered_m2_per_person():g} m²/person"
+            + (f", {shelter.beds} beds" if shelter.beds is not None else "")
+            + ")"
+        )
+
+
+@transaction.atomic
+def assign(
+    *,
+    by: Author,
+    person: Person,
+    shelter: Shelter,
+    at: datetime | None = None,
+    note: str = "",
+) -> Stay:
+    """Check a person into a shelter; if they sleep elsewhere, that stay ends (a move)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    _require_in_camp(person)
+    current = Stay.objects.select_for_update().filter(person=person, ended_at__isnull=True).first()
+    if current is not None and current.shelter_id == shelter.pk:
+        raise HavenError(f"{person.full_name} already sleeps in {shelter.name}")
+    _require_room(shelter)
+    when = _when(at, "check-in time")
+    if current is not None:
+        _close(current, by=by, at=when, end=StayEnd.MOVED, note=f"to {shelter.name}")
+    try:
+        with transaction.atomic():
+            return Stay.objects.create(
+                person=person, shelter=shelter, started_at=when, started_by=acting_user(by)
+            )
+    except IntegrityError as error:  # another clerk placed them in the same instant
+        raise HavenError(f"{person.full_name} was just given a shelter by someone else") from error
+
+
+@transaction.atomic
+def check_out(*, by: Author, person: Person, note: str = "", at: datetime | None = None) -> Stay:
+    """A person no longer sleeps in their shelter (the stay ends; they count as unsheltered)."""
+    stay = (
+        Stay.objects.select_for_update()
+        .select_related("shelter")
+        .filter(person=person, ended_at__isnull=True)
+        .first()
+    )
+    if stay is None:
+        raise HavenError(f"{person.full_name} ({person.display_id}) has no shelter to leave")
+    _close(stay, by=by, at=_when(at, "check-out time"), end=StayEnd.CHECKED_OUT, note=note.strip())
+    return stay
+
+
+@transaction.atomic
+def release_people_gone(*, by: Author, at: datetime | None = None) -> int:
+    """End the stays of people no longer in camp (dead, departed, missing): their places free up."""
+    when = _when(at, "time")
+    stays = (
+        Stay.objects.select_for_update()
+        .filter(ended_at__isnull=True)
+        .exclude(person__status__in=IN_CAMP)
+    )
+    count = 0
+    for stay in stays.select_related("person"):
+        _close(
+            stay,
+            by=by,
+            at=when,
+            end=StayEnd.LEFT_CAMP,
+            note=f"recorded {Status(stay.person.status).label.lower()}",
+        )
+        count += 1
+    return count
+
+
+# --- planning ---------------------------------------------------------------------------
+
+
+def _age(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def planner_people() -> list[PlannerPerson]:
+    """Everyone in camp as the planner sees them (injured, vulnerable, child, where now)."""
+    today = timezone.localdate()
+    current = dict(open_stays().values_list("person_id", "shelter_id"))
+    rows = Person.objects.in_camp().values_list(
+        "pk", "household_id", "team_id", "status", "date_of_birth", "special_needs"
+    )
+    people = []
+    for pk, household_id, team_id, status, born, needs in rows.order_by("pk"):
+        age = _age(born, today)
+        child = age is not None and age < CHILD_BELOW_YEARS
+        elderly = age is not None and age >= ELDERLY_FROM_YEARS
+        people.append(
+            PlannerPerson(
+                person_id=pk,
+                household_id=household_id,
+                team_id=team_id,
+                injured=status == Status.INJURED,
+                vulnerable=child or elderly or bool(needs.strip()),
+                current_shelter_id=current.get(pk),
+                is_child=child,
+            )
+        )
+    return people
+
+
+def planner_shelters() -> list[PlannerShelter]:
+    return [
+        PlannerShelter(
+            shelter_id=s.pk,
+            capacity=s.capacity,
+            use=s.use,
+            zone=s.zone,
+            usable=s.is_usable,
+        )
+        for s in Shelter.objects.order_by("pk")
+    ]
+
+
+def compute_plan(people: list[PlannerPerson], shelters: list[PlannerShelter]) -> AllocationPlan:
+    try:
+        return plan_allocation(
+            people,
+            shelters,
+            PlannerWeights(),
+            exact_time_limit_s=settings.HAVEN_SHELTER_PLAN_SECONDS,
+        )
+    except PlanningInputError as error:
+        raise HavenError(f"the shelter planner refused the camp's data: {error}") from error
+
+
+@transaction.atomic
+def make_plan(*, by: Author, at: datetime | None = None) -> ShelterPlan:
+    """Ask the planner who should sleep where; the plan is kept for preview, nothing moves yet."""
+    people = planner_people()
+    shelters = planner_shelters()
+    result = compute_plan(people, shelters)
+    current = {p.person_id: p.current_shelter_id for p in people if p.current_shelter_id}
+    changes = [
+        [p.person_id, p.current_shelter_id, result.assignments.get(p.person_id)]
+        for p in people
+        if p.current_shelter_id != result.assignments.get(p.person_id)
+    ]
+    return ShelterPlan.objects.create(
+        created_at=_when(at, "time of the plan"),
+        created_by=acting_user(by),
+        method=result.method,
+        objective=result.objective,
+        objective_before=plan_objective(people, shelters, current, PlannerWeights()),
+        people_count=len(people),
+        capacity=sum(s.capacity for s in shelters if s.usable),
+        sheltered_before=len(current),
+        sheltered_after=len(result.assignments),
+        changes=changes,
+        unsheltered={str(pid): reason for pid, reason in result.unsheltered.items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChange:
+    """One line of a plan's preview."""
+
+    person: Person
+    from_shelter: Shelter | None
+    to_shelter: Shelter | None
+
+    @property
+    def kind(self) -> str:
+        if self.from_shelter is None:
+            return "gets a place"
+        if self.to_shelter is None:
+            return "loses their place"
+        return "moves"
+
+
+def plan_changes(plan: ShelterPlan) -> list[PlanChange]:
+    ids = [row[0] for row in plan.changes]
+    people = Person.objects.in_bulk(ids)
+    shelters = Shelter.objects.in_bulk(
+        [sid for row in plan.changes for sid in row[1:] if sid is not None]
+    )
+    result = [
+        PlanChange(
+            person=people[pid],
+            from_shelter=shelters.get(origin) if origin else None,
+            to_shelter=shelters.get(to) if to else None,
+        )
+        for pid, origin, to in plan.changes
+        if pid in people
+    ]
+    return sorted(
+        result,
+        key=lambda c: (c.to_shelter.name if c.to_shelter else "~", c.person.full_name),
+    )
+
+
+def plan_unsheltered(plan: ShelterPlan) -> list[Unsheltered]:
+    people = Person.objects.in_bulk([int(pid) for pid in plan.unsheltered])
+    rows = [
+        Unsheltered(person=people[int(pid)], reason=reason)
+        for pid, reason in plan.unsheltered.items()
+        if int(pid) in people
+    ]
+    return sorted(rows, key=lambda row: (row.reason, row.person.full_name))
+
+
+@transaction.atomic
+def apply_plan(
+    *,
+    by: Author,
+    plan: ShelterPlan,
+    person_ids: Collection[int] | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Carry out all of a plan's changes, or those of the people chosen; returns how many.
+
+    Refused, with nothing written, when the plan was already applied, when someone's shelter
+    changed since the plan was made, or when the chosen changes alone would overfill a shelter.
+    """
+    plan = ShelterPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_applied:
+        raise HavenError(
+            f"shelter plan {plan.pk} was already applied at "
+            f"{timezone.localtime(plan.applied_at):%Y-%m-%d %H:%M}: make a new plan"
+        )
+    by_person = {row[0]: row for row in plan.changes}
+    if person_ids is None:
+        chosen = list(by_person.values())
+    else:
+        missing = [pid for pid in person_ids if pid not in by_person]
+        if missing:
+            raise HavenError(
+                f"person {missing[0]} has no change in shelter plan {plan.pk}"
+                + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else "")
+            )
+        chosen = [by_person[pid] for pid in sorted(set(person_ids))]
+    if not chosen:
+        raise HavenError(f"choose at least one change of shelter plan {plan.pk} to apply")
+    when = _when(at, "time")
+    release_people_gone(by=by, at=when)
+    shelter_ids = {sid for row in chosen for sid in row[1:] if sid is not None}
+    shelters = {s.pk: s for s in Shelter.objects.select_for_update().filter(pk__in=shelter_ids)}
+    people = Person.objects.select_for_update().in_bulk([row[0] for row in chosen])
+    stays = {
+        stay.person_id: stay
+        for stay in Stay.objects.select_for_update()
+        .select_related("shelter")
+        .filter(person_id__in=people, ended_at__isnull=True)
+    }
+    for pid, origin, to in chosen:
+        person = people.get(pid)
+        if person is None:
+            raise HavenError(f"person {pid} of shelter plan {plan.pk} no longer exists")
+        now_in = stays[pid].shelter_id if pid in stays else None
+        if now_in != origin:
+            where = stays[pid].shelter.name if pid in stays else "no shelter"
+            raise HavenError(
+                f"shelter plan {plan.pk} is out of date: {person.full_name} is now in {where}; "
+                "make a new plan"
+            )
+        if to is not None:
+            _require_in_camp(person)
+            if to not in shelters:
+                raise HavenError(f"shelter {to} of shelter plan {plan.pk} no longer exists")
+            if not shelters[to].is_usable:
+                raise HavenError(f"{shelters[to].name} is destroyed: make a new plan")
+    for pid, _origin, to in chosen:
+        if pid in stays:
+            end, note = (
+                (StayEnd.MOVED, f"to {shelters[to].name} by plan {plan.pk}")
+                if to is not None
+                else (StayEnd.PLAN, f"plan {plan.pk}")
+            )
+            _close(stays[pid], by=by, at=when, end=end, note=note)
+    Stay.objects.bulk_create(
+        Stay(person_id=pid, shelter_id=to, started_at=when, started_by=acting_user(by), plan=plan)
+        for pid, _origin, to in chosen
+        if to is not None
+    )
+    arriving = Counter(to for _, _, to in chosen if to is not None)
+    counts = occupancy()
+    for shelter_id in sorted(arriving):
+        shelter = shelters[shelter_id]
+        if counts.get(shelter_id, 0) > shelter.capacity:
+            raise HavenError(
+                f"these changes would put {counts[shelter_id]} people in {shelter.name} "
+                f"(capacity {shelter.capacity}): also choose the moves out of it, "
+                "or make a new plan"
+            )
+    plan.applied_at = when
+    plan.applied_by = acting_user(by)
+    plan.applied_count = len(chosen)
+    plan.save(update_fields=["applied_at", "applied_by", "applied_count"])
+    return len(chosen)
+
+
+def people_in(shelter: Shelter) -> QuerySet[Person]:
+    """Who sleeps in a shelter tonight."""
+    return Person.objects.filter(
+        shelter_stays__shelter=shelter, shelter_stays__ended_at__isnull=True, status__in=IN_CAMP
+    ).order_by("full_name")
+
+
+def history(shelter: Shelter, limit: int = 100) -> QuerySet[Stay]:
+    return (
+        Stay.objects.filter(shelter=shelter)
+        .select_related("person", "started_by", "ended_by")
+        .order_by("-started_at", "-id")[:limit]
+    )

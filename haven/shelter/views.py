@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from haven.core.access import permission_required
+from haven.core.errors import HavenError
+from haven.shelter import services
+from haven.shelter.choices import Condition, Kind, Use
+from haven.shelter.models import Shelter, ShelterPlan
+
+
+class ShelterForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.TENT)
+    covered_area_m2 = forms.DecimalField(
+        label="Covered area (m²)", max_digits=9, decimal_places=2, help_text="Usable floor space."
+    )
+    beds = forms.IntegerField(required=False, min_value=0, help_text="Leave empty if none.")
+    zone = forms.CharField(max_length=60, required=False, label="Block / zone")
+    use = forms.ChoiceField(choices=Use.choices, initial=Use.GENERAL)
+    accessible = forms.BooleanField(required=False, label="Accessible (step-free)")
+    heated = forms.BooleanField(required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ConditionForm(forms.Form):
+    condition = forms.ChoiceField(choices=Condition.choices)
+    note = forms.CharField(max_length=300, required=False)
+
+
+def _may_see_names(request: HttpRequest, shelter: Shelter) -> bool:
+    user = request.user
+    if user.has_perm("shelter.view_occupants"):
+        return True
+    return shelter.use == Use.INJURED_WARD and user.has_perm("shelter.view_injured_ward")
+
+
+def _tent_type_id(request: HttpRequest) -> int | None:
+    value = request.GET.get("tent", "")
+    return int(value) if value.isdigit() else None
+
+
+@permission_required("shelter.view_shelter")
+def board(request: HttpRequest) -> HttpResponse:
+    data = services.board(tent_type_id=_tent_type_id(request))
+    names = request.user.has_perm("shelter.view_occupants")
+    return render(
+        request,
+        "shelter/board.html",
+        {
+            "board": data,
+            "tent_types": services.tent_types(),
+            "unsheltered": services.unsheltered(limit=500) if names else None,
+            "names": names,
+        },
+    )
+
+
+@permission_required("shelter.view_shelter")
+def shelter_detail(request: HttpRequest, shelter_id: int) -> HttpResponse:
+    shelter = services.get_shelter(shelter_id)
+    names = _may_see_names(request, shelter)
+    row = services.shelter_rows([shelter])[0]
+    context: dict[str, Any] = {
+        "shelter": shelter,
+        "row": row,
+        "names": names,
+        "occupants": services.people_in(shelter) if names else None,
+        "history": services.history(shelter) if names else None,
+        "conditions": shelter.condition_changes.select_related("recorded_by")[:20],
+        "condition_form": ConditionForm(initial={"condition": shelter.condition}),
+    }
+    if request.user.has_perm("shelter.assign_shelter"):
+        context["candidates"] = services.unsheltered_queryset().order_by("full_name")[:500]
+        context["other_shelters"] = [
+            r for r in services.shelter_rows() if r.shelter.pk != shelter.pk and r.free
+        ]
+    return render(request, "shelter/detail.html", context)
+
+
+def _shelter_form(request: HttpRequest, shelter: Shelter | None) -> HttpResponse:
+    initial = {}
+    if shelter is not None:
+        initial = {field: getattr(shelter, field) for field in services.SHELTER_FIELDS}
+    form = ShelterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if shelter is None:
+                shelter = services.add_shelter(by=request.user, **data)
+                messages.success(request, f"Added {shelter.name}: {shelter.capacity} places.")
+            else:
+                shelter = services.update_shelter(by=request.user, shelter=shelter, **data)
+                messages.success(request, f"Saved {shelter.name}: {shelter.capacity} places.")
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("shelter:detail", shelter_id=shelter.pk)
+    return render(request, "shelter/form.html", {"form": form, "shelter": shelter})
+
+
+@permission_required("shelter.add_shelter")
+def shelter_add(request: HttpRequest) -> HttpResponse:
+    return _shelter_form(request, None)
+
+
+@permission_required("shelter.change_shelter")
+def shelter_edit(request: HttpRequest, shelter_id: int) -> HttpResponse:
+    return _shelter_form(request, services.get_shelter(shelter_id))
+
+
+@require_POST
+@permission_required("shelter.change_shelter")
+def shelter_condition(request: HttpRequest, shelter_id: int) -> HttpResponse:
+    shelter = services.get_shelter(shelter_id)
+    form = ConditionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a condition.")
+    else:
+        try:
+            services.set_condition(by=request.user, shelter=shelter, **form.cleaned_data)
+            messages.success(request, f"{shelter.name}: condition recorded.")
+        except HavenError as error:
+            messages.error(request, str(error))
+    return redirect("shelter:detail", shelter_id=shelter.pk)
+
+
+def _person_id(value: str) -> int:
+    text = value.strip().lstrip("#")
+    if not text.isdigit():
+        raise HavenError(f"person {value!r} is not a person id")
+    return int(text)
+
+
+@require_POST
+@permission_required("shelter.assign_shelter")
+def assign(request: HttpRequest) -> HttpResponse:
+    """Check someone in (or move them) to a shelter; back to where the clerk came from."""
+    back = request.POST.get("back", "")
+    try:
+        person = services.get_person(_person_id(request.POST.get("person", "")))
+        shelter = services.get_shelter(_person_id(request.POST.get("shelter", "")))
+        services.assign(by=request.user, person=person, shelter=shelter)
+        messages.success(request, f"{person.full_name} now sleeps in {shelter.name}.")
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect(back if back.startswith("/shelter/") else "shelter:board")
+
+
+@require_POST
+@permission_required("shelter.assign_shelter")
+def check_out(request: HttpRequest) -> HttpResponse:
+    back = request.POST.get("back", "")
+    try:
+        person = services.get_person(_person_id(request.POST.get("person", "")))
+        services.check_out(by=request.user, person=person, note=request.POST.get("note", ""))
+        messages.success(request, f"{person.full_name} checked out.")
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect(back if back.startswith("/shelter/") else "shelter:board")
+
+
+@permission_required("shelter.plan_allocation")
+def plan_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "shelter/plans.html",
+        {"plans": ShelterPlan.objects.select_related("created_by", "applied_by")[:20]},
+    )
+
+
+@require_POST
+@permission_required("shelter.plan_allocation")
+def plan_new(request: HttpRequest) -> HttpResponse:
+    try:
+        plan = services.make_plan(by=request.user)
+    except HavenError as error:
+        messages.error(request, str(error))
+        return redirect("shelter:plans")
+    return redirect("shelter:plan", plan_id=plan.pk)
+
+
+@permission_required("shelter.plan_allocation")
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = services.get_plan(plan_id)
+    return render(
+        request,
+        "shelter/plan.html",
+        {
+            "plan": plan,
+            "changes": services.plan_changes(plan),
+            "unsheltered": services.plan_unsheltered(plan),
+        },
+    )
+
+
+@require_POST
+@permission_required("shelter.plan_allocation")
+def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = services.get_plan(plan_id)
+    try:
+        chosen = [int(value) for value in request.POST.getlist("person")]
+        if not chosen:
+            raise HavenError("choose at least one change to apply")
+        done = services.apply_plan(by=request.user, plan=plan, person_ids=chosen)
+    except ValueError as error:  # HavenError, or a tampered checkbox value
+        messages.error(request, str(error))
+        return redirect("shelter:plan", plan_id=plan.pk)
+    messages.success(request, f"Applied {done} of {len(plan.changes)} changes of plan {plan.pk}.")
+    return redirect("shelter:board")
