@@ -211,5 +211,5 @@ HAVEN_SHELTER_PLAN_SECONDS = envfloat("SHELTER_PLAN_SECONDS", 5.0)
 
 # Stock and missions (haven.stock, haven.missions): runway thresholds and window.
 HAVEN_RUNWAY_WINDOW_DAYS = envint("RUNWAY_WINDOW_DAYS", 7)
-HAVEN_RUNWAY_MIN_DAYS = envfloat("RUNWAY_MIN_DAYS", 3.0)
-HAVEN_RUNWAY_REORDER_DAYS = envfloat("RUNWAY_REORDER_DAYS", 7.0)
+HAVEN_RUNWAY_MIN_DAYS = envfloat("RUNWAY_MIN_DAYS", 5.0)
+HAVEN_RUNWAY_REORDER_DAYS = envfloat("RUNWAY_REORDER_DAYS", 14.0)

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils import timezone
 
 from haven.missions.choices import MissionStatus, RiskLevel
-from haven.stock.models import QUANTITY
 
 
 class MissionQuerySet(models.QuerySet["Mission"]):
@@ -102,7 +101,7 @@ class MissionObjective(models.Model):
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="objectives")
     item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QUANTITY, default=Decimal(0))
+    quantity = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
 
     class Meta:
         ordering = ["item__name"]

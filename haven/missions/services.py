@@ -44,17 +44,17 @@ def get_mission(mission_id: int) -> Mission:
         raise NotFoundError(f"no mission with id {mission_id}") from error
 
 
-def visible_missions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Mission]:
+def visible_missions(user: User | AnonymousUser) -> QuerySet[Mission]:
     """Every mission for those who see all; otherwise only the missions one is on."""
     missions = Mission.objects.all()
     if user.has_perm("missions.view_all_missions"):
         return missions
     if not user.is_authenticated or not user.has_perm("missions.view_mission"):
         return missions.none()
-    return missions.filter(members__person__user=user).distinct()
+    return missions.filter(members__person__user_id=user.pk).distinct()
 
 
-def may_see(user: AbstractBaseUser | AnonymousUser, mission: Mission) -> bool:
+def may_see(user: User | AnonymousUser, mission: Mission) -> bool:
     return visible_missions(user).filter(pk=mission.pk).exists()
 
 
@@ -346,3 +346,8 @@ def yield_history() -> list[DestinationHistory]:
         if destination.strip() in history:
             history[destination.strip()].lost += 1
     return sorted(history.values(), key=lambda h: h.destination)
+
+
+def available_people() -> QuerySet[Person]:
+    """Who could go on a run: in camp and not out on another mission."""
+    return Person.objects.in_camp().exclude(pk__in=people_out().values("pk")).order_by("full_name")

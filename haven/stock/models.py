@@ -37,8 +37,8 @@ class Item(models.Model):
     )
     covered_area_m2 = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
     expires = models.BooleanField(default=False)
-    min_level = models.DecimalField(**QUANTITY, default=Decimal(0))
-    reorder_level = models.DecimalField(**QUANTITY, default=Decimal(0))
+    min_level = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
+    reorder_level = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
     notes = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -112,9 +112,9 @@ class LedgerEntry(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="entries")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="entries")
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="entries")
-    quantity = models.DecimalField(**QUANTITY)
-    balance_after = models.DecimalField(**QUANTITY)
-    counted_quantity = models.DecimalField(**QUANTITY, null=True, blank=True)
+    quantity = models.DecimalField(max_digits=16, decimal_places=3)
+    balance_after = models.DecimalField(max_digits=16, decimal_places=3)
+    counted_quantity = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     day = models.DateField(help_text="The camp day of occurred_at, for daily totals.")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -165,7 +165,7 @@ class Balance(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances")
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="balances")
-    quantity = models.DecimalField(**QUANTITY, default=Decimal(0))
+    quantity = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

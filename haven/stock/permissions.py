@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from haven.stock.choices import Category
 from haven.stock.models import Item
@@ -41,7 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def may_issue(user: AbstractBaseUser | AnonymousUser, item: Item) -> bool:
+def may_issue(user: User | AnonymousUser, item: Item) -> bool:
     """Any item with `issue_stock`; medical items also with `issue_medical`."""
     if user.has_perm("stock.issue_stock"):
         return True

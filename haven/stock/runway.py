@@ -45,6 +45,10 @@ class ItemRunwayRow:
     def colour(self) -> str:
         return STATUS_COLOURS[self.status]
 
+    @property
+    def days_text(self) -> str:
+        return days_label(self.runway.days_of_supply)
+
 
 @dataclass(frozen=True, slots=True)
 class NeedRunwayRow:
@@ -214,16 +218,17 @@ def camp_runway(
             0.0,
         ),
     ]
+    kept = {item.medical_category for item in catalogue if item.category == Category.MEDICAL}
     for medical in MedicalCategory:
+        if medical.value not in kept:
+            continue
         needs.append(
             need_row(
                 f"medical:{medical.value}",
                 f"Medical: {medical.label.lower()}",
                 "treatments",
                 "doses_per_unit",
-                lambda item, kind=medical.value: (
-                    item.category == Category.MEDICAL and item.medical_category == kind
-                ),
+                _medical(medical.value),
                 None,
                 0.0,
             )
@@ -231,7 +236,43 @@ def camp_runway(
     return CampRunway(today=today, headcount=headcount, window_days=window, items=rows, needs=needs)
 
 
+def _medical(kind: str) -> Callable[[Item], bool]:
+    return lambda item: item.category == Category.MEDICAL and item.medical_category == kind
+
+
 def days_label(days: float) -> str:
     if math.isinf(days):
         return "∞"
     return f"{days:.1f}"
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def need_bars(runway: CampRunway, *, scale_days: float = 21.0) -> list[dict[str, object]]:
+    """Rows for the runway bars: days as text, bar width against `scale_days`, a detail line."""
+    rows: list[dict[str, object]] = []
+    for row in runway.needs:
+        days = row.runway.days_of_supply
+        detail = f"{_amount(row.runway.on_hand)} {row.unit} on hand"
+        if row.runway.planned_daily_need:
+            detail += (
+                f"; standard {_amount(row.runway.planned_daily_need)} {row.unit}/day "
+                f"for {runway.headcount} people"
+            )
+        if row.runway.recent_rate:
+            detail += f"; issued {_amount(row.runway.recent_rate)}/day lately"
+        rows.append(
+            {
+                "need": row.need,
+                "label": row.label,
+                "days": days,
+                "days_text": days_label(days),
+                "width": 100 if math.isinf(days) else round(min(days / scale_days, 1) * 100, 1),
+                "colour": row.colour,
+                "status": row.status.value,
+                "detail": detail,
+            }
+        )
+    return rows

@@ -12,7 +12,6 @@ SQLite every transaction is BEGIN IMMEDIATE, so writers queue) before they are r
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -223,7 +222,7 @@ def _post(
     )
 
 
-def _receiving_lot(item: Item, lot_code: str | None, expiry_date: date | None) -> Lot:
+def receiving_lot(item: Item, lot_code: str | None, expiry_date: date | None) -> Lot:
     code = (lot_code or "").strip()
     if not code and expiry_date is not None:
         code = f"exp-{expiry_date.isoformat()}"
@@ -341,7 +340,7 @@ def receive(
     _check_reason(source, ReceiptSource.values, "source")
     if mission is not None and source != ReceiptSource.MISSION:
         raise HavenError(f"a receipt linked to a mission has source 'mission', not {source!r}")
-    lot = _receiving_lot(item, lot_code, expiry_date)
+    lot = receiving_lot(item, lot_code, expiry_date)
     post = _Post(by=by, at=_when(at), reference=reference, note=note, mission=mission)
     return [
         _post(post, kind=EntryKind.RECEIPT, reason=source, lot=lot, store=store, quantity=amount)
@@ -460,7 +459,7 @@ def adjust(
         lot = get_lot(item, lot_code)
     post = _Post(by=by, at=_when(at), note=note)
     if reason in ADDING_REASONS:
-        target = lot or _receiving_lot(item, None, None)
+        target = lot or receiving_lot(item, None, None)
         return [
             _post(
                 post,
@@ -513,7 +512,7 @@ def count(
                 f"{item.name} is kept in {len(lots)} lots in {store.name} ({codes}): "
                 "name the lot counted"
             )
-        lot = lots[0] if lots else _receiving_lot(item, None, None)
+        lot = lots[0] if lots else receiving_lot(item, None, None)
     elif lot.item_id != item.pk:
         raise HavenError(f"lot {lot.label} is a lot of {lot.item.name}, not of {item.name}")
     balance = _lock_balance(lot, store)
@@ -870,12 +869,3 @@ def receive_many(
                 at=at,
             )
         return entries
-
-
-def entries_by_reason(kind: str) -> dict[str, Decimal]:
-    totals = defaultdict(Decimal)
-    for reason, total in (
-        LedgerEntry.objects.filter(kind=kind).values_list("reason").annotate(t=Sum("quantity"))
-    ):
-        totals[reason] += Decimal(total)
-    return dict(totals)

@@ -1,0 +1,33 @@
+"""Mission panel: overdue runs in red, then who is out and when they are due."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from haven.core.dashboard import Panel
+from haven.missions import services
+from haven.missions.choices import MissionStatus
+
+
+def panels(request: HttpRequest) -> list[Panel]:
+    if not request.user.has_perm("missions.view_mission"):
+        return []
+    now = timezone.now()
+    out = list(
+        services.visible_missions(request.user)
+        .filter(status=MissionStatus.OUT)
+        .order_by("expected_return_at")
+        .prefetch_related("members")
+    )
+    overdue = [m for m in out if m.is_overdue(now)]
+    context = {
+        "overdue": overdue,
+        "out": [m for m in out if not m.is_overdue(now)],
+        "planned": services.visible_missions(request.user)
+        .filter(status=MissionStatus.PLANNED)
+        .count(),
+        "now": now,
+    }
+    title = f"Missions overdue: {len(overdue)}" if overdue else "Missions"
+    return [Panel(title, "missions/panel.html", context, order=15 if overdue else 40)]

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from haven.core.access import permission_required, require
+from haven.core.errors import HavenError
+from haven.missions import services
+from haven.missions.choices import MissionStatus, RiskLevel
+from haven.missions.models import Mission
+from haven.people.models import Person
+from haven.stock.models import Store
+
+
+def parse_lines(text: str) -> list[tuple[str, str]]:
+    """ "item, quantity" per line (item by code or name) → pairs; blank lines skipped."""
+    lines: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        item, sep, quantity = raw.rpartition(",")
+        if not sep or not item.strip():
+            raise HavenError(f"line {number} {raw.strip()!r}: write 'item, quantity'")
+        lines.append((item.strip(), quantity.strip()))
+    return lines
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(max_length=120, required=False)
+    destination = forms.CharField(max_length=200)
+    team = forms.ModelMultipleChoiceField(
+        Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    leader = forms.ModelChoiceField(Person.objects.none(), required=False)
+    risk_level = forms.ChoiceField(choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
+    planned_departure_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    expected_return_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    objectives = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "cereal, 200\ntrauma-kit, 5"}),
+        required=False,
+        help_text="One 'item, quantity' per line.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        available = services.available_people()
+        self.fields["team"].queryset = available  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = available  # type: ignore[attr-defined]
+
+
+class ReturnForm(forms.Form):
+    store = forms.ModelChoiceField(Store.objects.all(), required=False)
+    yield_lines = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "drinking-water, 400"}),
+        required=False,
+        label="Yield",
+        help_text="One 'item, quantity' per line.",
+    )
+    not_back = forms.ModelMultipleChoiceField(
+        Person.objects.none(), required=False, label="Did not come back"
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["not_back"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            mission_memberships__mission=mission
+        )
+
+
+def _mission(request: HttpRequest, mission_id: int) -> Mission:
+    mission = services.get_mission(mission_id)
+    if not services.may_see(request.user, mission):
+        raise PermissionDenied("you may see only the missions you are on")
+    return mission
+
+
+@permission_required("missions.view_mission")
+def board(request: HttpRequest) -> HttpResponse:
+    """The mission board: overdue first, then out, planned and recently returned."""
+    now = timezone.now()
+    missions = list(
+        services.visible_missions(request.user).prefetch_related("members__person", "objectives")
+    )
+    columns = {
+        "overdue": [m for m in missions if m.is_overdue(now)],
+        "out": [m for m in missions if m.status == MissionStatus.OUT and not m.is_overdue(now)],
+        "planned": [m for m in missions if m.status == MissionStatus.PLANNED],
+        "returned": [m for m in missions if m.status == MissionStatus.RETURNED][:10],
+    }
+    return render(request, "missions/board.html", {"columns": columns, "now": now})
+
+
+@permission_required("missions.add_mission")
+def plan(request: HttpRequest) -> HttpResponse:
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = PlanForm(
+        request.POST or None,
+        initial={
+            "planned_departure_at": now + timedelta(hours=2),
+            "expected_return_at": now + timedelta(hours=14),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = services.plan_mission(
+                by=request.user,
+                name=data["name"],
+                destination=data["destination"],
+                team=list(data["team"]),
+                leader=data["leader"],
+                risk_level=data["risk_level"],
+                planned_departure_at=data["planned_departure_at"],
+                expected_return_at=data["expected_return_at"],
+                objectives=parse_lines(data["objectives"]),
+                notes=data["notes"],
+            )
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Mission {mission.name} planned.")
+            return redirect("missions:detail", mission_id=mission.pk)
+    return render(
+        request, "missions/plan.html", {"form": form, "history": services.yield_history()}
+    )
+
+
+@permission_required("missions.view_mission")
+def detail(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _mission(request, mission_id)
+    return render(
+        request,
+        "missions/detail.html",
+        {
+            "mission": mission,
+            "members": mission.members.select_related("person"),
+            "objectives": mission.objectives.select_related("item"),
+            "brought_back": services.yield_of(mission),
+            "return_form": ReturnForm(mission=mission),
+            "overdue": mission.is_overdue(),
+            "may_receive": request.user.has_perm("missions.receive_yield"),
+        },
+    )
+
+
+@require_POST
+@permission_required("missions.check_team")
+def depart(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _mission(request, mission_id)
+    try:
+        services.depart(by=request.user, mission=mission)
+        messages.success(request, f"{mission.name}: team checked out.")
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect("missions:detail", mission_id=mission.pk)
+
+
+@require_POST
+@permission_required("missions.check_team")
+def return_view(request: HttpRequest, mission_id: int) -> HttpResponse:
+    mission = _mission(request, mission_id)
+    form = ReturnForm(request.POST, mission=mission)
+    if not form.is_valid():
+        messages.error(request, "Nothing recorded: check the form.")
+        return redirect("missions:detail", mission_id=mission.pk)
+    data = form.cleaned_data
+    try:
+        lines = parse_lines(data["yield_lines"])
+        if lines:
+            require(request.user, "missions.receive_yield")
+        result = services.return_mission(
+            by=request.user,
+            mission=mission,
+            store=data["store"],
+            yield_lines=lines,
+            not_back=list(data["not_back"]),
+            note=data["note"],
+        )
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        total = sum((e.quantity for e in result.entries), Decimal(0))
+        messages.success(
+            request,
+            f"{mission.name} is back: {len(result.entries)} yield lines received"
+            f"{f' ({total:f} units)' if result.entries else ''}.",
+        )
+    return redirect("missions:detail", mission_id=mission.pk)

@@ -1,0 +1,49 @@
+"""Stock panels: food and water runway against the standards, medical runway, low stock."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from haven.core.dashboard import Panel
+from haven.planning.runway import RunwayStatus
+from haven.stock import services
+from haven.stock.runway import camp_runway, need_bars
+
+
+def panels(request: HttpRequest) -> list[Panel]:
+    if not request.user.has_perm("stock.view_item"):
+        return []
+    runway = camp_runway()
+    bars = need_bars(runway)
+    basic = [row for row in bars if row["need"] in ("kcal", "litres")]
+    medical = [row for row in bars if str(row["need"]).startswith("medical:")]
+    short = [
+        row
+        for row in runway.items
+        if row.status != RunwayStatus.OK and (row.on_hand > 0 or row.runway.recent_rate > 0)
+    ]
+    short.sort(key=lambda row: (row.status != RunwayStatus.CRITICAL, row.runway.days_of_supply))
+    return [
+        Panel(
+            "Supply runway",
+            "stock/panel_runway.html",
+            {
+                "basic": basic,
+                "medical": medical,
+                "headcount": runway.headcount,
+                "kcal_standard": settings.HAVEN_STANDARD_KCAL_PER_PERSON_DAY,
+                "water_standard": settings.HAVEN_STANDARD_WATER_L_PER_PERSON_DAY,
+                "min_days": settings.HAVEN_RUNWAY_MIN_DAYS,
+                "reorder_days": settings.HAVEN_RUNWAY_REORDER_DAYS,
+            },
+            order=20,
+            wide=True,
+        ),
+        Panel(
+            "Low stock",
+            "stock/panel_low.html",
+            {"rows": short[:10], "expired": services.expired_balances().count()},
+            order=21,
+        ),
+    ]

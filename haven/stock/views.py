@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from haven.core.access import permission_required, require
+from haven.core.errors import HavenError
+from haven.stock import exchange, services
+from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource
+from haven.stock.models import Balance, Store
+from haven.stock.permissions import may_issue
+from haven.stock.runway import camp_runway, days_label, need_bars
+
+
+def _stores() -> Any:
+    return Store.objects.all()
+
+
+class ReceiveForm(forms.Form):
+    store = forms.ModelChoiceField(queryset=Store.objects.all())
+    quantity = forms.DecimalField(min_value=0, decimal_places=3)
+    source = forms.ChoiceField(choices=ReceiptSource.choices, initial=ReceiptSource.DONATION)
+    lot_code = forms.CharField(max_length=60, required=False)
+    expiry_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(max_length=120, required=False)
+
+
+class IssueForm(forms.Form):
+    store = forms.ModelChoiceField(queryset=Store.objects.all())
+    quantity = forms.DecimalField(min_value=0, decimal_places=3)
+    purpose = forms.ChoiceField(choices=IssuePurpose.choices, initial=IssuePurpose.PERSON)
+    reference = forms.CharField(max_length=120, required=False)
+    note = forms.CharField(max_length=300, required=False)
+
+
+class TransferForm(forms.Form):
+    from_store = forms.ModelChoiceField(queryset=Store.objects.all())
+    to_store = forms.ModelChoiceField(queryset=Store.objects.all())
+    quantity = forms.DecimalField(min_value=0, decimal_places=3)
+
+
+class AdjustForm(forms.Form):
+    store = forms.ModelChoiceField(queryset=Store.objects.all())
+    quantity = forms.DecimalField(min_value=0, decimal_places=3)
+    reason = forms.ChoiceField(choices=AdjustmentReason.choices)
+    note = forms.CharField(max_length=300, required=False)
+
+
+class CountForm(forms.Form):
+    store = forms.ModelChoiceField(queryset=Store.objects.all())
+    counted = forms.DecimalField(min_value=0, decimal_places=3)
+    lot_code = forms.CharField(max_length=60, required=False)
+
+
+ACTIONS: dict[str, tuple[type[forms.Form], str]] = {
+    "receive": (ReceiveForm, "stock.receive_stock"),
+    "issue": (IssueForm, ""),
+    "transfer": (TransferForm, "stock.transfer_stock"),
+    "adjust": (AdjustForm, "stock.adjust_stock"),
+    "count": (CountForm, "stock.count_stock"),
+}
+
+
+@permission_required("stock.view_item")
+def index(request: HttpRequest) -> HttpResponse:
+    """Stock by store, with the camp's runway per need on top."""
+    stores = list(_stores())
+    chosen = request.GET.get("store", "")
+    store = next((s for s in stores if str(s.pk) == chosen), None)
+    runway = camp_runway()
+    balances = (
+        Balance.objects.filter(quantity__gt=0)
+        .select_related("item", "lot", "store")
+        .order_by("store__name", "item__category", "item__name", "lot__expiry_date")
+    )
+    if store is not None:
+        balances = balances.filter(store=store)
+    by_item = {row.item.pk: row for row in runway.items}
+    rows = [{"balance": b, "store": b.store, "runway": by_item.get(b.item_id)} for b in balances]
+    return render(
+        request,
+        "stock/index.html",
+        {
+            "stores": stores,
+            "store": store,
+            "rows": rows,
+            "runway": runway,
+            "needs": need_bars(runway),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission_required("stock.view_item")
+def item_card(request: HttpRequest, ref: str) -> HttpResponse:
+    item = services.get_item(ref)
+    row = camp_runway(items=[item]).items[0]
+    balances = item.balances.filter(quantity__gt=0).select_related("lot", "store")
+    show_ledger = request.user.has_perm("stock.view_ledgerentry")
+    entries = list(services.ledger_for(item)[:200]) if show_ledger else []
+    forms_shown = {
+        name: form_class()
+        for name, (form_class, perm) in ACTIONS.items()
+        if (may_issue(request.user, item) if name == "issue" else request.user.has_perm(perm))
+    }
+    return render(
+        request,
+        "stock/item.html",
+        {
+            "item": item,
+            "row": row,
+            "days": days_label(row.runway.days_of_supply),
+            "balances": balances,
+            "entries": entries,
+            "show_ledger": show_ledger,
+            "forms": forms_shown,
+            "may_reverse": request.user.has_perm("stock.reverse_entry"),
+        },
+    )
+
+
+@require_POST
+@permission_required("stock.view_item")
+def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
+    """Post one ledger entry from the item card; the same services as the API and CLI."""
+    item = services.get_item(ref)
+    if action not in ACTIONS:
+        raise HavenError(f"unknown action {action!r}")
+    form_class, perm = ACTIONS[action]
+    if action == "issue":
+        if not may_issue(request.user, item):
+            raise PermissionDenied(f"your role may not issue {item.name}")
+    else:
+        require(request.user, perm)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+        messages.error(request, f"Nothing posted: {problems}")
+        return redirect("stock:item", ref=item.code)
+    data = dict(form.cleaned_data)
+    try:
+        if action == "receive":
+            services.receive(by=request.user, item=item, **data)
+        elif action == "issue":
+            services.issue(by=request.user, item=item, **data)
+        elif action == "transfer":
+            services.transfer(by=request.user, item=item, **data)
+        elif action == "adjust":
+            services.adjust(by=request.user, item=item, **data)
+        else:
+            services.count(
+                by=request.user, item=item, lot_code=data.pop("lot_code") or None, **data
+            )
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{action.capitalize()} of {item.name} posted.")
+    return redirect("stock:item", ref=item.code)
+
+
+@require_POST
+@permission_required("stock.reverse_entry")
+def reverse_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = services.get_entry(entry_id)
+    try:
+        services.reverse(by=request.user, entry=entry, reason=request.POST.get("reason", ""))
+        messages.success(request, f"Entry {entry.pk} corrected.")
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect("stock:item", ref=entry.item.code)
+
+
+@permission_required("stock.export_stock")
+def export(request: HttpRequest) -> HttpResponse:
+    """Stock levels as HXL-tagged CSV."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="stock-{date.today()}.csv"'
+    exchange.export_csv(response)  # type: ignore[arg-type]
+    return response
+
+
+@permission_required("stock.import_stock")
+def import_list(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if request.method == "POST" and isinstance(upload, UploadedFile):
+        text = upload.read().decode("utf-8-sig", errors="replace")
+        try:
+            lines = exchange.read_stock_list(io.StringIO(text))
+            posted = exchange.import_stock_list(by=request.user, lines=lines)
+        except HavenError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{posted} stock lines received.")
+            return redirect("stock:index")
+    return render(request, "stock/import.html", {})
