@@ -18,7 +18,14 @@ QUANTITY = {"max_digits": 14, "decimal_places": 3}
 class DistributionPlan(models.Model):
     """A fair share of one store's stock over a number of days, per need class and household."""
 
-    store = models.ForeignKey("stock.Store", on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey(
+        "stock.Store",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty: shared from every store.",
+    )
     horizon_days = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     min_fraction = models.FloatField(help_text="Smallest fraction of need met by anyone.")
@@ -52,6 +59,10 @@ class DistributionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Plan #{self.pk} ({self.horizon_days} days, {self.get_status_display()})"
+
+    @property
+    def store_name(self) -> str:
+        return self.store.name if self.store else "all stores"
 
     @property
     def is_applied(self) -> bool:

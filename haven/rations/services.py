@@ -151,9 +151,12 @@ def latest_plan(*, applied_only: bool = False) -> DistributionPlan | None:
 
 @transaction.atomic
 def preview_plan(
-    *, by: Author, store: Store, horizon_days: int, note: str = ""
+    *, by: Author, store: Store | None = None, horizon_days: int, note: str = ""
 ) -> DistributionPlan:
-    """Plan a fair share of `store`'s food, water and medical stock among everyone in camp.
+    """Plan a fair share of the food, water and medical stock among everyone in camp.
+
+    From one `store`, or (None) from every store: then hand-outs draw on whichever
+    stores hold the item.
 
     The plan is saved as a draft to look at; `apply_plan` makes it the one handed out.
     """
@@ -175,6 +178,10 @@ def preview_plan(
         for class_id, fraction in result.fraction_by_class.items()
         if fraction < 1 - SHORTFALL_TOLERANCE
     }
+    min_by_need: dict[str, float] = {}
+    for fractions in result.fraction_by_need.values():
+        for key, fraction in fractions.items():
+            min_by_need[key] = min(min_by_need.get(key, 1.0), fraction)
     class_people = {class_id: 0 for class_id in result.class_ids}
     for class_id in result.person_class.values():
         class_people[class_id] += 1
@@ -188,6 +195,7 @@ def preview_plan(
             "fairness_levels": list(result.fairness_levels),
             "lp_solves": result.lp_solves,
             "classes": len(result.class_ids),
+            "min_fraction_by_need": min_by_need,
         },
         note=note,
         created_by=acting_user(by),
@@ -278,7 +286,7 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
         if now + 1e-6 < line.planned:
             raise HavenError(
                 f"plan #{plan.pk} shares {line.planned:,.3f} × {line.item.name} but "
-                f"{plan.store.name} now holds {now:,.3f}; preview a new plan"
+                f"{plan.store_name} now hold(s) {now:,.3f}; preview a new plan"
             )
     DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.APPLIED
@@ -408,16 +416,18 @@ def record_handout(
             f"cannot hand out {amount:f} × {item.name} to {share.name}: "
             f"{left:f} left of its share in plan #{plan.pk}"
         )
-    entries = stock.issue(
-        by=by,
-        item=item,
-        store=plan.store,
-        quantity=amount,
-        purpose=IssuePurpose.DISTRIBUTION,
-        person=person,
-        reference=f"ration plan {plan.pk}",
-        note=note or f"ration for {share.name}",
-    )
+    entries = []
+    for store, part in _stores_to_draw(plan.store, item, amount):
+        entries += stock.issue(
+            by=by,
+            item=item,
+            store=store,
+            quantity=part,
+            purpose=IssuePurpose.DISTRIBUTION,
+            person=person,
+            reference=f"ration plan {plan.pk}",
+            note=note or f"ration for {share.name}",
+        )
     handout = Handout.objects.create(
         plan=plan,
         household=share.household,
@@ -429,6 +439,36 @@ def record_handout(
     )
     handout.ledger_entries.set(entries)
     return handout
+
+
+def _stores_to_draw(
+    store: Store | None, item: Item, amount: Decimal
+) -> list[tuple[Store, Decimal]]:
+    """Where to issue `amount` from: the plan's store, or the stores holding most first."""
+    if store is not None:
+        return [(store, amount)]
+    held = sorted(
+        (
+            (quantity, candidate)
+            for candidate in Store.objects.all()
+            if (quantity := stock.usable_on_hand(item, candidate)) > 0
+        ),
+        key=lambda pair: (-pair[0], pair[1].name),
+    )
+    parts: list[tuple[Store, Decimal]] = []
+    left = amount
+    for quantity, candidate in held:
+        if left <= 0:
+            break
+        part = min(quantity, left)
+        parts.append((candidate, part))
+        left -= part
+    if left > 0:
+        total = sum((quantity for quantity, _ in held), Decimal(0))
+        raise HavenError(
+            f"cannot issue {amount:f} × {item.name} from all stores: {total:f} on hand"
+        )
+    return parts
 
 
 @transaction.atomic

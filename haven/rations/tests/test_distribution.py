@@ -56,7 +56,7 @@ def test_apply_supersedes_the_previous_plan(camp: Camp, users: dict[str, Any]) -
 def test_apply_is_refused_when_stock_has_gone(camp: Camp, users: dict[str, Any]) -> None:
     plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
     stock.issue(by=users["clerk"], item="cereal", store=camp.store, quantity=10, purpose="other")
-    with pytest.raises(HavenError, match=r"now holds 10\.000; preview a new plan"):
+    with pytest.raises(HavenError, match=r"now hold\(s\) 10\.000; preview a new plan"):
         services.apply_plan(by=users["quartermaster"], plan=plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT

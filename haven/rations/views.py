@@ -1,0 +1,289 @@
+"""Rations pages: plans and their preview, distribution lists, hand-outs, transfers,
+production, the runway forecast and one's own ration. Thin: services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from haven.core.access import permission_required
+from haven.core.errors import HavenError
+from haven.people.models import Person
+from haven.rations import charts, services
+from haven.rations.choices import need_label
+from haven.rations.forms import (
+    HandoutForm,
+    OrderForm,
+    PlanForm,
+    ProductionForm,
+    ScenarioForm,
+    TransferForm,
+)
+from haven.rations.models import DistributionPlan, PlanClass, RationTransfer
+from haven.stock.models import Item
+
+SHORT_NAMES_SHOWN = 12
+
+
+@permission_required("rations.view_distributionplan")
+def index(request: HttpRequest) -> HttpResponse:
+    plans = DistributionPlan.objects.select_related("store", "created_by")[:20]
+    return render(request, "rations/index.html", {"plans": plans, "form": PlanForm()})
+
+
+@require_POST
+@permission_required("rations.plan_distribution")
+def plan_new(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("rations:index")
+    try:
+        plan = services.preview_plan(by=request.user, **form.cleaned_data)
+    except HavenError as error:
+        messages.error(request, str(error))
+        return redirect("rations:index")
+    return redirect("rations:plan", plan_id=plan.pk)
+
+
+def _short_classes(plan: DistributionPlan) -> list[dict[str, Any]]:
+    rows = []
+    for plan_class in plan.classes.filter(fraction_met__lt=0.999999).order_by("fraction_met"):
+        people = [
+            share.person for share in plan_class.shares.select_related("person")[:SHORT_NAMES_SHOWN]
+        ]
+        rows.append({"plan_class": plan_class, "people": people, "need": _need_text(plan_class)})
+    return rows
+
+
+def _need_text(plan_class: PlanClass) -> str:
+    parts = []
+    for key, amount in plan_class.daily_need.items():
+        if key == "kcal":
+            parts.append(f"{amount:,.0f} kcal")
+        elif key == "litres":
+            parts.append(f"{amount:g} L water")
+        else:
+            parts.append(f"{amount:g} {key.split(':')[-1]} dose(s)")
+    return ", ".join(parts) + " a day" + (f" · priority ×{plan_class.priority:g}")
+
+
+@permission_required("rations.view_distributionplan")
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "items": plan.items.select_related("item"),
+        "short_classes": _short_classes(plan),
+        "min_percent": round(plan.min_fraction * 100, 1),
+        "by_need": [
+            (need_label(key), fraction)
+            for key, fraction in sorted(plan.summary.get("min_fraction_by_need", {}).items())
+        ],
+    }
+    if request.user.has_perm("rations.view_forecast"):
+        try:
+            forecast = services.forecast(horizon_days=settings.HAVEN_FORECAST_HORIZON_DAYS)
+            context["charts"] = charts.fan_charts(forecast)
+        except HavenError as error:
+            context["forecast_error"] = str(error)
+    return render(request, "rations/plan.html", context)
+
+
+@require_POST
+@permission_required("rations.apply_distribution")
+def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(DistributionPlan, pk=plan_id)
+    try:
+        services.apply_plan(by=request.user, plan=plan)
+        messages.success(request, f"Plan #{plan.pk} applied: distribute against it.")
+    except HavenError as error:
+        messages.error(request, str(error))
+    return redirect("rations:plan", plan_id=plan.pk)
+
+
+@permission_required("rations.view_distributionplan")
+def distribution_list(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
+    items = list(Item.objects.filter(pk__in=plan.items.values("item")).order_by("name"))
+    shares = services.household_shares(plan)
+    rows = [
+        {
+            "share": share,
+            "quantities": [
+                (item, share.planned.get(item.pk), share.handed_out.get(item.pk)) for item in items
+            ],
+        }
+        for share in shares
+    ]
+    return render(request, "rations/list.html", {"plan": plan, "items": items, "rows": rows})
+
+
+@require_POST
+@permission_required("rations.record_handout")
+def handout(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(DistributionPlan, pk=plan_id)
+    form = HandoutForm(request.POST)
+    if form.is_valid():
+        try:
+            done = services.record_full_handout(by=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, f"Recorded {len(done)} item(s) handed out.")
+        except HavenError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a household or a person.")
+    return redirect("rations:list", plan_id=plan.pk)
+
+
+@permission_required("rations.record_transfer")
+def transfer(request: HttpRequest) -> HttpResponse:
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_transfer(by=request.user, **form.cleaned_data)
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Recorded: {record.from_person} handed {record.quantity:f} × "
+                f"{record.item} to {record.to_person}.",
+            )
+            return redirect("rations:transfer")
+    recent = RationTransfer.objects.select_related("from_person", "to_person", "item")[:20]
+    return render(request, "rations/transfer.html", {"form": form, "recent": recent})
+
+
+@permission_required("rations.view_own_ration")
+def mine(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(user_id=request.user.pk).first()
+    plan = services.latest_plan(applied_only=True)
+    ration = None
+    problem = ""
+    if person is None:
+        problem = "Your account is not linked to a person in the registry."
+    elif plan is None:
+        problem = "No distribution plan has been applied yet."
+    else:
+        try:
+            ration = services.own_ration(plan, person)
+        except HavenError as error:
+            problem = str(error)
+    lines = []
+    if ration is not None:
+        items = Item.objects.in_bulk(list(ration.total))
+        lines = [
+            {
+                "item": items[pk],
+                "daily": ration.daily[pk],
+                "total": total,
+                "given": ration.given.get(pk),
+                "received": ration.received.get(pk),
+            }
+            for pk, total in ration.total.items()
+        ]
+    return render(
+        request,
+        "rations/mine.html",
+        {"person": person, "plan": plan, "ration": ration, "lines": lines, "problem": problem},
+    )
+
+
+@permission_required("rations.plan_production")
+def production(request: HttpRequest) -> HttpResponse:
+    try:
+        default = services.default_store()
+    except HavenError:
+        default = None
+    form = ProductionForm(
+        request.GET or None,
+        initial={"store": default, "horizon_days": settings.HAVEN_FABRICATION_HORIZON_DAYS},
+    )
+    store = default
+    days = settings.HAVEN_FABRICATION_HORIZON_DAYS
+    if form.is_bound and form.is_valid():
+        store, days = form.cleaned_data["store"], form.cleaned_data["horizon_days"]
+    proposal = None
+    error = ""
+    if store is not None:
+        try:
+            proposal = services.propose_production(store=store, horizon_days=days)
+        except HavenError as problem:
+            error = str(problem)
+    rows = []
+    if proposal is not None:
+        for batches in proposal.plan.recipe_batches:
+            recipe = proposal.recipes[batches.recipe_id]
+            rows.append(
+                {
+                    "recipe": recipe,
+                    "batches": batches,
+                    "fabricators": services.adapters.fabricators(recipe.skill.code),
+                }
+            )
+    return render(
+        request,
+        "rations/production.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "rows": rows,
+            "coverage": proposal.plan.shortage_coverage.values() if proposal else [],
+            "error": error,
+            "store": store,
+        },
+    )
+
+
+@require_POST
+@permission_required("rations.order_production")
+def production_order(request: HttpRequest) -> HttpResponse:
+    form = OrderForm(request.POST)
+    if form.is_valid():
+        try:
+            order = services.order_production(by=request.user, **form.cleaned_data)
+            messages.success(request, f"Made {order.batches} × {order.recipe} ({order.reference}).")
+        except HavenError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("rations:production")
+
+
+@permission_required("rations.view_forecast")
+def forecast(request: HttpRequest) -> HttpResponse:
+    form = ScenarioForm(request.GET or None)
+    days = settings.HAVEN_FORECAST_HORIZON_DAYS
+    scenario = None
+    error = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        days = data["horizon_days"] or days
+        try:
+            scenario = services.make_scenario(
+                name="what-if",
+                people_leave=data["people_leave"] or 0,
+                people_arrive=data["people_arrive"] or 0,
+                store_lost=data["store_lost"],
+                missions_bring_nothing=data["missions_bring_nothing"],
+            )
+        except HavenError as problem:
+            error = str(problem)
+    base = what_if = None
+    if not error:
+        try:
+            base = charts.fan_charts(services.forecast(horizon_days=days))
+            if scenario is not None:
+                what_if = charts.fan_charts(services.forecast(horizon_days=days, scenario=scenario))
+        except HavenError as problem:
+            error = str(problem)
+    return render(
+        request,
+        "rations/forecast.html",
+        {"form": form, "base": base, "what_if": what_if, "error": error, "days": days},
+    )
