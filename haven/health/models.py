@@ -140,6 +140,15 @@ class Treatment(models.Model):
     given_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=300)
     note = models.CharField(max_length=500, blank=True)
+    # Medical stock used: issued from the store through the ledger (haven.stock.services).
+    item = models.ForeignKey(
+        "stock.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    store = models.ForeignKey(
+        "stock.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    ledger_entries = models.ManyToManyField("stock.LedgerEntry", blank=True, related_name="+")
 
     class Meta:
         ordering = ["-given_at", "-id"]

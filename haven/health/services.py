@@ -57,6 +57,9 @@ from haven.planning.triage import (
     revised_trauma_score,
     triage,
 )
+from haven.stock import services as stock
+from haven.stock.choices import Category, IssuePurpose
+from haven.stock.services import ItemRef, StoreRef
 
 
 def _when(value: datetime | None, what: str) -> datetime:
@@ -284,15 +287,6 @@ def record_injury(
     )
 
 
-def stock_available() -> bool:
-    """Whether the stores ledger (haven.stock) is installed with its issue service."""
-    try:
-        from haven.stock import services as stock_services
-    except ImportError:
-        return False
-    return hasattr(stock_services, "issue")
-
-
 @transaction.atomic
 def record_treatment(
     *,
@@ -302,11 +296,14 @@ def record_treatment(
     injury: Injury | None = None,
     given_at: datetime | None = None,
     note: str = "",
-    item: Any = None,
-    store: Any = None,
-    quantity: Decimal | float | int | None = None,
+    item: ItemRef | None = None,
+    store: StoreRef | None = None,
+    quantity: Decimal | float | int | str | None = None,
 ) -> Treatment:
-    """Record care given; medical stock it used is issued from the store through the ledger."""
+    """Record care given; medical stock it used is issued from the store through the ledger.
+
+    Nothing is written if the store is short ("cannot issue 3 × Splint from Clinic: 1 on hand").
+    """
     if not what.strip():
         raise HavenError("a treatment needs a description of what was done")
     person = _living(person, f"a treatment ({what.strip()})")
@@ -327,32 +324,32 @@ def record_treatment(
 
 
 def _consume_stock(
-    *, by: Author, treatment: Treatment, item: Any, store: Any, quantity: Any
+    *, by: Author, treatment: Treatment, item: ItemRef | None, store: StoreRef | None, quantity: Any
 ) -> None:
     if item is None or store is None or quantity is None:
         raise HavenError("stock used by a treatment needs an item, a store and a quantity")
-    amount = Decimal(str(quantity))
-    if amount <= 0:
-        raise HavenError(f"quantity {amount} of {item} is not positive")
-    if not stock_available():
-        raise HavenError("the stores ledger is not installed: record the treatment without stock")
-    from haven.stock import services as stock_services
-
-    entry = stock_services.issue(
+    stock_item, stock_store = stock.get_item(item), stock.get_store(store)
+    if stock_item.category != Category.MEDICAL:
+        raise HavenError(
+            f"{stock_item.name} is {stock_item.get_category_display().lower()} stock, "
+            "not medical: a treatment uses medical stock"
+        )
+    entries = stock.issue(
         by=by,
-        item=item,
-        store=store,
-        quantity=amount,
-        purpose="treatment",
+        item=stock_item,
+        store=stock_store,
+        quantity=quantity,
+        purpose=IssuePurpose.TREATMENT,
         reference=f"health/treatment/{treatment.pk}",
         person=treatment.person,
         note=treatment.what,
+        at=treatment.given_at,
     )
-    treatment.item = item  # type: ignore[attr-defined]
-    treatment.store = store  # type: ignore[attr-defined]
-    treatment.quantity = amount
-    treatment.stock_reference = str(getattr(entry, "pk", "") or "")
-    treatment.save()
+    treatment.item = stock_item
+    treatment.store = stock_store
+    treatment.quantity = -sum((entry.quantity for entry in entries), Decimal(0))
+    treatment.save(update_fields=["item", "store", "quantity"])
+    treatment.ledger_entries.set(entries)
 
 
 @transaction.atomic

@@ -10,17 +10,18 @@ from django.utils import timezone
 from haven.people import services as people
 from haven.people.choices import Status
 from haven.people.models import Person
+from haven.planning.triage import Answer
 
 # Answers that take an adult through START to each colour.
-START_RED = {"walking": "no", "breathing": "yes", "respiratory_rate": 34}
-START_YELLOW = {
+START_RED: dict[str, Answer] = {"walking": "no", "breathing": "yes", "respiratory_rate": 34}
+START_YELLOW: dict[str, Answer] = {
     "walking": "no",
     "breathing": "yes",
     "respiratory_rate": 18,
     "radial_pulse": "yes",
     "obeys_commands": "yes",
 }
-START_GREEN = {"walking": "yes"}
+START_GREEN: dict[str, Answer] = {"walking": "yes"}
 
 
 @pytest.fixture

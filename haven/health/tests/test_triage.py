@@ -28,7 +28,8 @@ def test_triage_records_the_engines_category_and_makes_the_person_injured(
     assert record.answers == {"walking": False, "breathing": True, "respiratory_rate": 34}
     person.refresh_from_db()
     assert person.status == Status.INJURED
-    assert person.status_events.first().reason == "triaged Immediate (red)"
+    event = person.status_events.first()
+    assert event is not None and event.reason == "triaged Immediate (red)"
 
 
 def test_a_young_child_gets_jumpstart(

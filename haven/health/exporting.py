@@ -1,0 +1,41 @@
+"""Casualty figures as CSV or HXL (a header row, then a row of HXL hashtags)."""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from haven.health.figures import casualty_figures
+
+COLUMNS = (
+    ("date", "#date+occurred"),
+    ("place", "#loc+name"),
+    ("cause", "#cause+code"),
+    ("cause_label", "#cause+name"),
+    ("killed", "#affected+killed"),
+    ("injured", "#affected+injured"),
+    ("missing", "#affected+missing"),
+)
+FORMATS = ("csv", "hxl")
+
+
+def export_figures(out: TextIO, fmt: str = "csv") -> int:
+    """Write one row per date, place and cause; return the number of rows."""
+    figures = casualty_figures()
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in COLUMNS])
+    if fmt == "hxl":
+        writer.writerow([tag for _, tag in COLUMNS])
+    for row in figures.rows:
+        writer.writerow(
+            [
+                row.day.isoformat(),
+                row.place,
+                row.cause,
+                row.cause_label,
+                row.killed,
+                row.injured,
+                row.missing,
+            ]
+        )
+    return len(figures.rows)
