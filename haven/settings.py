@@ -120,8 +120,10 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
+    # Test databases are named per process so that two test runs at once never share one.
     if url:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config["TEST"] = {"NAME": f"test_haven_{os.getpid()}"}
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -135,7 +137,7 @@ def _database(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         },
-        "TEST": {"NAME": str(DATA_DIR / "test-haven.sqlite3")},
+        "TEST": {"NAME": str(DATA_DIR / f"test-haven-{os.getpid()}.sqlite3")},
     }
 
 
