@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
@@ -231,7 +231,11 @@ def board(*, tent_type_id: int | None = None) -> Board:
 
 def unsheltered(limit: int | None = None) -> list[Unsheltered]:
     """People in camp without shelter tonight, and why: a destroyed shelter, the last plan, …"""
-    people = list(unsheltered_queryset().select_related("household").order_by("full_name")[:limit])
+    people = list(
+        unsheltered_queryset()
+        .select_related("household")
+        .order_by(Case(When(status=Status.INJURED, then=0), default=1), "full_name")[:limit]
+    )
     ids = [p.pk for p in people]
     last_stays: dict[int, Stay] = {}
     for stay in (
@@ -242,11 +246,18 @@ def unsheltered(limit: int | None = None) -> list[Unsheltered]:
         last_stays[stay.person_id] = stay
     plan = ShelterPlan.objects.first()
     plan_reasons: dict[str, str] = plan.unsheltered if plan else {}
+    offered = {row[0]: row[2] for row in plan.changes if row[2]} if plan else {}
+    offered_shelters = Shelter.objects.in_bulk(set(offered.values()))
     result = []
     for person in people:
         last = last_stays.get(person.pk)
         if last is not None and last.end == StayEnd.DESTROYED:
             reason = f"shelter {last.shelter.name} destroyed"
+        elif plan is not None and person.pk in offered and offered[person.pk] in offered_shelters:
+            reason = (
+                f"plan {plan.pk} has a place for them in "
+                f"{offered_shelters[offered[person.pk]].name}, not applied"
+            )
         elif str(person.pk) in plan_reasons:
             reason = plan_reasons[str(person.pk)]
         elif last is not None:

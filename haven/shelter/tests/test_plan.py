@@ -45,6 +45,9 @@ def test_apply_some(camp: Any, users: dict[str, Any]) -> None:
     chosen = [p.pk for p in camp.injured]
     assert services.apply_plan(by=users["clerk"], plan=plan, person_ids=chosen) == 2
     assert services.occupancy() == {camp.ward.pk: 2}
+    reasons = {row.person: row.reason for row in services.unsheltered()}
+    assert reasons[camp.people[0]].startswith(f"plan {plan.pk} has a place for them in Tent ")
+    assert reasons[camp.people[0]].endswith(", not applied")
     plan.refresh_from_db()
     assert plan.applied_count == 2
 
