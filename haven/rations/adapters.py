@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from haven.people.choices import Sex, Status
@@ -104,7 +104,7 @@ def on_hand_by_item(store: Store | None = None) -> dict[int, Decimal]:
     return {row["item"]: row["total"] or Decimal(0) for row in rows}
 
 
-def ration_items(store: Store, items: Iterable[Item]) -> list[RationItem]:
+def ration_items(store: Store | None, items: Iterable[Item]) -> list[RationItem]:
     """The store's stock of each item as the ration planner sees it (zero stock included)."""
     on_hand = on_hand_by_item(store)
     reserve_fraction = float(settings.HAVEN_RATIONS_RESERVE_FRACTION)
@@ -162,13 +162,13 @@ def planning_recipes(recipes: Iterable[Recipe]) -> list[PlanningRecipe]:
     ]
 
 
-def fabricators(skill_code: str) -> Iterable[Person]:
+def fabricators(skill_code: str) -> QuerySet[Person]:
     """People here and able to work (present, not injured) with a skill."""
     return Person.objects.filter(status=Status.PRESENT, skills__code=skill_code).distinct()
 
 
 def workers_by_skill(skill_codes: Iterable[str]) -> dict[str, int]:
-    return {code: fabricators(code).count() for code in set(skill_codes)}  # type: ignore[attr-defined]
+    return {code: fabricators(code).count() for code in set(skill_codes)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +244,11 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
     people = person_needs(people_records, categories, today)
     headcount = len(people)
     held = stock_by_need(on_hand_by_item(), items)
-    needs = sorted(set(held) | {k for content in contents.values() for k in content})
+    # Food and water first, then medical doses by category.
+    needs = sorted(
+        set(held) | {k for content in contents.values() for k in content},
+        key=lambda key: (key not in ("kcal", "litres"), key != "kcal", key),
+    )
 
     since = today - timedelta(days=history_days)
     issued = (
@@ -270,6 +274,8 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
             use = tuple(use_by_day[need].get(day, 0.0) / headcount for day in days)
         else:
             use = (_standard_daily_use(need, people),)
+        if held.get(need, 0.0) <= 0 and not any(use):
+            continue  # neither held nor used: nothing to run out of
         histories.append(
             NeedHistory(need=need, on_hand=held.get(need, 0.0), daily_use_per_person=use)
         )

@@ -322,7 +322,9 @@ def my_ration(request: HttpRequest) -> dict[str, Any]:
     require(request.user, "rations.view_own_ration")
     from haven.people.models import Person
 
-    person = Person.objects.filter(user_id=request.user.pk).first()
+    person = (
+        Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
     if person is None:
         raise HavenError("your account is not linked to a person in the registry")
     plan = services.latest_plan(applied_only=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from haven.rations.choices import PlanStatus
 
-QUANTITY = {"max_digits": 14, "decimal_places": 3}
+MAX_DIGITS, DECIMAL_PLACES = 14, 3
 
 
 class DistributionPlan(models.Model):
@@ -143,7 +143,7 @@ class Handout(models.Model):
         help_text="Who collected it.",
     )
     item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     ledger_entries = models.ManyToManyField(
         "stock.LedgerEntry", related_name="+", help_text="The issue (one entry per lot)."
     )
@@ -174,7 +174,7 @@ class RationTransfer(models.Model):
         "people.Person", on_delete=models.PROTECT, related_name="rations_received"
     )
     item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     reason = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(

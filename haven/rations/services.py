@@ -68,7 +68,8 @@ def planning_errors() -> Iterator[None]:
 
 def to_quantity(value: float | Decimal) -> Decimal:
     """A planned amount as a ledger quantity, rounded down so shares never exceed stock."""
-    return Decimal(str(value)).quantize(UNIT, rounding=ROUND_DOWN)
+    # Round away float noise (104.99999999 is 105) before rounding down to the unit.
+    return Decimal(str(round(float(value), 6))).quantize(UNIT, rounding=ROUND_DOWN)
 
 
 def check_days(days: object, what: str = "horizon") -> int:
@@ -842,7 +843,8 @@ def make_scenario(
     lost: dict[str, float] = {}
     if store_lost is not None:
         items = [item for item in Item.objects.all() if adapters.item_content(item)]
-        lost = adapters.stock_by_need(adapters.on_hand_by_item(store_lost), items)
+        held = adapters.stock_by_need(adapters.on_hand_by_item(store_lost), items)
+        lost = {need: amount for need, amount in held.items() if amount > 0}
     if not (people_leave or people_arrive or lost or missions_bring_nothing):
         return None
     return Scenario(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.people.models import Person
-from haven.rations import charts, services
+from haven.rations import adapters, charts, services
 from haven.rations.choices import need_label
 from haven.rations.forms import (
     HandoutForm,
@@ -30,6 +30,12 @@ from haven.stock.models import Item
 SHORT_NAMES_SHOWN = 12
 
 
+def form_errors(form: Any) -> str:
+    return "; ".join(
+        f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+    )
+
+
 @permission_required("rations.view_distributionplan")
 def index(request: HttpRequest) -> HttpResponse:
     plans = DistributionPlan.objects.select_related("store", "created_by")[:20]
@@ -41,7 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, form_errors(form))
         return redirect("rations:index")
     try:
         plan = services.preview_plan(by=request.user, **form.cleaned_data)
@@ -161,7 +167,9 @@ def transfer(request: HttpRequest) -> HttpResponse:
 
 @permission_required("rations.view_own_ration")
 def mine(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user_id=request.user.pk).first()
+    person = (
+        Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
     plan = services.latest_plan(applied_only=True)
     ration = None
     problem = ""
@@ -223,7 +231,7 @@ def production(request: HttpRequest) -> HttpResponse:
                 {
                     "recipe": recipe,
                     "batches": batches,
-                    "fabricators": services.adapters.fabricators(recipe.skill.code),
+                    "fabricators": adapters.fabricators(recipe.skill.code),
                 }
             )
     return render(
@@ -251,7 +259,7 @@ def production_order(request: HttpRequest) -> HttpResponse:
         except HavenError as error:
             messages.error(request, str(error))
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, form_errors(form))
     return redirect("rations:production")
 
 

@@ -30,7 +30,7 @@ class Command(HavenCommand):
         store = (
             services.get_store(options["store"]) if options["store"] else services.default_store()
         )
-        console = Console(file=self.stdout, width=110)
+        console = Console(file=self.stdout, width=110)  # type: ignore[arg-type]
         if options["action"] == "plan":
             proposal = services.propose_production(store=store, horizon_days=options["days"])
             table = Table("recipe", "skill", "batches", "limited by")

@@ -71,4 +71,5 @@ class Command(HavenCommand):
                 f"{risk_by(need, days):.0%}",
                 str(need.median_stockout_day or f"> {days}"),
             )
-        Console(file=self.stdout, width=110).print(table)
+        console = Console(file=self.stdout, width=110)  # type: ignore[arg-type]
+        console.print(table)

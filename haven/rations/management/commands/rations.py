@@ -26,7 +26,7 @@ class Command(HavenCommand):
         plan = services.preview_plan(by=None, store=store, horizon_days=options["days"])
         if options["apply"]:
             services.apply_plan(by=None, plan=plan)
-        console = Console(file=self.stdout, width=100)
+        console = Console(file=self.stdout, width=100)  # type: ignore[arg-type]
         console.print(
             f"plan #{plan.pk} ({plan.get_status_display().lower()}): {plan.people_count} people, "
             f"{plan.horizon_days} days from {plan.store_name}; least served get "
