@@ -37,7 +37,7 @@ def test_quartermaster_previews_a_plan_and_sees_fairness_and_fan_chart(
     page.click("text=Distribution list")
     page.wait_for_url("**/list/")
     assert page.locator(".sign-box").count() == 4
-    page.locator("#share-h{} button".format(camp.households[0].pk)).click()
+    page.locator(f"#share-h{camp.households[0].pk} button").click()
     assert page.locator(f"#share-h{camp.households[0].pk} .badge").inner_text() == "collected"
     page.screenshot(path=str(SCREENS / "rations-list.png"), full_page=True)
     page.goto(f"{live_server.url}/rations/forecast/?people_arrive=20&horizon_days=21")
