@@ -125,6 +125,7 @@ class PlanChangeOut(Schema):
     from_shelter_id: int | None
     to_shelter_id: int | None
     kind: str
+    reason: str = Field("", description="Why they lose their place, when they do.")
 
 
 class PlanOut(Schema):
@@ -341,6 +342,7 @@ def plan_out(plan: ShelterPlan) -> dict[str, Any]:
                 "from_shelter_id": change.from_shelter.pk if change.from_shelter else None,
                 "to_shelter_id": change.to_shelter.pk if change.to_shelter else None,
                 "kind": change.kind,
+                "reason": change.reason,
             }
             for change in services.plan_changes(plan)
         ],

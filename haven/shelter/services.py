@@ -645,6 +645,7 @@ class PlanChange:
     person: Person
     from_shelter: Shelter | None
     to_shelter: Shelter | None
+    reason: str = ""
 
     @property
     def kind(self) -> str:
@@ -666,6 +667,7 @@ def plan_changes(plan: ShelterPlan) -> list[PlanChange]:
             person=people[pid],
             from_shelter=shelters.get(origin) if origin else None,
             to_shelter=shelters.get(to) if to else None,
+            reason=plan.unsheltered.get(str(pid), "") if to is None else "",
         )
         for pid, origin, to in plan.changes
         if pid in people

@@ -79,3 +79,19 @@ def test_unknown_person_in_selection(camp: Any, users: dict[str, Any]) -> None:
     plan = services.make_plan(by=users["clerk"])
     with pytest.raises(HavenError, match=f"person 999999 has no change in shelter plan {plan.pk}"):
         services.apply_plan(by=users["clerk"], plan=plan, person_ids=[999999])
+
+
+def test_a_plan_after_a_storm_says_why_someone_loses_their_place(
+    camp: Any, users: dict[str, Any]
+) -> None:
+    # Tent A and B full of healthy adults; the injured have nowhere once the ward is gone.
+    for person in camp.people[3:7]:
+        services.assign(by=users["clerk"], person=person, shelter=camp.tent_a)
+    for person in camp.people[7:9]:
+        services.assign(by=users["clerk"], person=person, shelter=camp.tent_b)
+    services.destroy_shelter(by=users["clerk"], shelter=camp.ward)
+    plan = services.make_plan(by=users["clerk"])
+    losers = [c for c in services.plan_changes(plan) if c.to_shelter is None]
+    gainers = {c.person for c in services.plan_changes(plan) if c.from_shelter is None}
+    assert set(camp.injured) <= gainers  # the injured come first
+    assert all(c.kind == "loses their place" and c.reason for c in losers)
