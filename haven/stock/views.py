@@ -109,7 +109,7 @@ def item_card(request: HttpRequest, ref: str) -> HttpResponse:
     show_ledger = request.user.has_perm("stock.view_ledgerentry")
     entries = list(services.ledger_for(item)[:200]) if show_ledger else []
     forms_shown = {
-        name: form_class()
+        name: form_class(prefix=name)
         for name, (form_class, perm) in ACTIONS.items()
         if (may_issue(request.user, item) if name == "issue" else request.user.has_perm(perm))
     }
@@ -142,7 +142,7 @@ def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
             raise PermissionDenied(f"your role may not issue {item.name}")
     else:
         require(request.user, perm)
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=action)
     if not form.is_valid():
         problems = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         messages.error(request, f"Nothing posted: {problems}")

@@ -169,7 +169,7 @@ def test_posting_from_the_item_card(
     before = LedgerEntry.objects.count()
     response = client_as(role).post(
         "/stock/items/trauma-kit/issue/",
-        {"store": store.pk, "quantity": "1", "purpose": "treatment"},
+        {"issue-store": store.pk, "issue-quantity": "1", "issue-purpose": "treatment"},
     )
     allowed = role in ("commander", "quartermaster", "medic")
     assert response.status_code == (302 if allowed else 403)
