@@ -183,6 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small instances, a few seconds")
     args = parser.parse_args(argv)
     ok = bench_planner(args)
+    # The runway forecast and the fabrication LP have their own bench; run it here too so
+    # one command measures every rations algorithm.
+    from bench.forecast import run as bench_forecast
+
+    bench_forecast(quick=args.quick)
     return 0 if ok else 1
 
 
