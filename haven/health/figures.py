@@ -90,11 +90,11 @@ def casualties() -> list[Casualty]:
     for person_id, changed_at in deceased.values_list("pk", "status_changed_at"):
         if person_id not in recorded_dead:
             found.append(Casualty("killed", _day(changed_at), Cause.UNKNOWN, ""))
-    first_injury: dict[int, tuple[str, str]] = {}
-    for person_id, cause, place in Injury.objects.order_by("occurred_at", "id").values_list(
-        "person_id", "cause", "place"
-    ):
-        first_injury.setdefault(person_id, (cause, place))
+    first_injury: dict[int, tuple[datetime, str, str]] = {}
+    for person_id, hurt_at, cause, place in Injury.objects.order_by(
+        "occurred_at", "id"
+    ).values_list("person_id", "occurred_at", "cause", "place"):
+        first_injury.setdefault(person_id, (hurt_at, cause, place))
     injured_at: dict[int, tuple[datetime, str]] = {}
     events = StatusEvent.objects.filter(status=Status.INJURED).exclude(
         person__status=Status.DECEASED
@@ -104,8 +104,11 @@ def casualties() -> list[Casualty]:
     ):
         injured_at.setdefault(person_id, (occurred_at, place))
     for person_id, (occurred_at, event_place) in injured_at.items():
-        cause, place = first_injury.get(person_id, (Cause.UNKNOWN, ""))
-        found.append(Casualty("injured", _day(occurred_at), cause, place or event_place))
+        # The injury's own time and place when recorded, else when they were found hurt.
+        hurt_at, cause, place = first_injury.get(
+            person_id, (occurred_at, Cause.UNKNOWN, event_place)
+        )
+        found.append(Casualty("injured", _day(hurt_at), cause, place or event_place))
     for changed_at in Person.objects.filter(status=Status.MISSING).values_list(
         "status_changed_at", flat=True
     ):
