@@ -28,6 +28,7 @@ from haven.rations.models import DistributionPlan, PlanClass, RationTransfer
 from haven.stock.models import Item
 
 SHORT_NAMES_SHOWN = 12
+SHORT_GROUPS_SHOWN = 10
 
 
 def form_errors(form: Any) -> str:
@@ -59,7 +60,8 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 def _short_classes(plan: DistributionPlan) -> list[dict[str, Any]]:
     rows = []
-    for plan_class in plan.classes.filter(fraction_met__lt=0.999999).order_by("fraction_met"):
+    short = plan.classes.filter(fraction_met__lt=0.999999).order_by("fraction_met")
+    for plan_class in short[:SHORT_GROUPS_SHOWN]:
         people = [
             share.person for share in plan_class.shares.select_related("person")[:SHORT_NAMES_SHOWN]
         ]
@@ -86,6 +88,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "plan": plan,
         "items": plan.items.select_related("item"),
         "short_classes": _short_classes(plan),
+        "short_groups": plan.classes.filter(fraction_met__lt=0.999999).count(),
         "min_percent": round(plan.min_fraction * 100, 1),
         "by_need": [
             (need_label(key), fraction)
