@@ -171,3 +171,21 @@ def test_transferred_records_a_departure(users: dict[str, Any], person: Person) 
     person.refresh_from_db()
     assert person.status == Status.DEPARTED
     assert person.departures.get().destination == "Regional hospital"
+
+
+def test_the_treatment_form_issues_stock_or_explains_why_not(
+    client_as: Any, person: Person, clinic: Store
+) -> None:
+    from haven.stock.models import Item
+
+    splint = Item.objects.get(code="splint")
+    form = {"what": "Splinted", "item": splint.pk, "store": clinic.pk, "quantity": "1"}
+    medic = client_as("medic")
+    response = medic.post(f"/health/person/{person.pk}/treatment/", form)
+    assert response.status_code == 302
+    assert stock.on_hand("splint", clinic) == Decimal(2)
+    short = medic.post(
+        f"/health/person/{person.pk}/treatment/", {**form, "quantity": "9"}, follow=True
+    )
+    assert "cannot issue 9 × Splint from Clinic: 2 on hand" in short.content.decode()
+    assert Treatment.objects.count() == 1
