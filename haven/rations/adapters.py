@@ -217,15 +217,18 @@ def stock_by_need(on_hand: Mapping[int, Decimal], items: Iterable[Item]) -> dict
     return dict(held)
 
 
-def _standard_daily_use(need: str, people: list[PersonNeeds]) -> float:
-    """Per person per day at the planning standard: the use assumed with no ledger history."""
+def _standard_daily_use(people: list[PersonNeeds]) -> dict[str, float]:
+    """Need → per person per day at the planning standard: the use assumed with no history."""
     from haven.planning.rations import person_daily_need
 
     if not people:
-        return 0.0
+        return {}
     camp_standards = standards()
-    total = sum(person_daily_need(person, camp_standards).get(need, 0.0) for person in people)
-    return total / len(people)
+    total: dict[str, float] = defaultdict(float)
+    for person in people:
+        for need, amount in person_daily_need(person, camp_standards).items():
+            total[need] += amount
+    return {need: amount / len(people) for need, amount in total.items()}
 
 
 def forecast_inputs(*, history_days: int, today: date | None = None) -> ForecastInputs:
@@ -269,11 +272,14 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
         else []
     )
     histories = []
+    standard_use: dict[str, float] | None = None  # one pass over the people, only if needed
     for need in needs:
         if days and headcount and need in use_by_day:
             use = tuple(use_by_day[need].get(day, 0.0) / headcount for day in days)
         else:
-            use = (_standard_daily_use(need, people),)
+            if standard_use is None:
+                standard_use = _standard_daily_use(people)
+            use = (standard_use.get(need, 0.0),)
         if held.get(need, 0.0) <= 0 and not any(use):
             continue  # neither held nor used: nothing to run out of
         histories.append(

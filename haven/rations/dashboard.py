@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import HttpRequest
+from django.utils import timezone
 
 from haven.core.dashboard import Panel
 from haven.core.errors import HavenError
@@ -17,7 +20,27 @@ DASHBOARD_DAYS = 14
 
 
 def runway_risk() -> dict[str, Any]:
-    """P(run out within 7 and 14 days) of food and water, and the latest plan."""
+    """P(run out within 7 and 14 days) of food and water, and the latest plan.
+
+    The forecast changes only when the ledger or the headcount does, so it is kept until
+    either moves (or for ten minutes) instead of being drawn again on every page view.
+    """
+    from haven.people.models import Person
+    from haven.stock.models import LedgerEntry
+
+    key = "rations-runway-risk:{}:{}:{}".format(
+        LedgerEntry.objects.aggregate(last=Max("pk"))["last"],
+        Person.objects.in_camp().count(),
+        timezone.localdate().isoformat(),
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = _risk_rows()
+        cache.set(key, rows, timeout=600)
+    return {"rows": rows, "plan": services.latest_plan()}
+
+
+def _risk_rows() -> list[dict[str, Any]]:
     rows = []
     try:
         result = services.forecast(horizon_days=DASHBOARD_DAYS, scenarios=DASHBOARD_SCENARIOS)
@@ -37,7 +60,7 @@ def runway_risk() -> dict[str, Any]:
                     "within_14": risk_by(forecast, 14),
                 }
             )
-    return {"rows": rows, "plan": services.latest_plan()}
+    return rows
 
 
 def panels(request: HttpRequest) -> list[Panel]:
