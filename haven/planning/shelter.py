@@ -184,12 +184,14 @@ class PlannerWeights:
 
     Per place, sheltering anyone (≥ `sheltered_other`) outweighs the move it takes, and the
     order injured > vulnerable > others holds however the bonuses fall, because a bonus is
-    smaller than the gap between two priority levels. The priority is per place, not absolute:
-    with the defaults one injured person outweighs two others, not three.
+    smaller than the gap between two priority levels. "Injured and vulnerable first" holds
+    against whole households too: one vulnerable person outweighs a household of eight
+    others with all its bonuses (8 × 40 + 7 × 4 + 5 < 400), and one injured person outweighs
+    two vulnerable people, not three.
     """
 
-    sheltered_injured: float = 100.0
-    sheltered_vulnerable: float = 60.0
+    sheltered_injured: float = 1000.0
+    sheltered_vulnerable: float = 400.0
     sheltered_other: float = 40.0
     injured_in_ward: float = 20.0
     injured_same_zone_as_ward: float = 8.0
