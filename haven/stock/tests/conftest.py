@@ -57,3 +57,15 @@ def stocked(store: Store, ration: Item, today: date) -> dict[str, Any]:
         source="donation",
     )[0].lot
     return {"early": early, "late": late}
+
+
+@pytest.fixture
+def catalogue(transactional_db: None) -> None:
+    """The standard catalogue, reloaded: a transactional test before this one may have
+    flushed the rows the data migration put in."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("haven.stock.migrations.0002_standard_catalogue")
+    migration.load(apps, None)

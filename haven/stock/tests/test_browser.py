@@ -17,7 +17,9 @@ SCREENS = Path("/tmp/screens")
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_stock_page_and_mission_board(page_as: Callable[[str], Any], live_server: Any) -> None:
+def test_stock_page_and_mission_board(
+    catalogue: None, page_as: Callable[[str], Any], live_server: Any
+) -> None:
     store = services.create_store(by=None, name="Central warehouse")
     services.receive(by=None, item="cereal", store=store, quantity=500, source="opening")
     services.receive(by=None, item="drinking-water", store=store, quantity=900, source="opening")

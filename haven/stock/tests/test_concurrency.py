@@ -22,7 +22,7 @@ START = Decimal(100)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_issues_never_overdraw() -> None:
+def test_concurrent_issues_never_overdraw(catalogue: None) -> None:
     store = services.create_store(by=None, name="Contended store")
     [receipt] = services.receive(
         by=None, item="ration-pack", store=store, quantity=START, lot_code="ONE", source="donation"
