@@ -223,6 +223,10 @@ def _post(
 
 
 def receiving_lot(item: Item, lot_code: str | None, expiry_date: date | None) -> Lot:
+    """The lot stock is received into: by code, else named after its expiry, else unlotted.
+
+    A lot's expiry is never changed once set; a different one is an error.
+    """
     code = (lot_code or "").strip()
     if not code and expiry_date is not None:
         code = f"exp-{expiry_date.isoformat()}"
@@ -758,7 +762,7 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
                     item_id=item_of_lot[key[0]], lot_id=key[0], store_id=key[1], quantity=quantity
                 )
             )
-    Balance.objects.bulk_update(changed, ["quantity", "updated_at"], batch_size=BULK_BATCH)
+    _update_balances(changed, now)
     Balance.objects.bulk_create(created, batch_size=BULK_BATCH)
     return BulkResult(entries=len(values), balances=running)
 
@@ -797,6 +801,21 @@ def _insert_entries(values: list[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         for offset in range(0, len(values), BULK_BATCH):
             cursor.executemany(sql, values[offset : offset + BULK_BATCH])
+
+
+def _update_balances(balances: list[Balance], now: datetime) -> None:
+    """Write the new quantities of locked balance rows (bulk_update's CASE is slow here)."""
+    if not balances:
+        return
+    ops = connection.ops
+    table = ops.quote_name(Balance._meta.db_table)
+    sql = f"UPDATE {table} SET quantity = %s, updated_at = %s WHERE id = %s"
+    stamp = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [(ops.adapt_decimalfield_value(b.quantity, 16, 3), stamp, b.pk) for b in balances],
+        )
 
 
 # --- rebuild --------------------------------------------------------------------------
