@@ -38,9 +38,11 @@ CATALOGUE = [
 ]
 
 
-def load(apps, schema_editor):
+def load(apps, schema_editor, only=None):
     Item = apps.get_model("stock", "Item")
     for code, name, category, medical, unit, kcal, litres, doses, area, expires in CATALOGUE:
+        if only is not None and code not in only:
+            continue
         Item.objects.update_or_create(
             code=code,
             defaults={
