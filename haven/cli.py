@@ -73,7 +73,13 @@ def main(argv: list[str] | None = None) -> None:
             f"(commands: {', '.join(haven_commands)}; see haven --help)\n"
         )
         sys.exit(2)
-    execute_from_command_line(["haven", *args])
+    try:
+        execute_from_command_line(["haven", *args])
+    except BrokenPipeError:
+        # `haven people export | head` closed the pipe early: not an error worth a trace.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":
