@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.core.errors import NotFoundError
@@ -387,12 +388,12 @@ def triage_step(request: HttpRequest, payload: StepIn) -> dict[str, Any]:
 
 
 @router.post("/triage", response={201: TriageOut}, summary="Triage or re-triage a person")
-def create_triage(request: HttpRequest, payload: TriageIn) -> tuple[int, dict[str, Any]]:
+def create_triage(request: HttpRequest, payload: TriageIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "health.add_triagerecord")
     values = payload.dict()
     person = services.get_person(values.pop("person_id"))
     record = services.record_triage(by=request.user, person=person, **values)
-    return 201, triage_out(record)
+    return WithStatus(201, triage_out(record))
 
 
 @router.get("/queue", response=list[TriageOut], summary="The triage queue, most urgent first")
@@ -443,10 +444,10 @@ def health_record(request: HttpRequest, person_id: int) -> dict[str, Any]:
 @router.post(
     "/people/{int:person_id}/injuries", response={201: InjuryOut}, summary="Record an injury"
 )
-def create_injury(request: HttpRequest, person_id: int, payload: InjuryIn) -> tuple[int, Injury]:
+def create_injury(request: HttpRequest, person_id: int, payload: InjuryIn) -> WithStatus[Injury]:
     require(request.user, "health.add_injury")
     person = services.get_person(person_id)
-    return 201, services.record_injury(by=request.user, person=person, **payload.dict())
+    return WithStatus(201, services.record_injury(by=request.user, person=person, **payload.dict()))
 
 
 @router.post(
@@ -456,7 +457,7 @@ def create_injury(request: HttpRequest, person_id: int, payload: InjuryIn) -> tu
 )
 def create_treatment(
     request: HttpRequest, person_id: int, payload: TreatmentIn
-) -> tuple[int, dict[str, Any]]:
+) -> WithStatus[dict[str, Any]]:
     require(request.user, "health.add_treatment")
     person = services.get_person(person_id)
     values = payload.dict()
@@ -467,7 +468,7 @@ def create_treatment(
         if injury is None:
             raise NotFoundError(f"{person.full_name} has no injury with id {injury_id}")
     treatment = services.record_treatment(by=request.user, person=person, injury=injury, **values)
-    return 201, treatment_out(treatment)
+    return WithStatus(201, treatment_out(treatment))
 
 
 @router.post(
@@ -475,22 +476,25 @@ def create_treatment(
 )
 def create_outcome(
     request: HttpRequest, person_id: int, payload: OutcomeIn
-) -> tuple[int, dict[str, Any]]:
+) -> WithStatus[dict[str, Any]]:
     require(request.user, "health.record_outcome")
     person = services.get_person(person_id)
     values = payload.dict()
     death = values.pop("death")
     outcome = services.record_outcome(by=request.user, person=person, death=death, **values)
     person.refresh_from_db(fields=["status"])
-    return 201, {
-        "id": outcome.pk,
-        "person_id": person.pk,
-        "outcome": outcome.outcome,
-        "occurred_at": outcome.occurred_at,
-        "note": outcome.note,
-        "destination": outcome.destination,
-        "status": person.status,
-    }
+    return WithStatus(
+        201,
+        {
+            "id": outcome.pk,
+            "person_id": person.pk,
+            "outcome": outcome.outcome,
+            "occurred_at": outcome.occurred_at,
+            "note": outcome.note,
+            "destination": outcome.destination,
+            "status": person.status,
+        },
+    )
 
 
 # --- casualty register ----------------------------------------------------------------------
@@ -518,14 +522,14 @@ def list_deaths(
 
 
 @router.post("/deaths", response={201: DeathOut}, summary="Record a death")
-def create_death(request: HttpRequest, payload: DeathIn) -> tuple[int, dict[str, Any]]:
+def create_death(request: HttpRequest, payload: DeathIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "health.add_deathrecord")
     values = payload.dict()
     person = services.get_person(values.pop("person_id"))
     if values["confirm"]:
         require(request.user, "health.confirm_deathrecord")
     record = services.record_death(by=request.user, person=person, **values)
-    return 201, death_out(record, True)
+    return WithStatus(201, death_out(record, True))
 
 
 @router.get("/deaths/{int:record_id}", response=DeathOut, summary="One death record")
@@ -556,7 +560,7 @@ def confirm_death(request: HttpRequest, record_id: int) -> dict[str, Any]:
 )
 def correct_death(
     request: HttpRequest, record_id: int, payload: CorrectionIn
-) -> tuple[int, dict[str, Any]]:
+) -> WithStatus[dict[str, Any]]:
     require(request.user, "health.correct_deathrecord")
     record = services.get_death_record(record_id)
     changes = payload.dict(exclude_unset=True)
@@ -564,7 +568,7 @@ def correct_death(
     corrected = services.correct_death_record(
         by=request.user, record=record, reason=reason, **changes
     )
-    return 201, death_out(corrected, True)
+    return WithStatus(201, death_out(corrected, True))
 
 
 @router.get("/figures", response=FiguresOut, summary="Dead, injured and missing")

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.core.errors import NotFoundError
@@ -173,7 +174,7 @@ def history(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/", response={201: MissionOut}, summary="Plan a mission")
-def plan(request: HttpRequest, payload: MissionIn) -> tuple[int, dict[str, Any]]:
+def plan(request: HttpRequest, payload: MissionIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "missions.add_mission")
     leader = _people([payload.leader_id])[0] if payload.leader_id is not None else None
     mission = services.plan_mission(
@@ -188,7 +189,7 @@ def plan(request: HttpRequest, payload: MissionIn) -> tuple[int, dict[str, Any]]
         expected_return_at=payload.expected_return_at,
         notes=payload.notes,
     )
-    return 201, mission_out(mission)
+    return WithStatus(201, mission_out(mission))
 
 
 @router.get("/{int:mission_id}", response=MissionOut, summary="One mission")

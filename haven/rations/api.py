@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.core.errors import HavenError
@@ -196,7 +197,7 @@ def list_plans(request: HttpRequest, limit: int = 20) -> list[dict[str, Any]]:
 
 
 @router.post("/plans", response={201: PlanOut}, summary="Preview a fair distribution plan")
-def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, Any]]:
+def create_plan(request: HttpRequest, payload: PlanIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "rations.plan_distribution")
     plan = services.preview_plan(
         by=request.user,
@@ -204,7 +205,7 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, A
         horizon_days=payload.horizon_days,
         note=payload.note,
     )
-    return 201, plan_out(plan)
+    return WithStatus(201, plan_out(plan))
 
 
 @router.get("/plans/{int:plan_id}", response=PlanOut, summary="One plan")
@@ -261,7 +262,7 @@ def handout_out(handout: Any) -> dict[str, Any]:
 )
 def record_handout(
     request: HttpRequest, plan_id: int, payload: HandoutIn
-) -> tuple[int, list[dict[str, Any]]]:
+) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "rations.record_handout")
     plan = services.get_plan(plan_id)
     household = None
@@ -288,7 +289,7 @@ def record_handout(
                 note=payload.note,
             )
         ]
-    return 201, [handout_out(handout) for handout in done]
+    return WithStatus(201, [handout_out(handout) for handout in done])
 
 
 def transfer_out(transfer: RationTransfer) -> dict[str, Any]:
@@ -304,7 +305,7 @@ def transfer_out(transfer: RationTransfer) -> dict[str, Any]:
 
 
 @router.post("/transfers", response={201: TransferOut}, summary="Record a ration handed on")
-def record_transfer(request: HttpRequest, payload: TransferIn) -> tuple[int, dict[str, Any]]:
+def record_transfer(request: HttpRequest, payload: TransferIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "rations.record_transfer")
     transfer = services.record_transfer(
         by=request.user,
@@ -314,7 +315,7 @@ def record_transfer(request: HttpRequest, payload: TransferIn) -> tuple[int, dic
         quantity=payload.quantity,
         reason=payload.reason,
     )
-    return 201, transfer_out(transfer)
+    return WithStatus(201, transfer_out(transfer))
 
 
 @router.get("/mine", summary="My ration in the applied plan")
@@ -363,9 +364,9 @@ def list_recipes(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/recipes", response={201: RecipeOut}, summary="Add a recipe")
-def create_recipe(request: HttpRequest, payload: RecipeIn) -> tuple[int, dict[str, Any]]:
+def create_recipe(request: HttpRequest, payload: RecipeIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "rations.add_recipe")
-    return 201, recipe_out(services.create_recipe(by=request.user, **payload.dict()))
+    return WithStatus(201, recipe_out(services.create_recipe(by=request.user, **payload.dict())))
 
 
 @router.get("/production/proposal", response=ProposalOut, summary="What to make")
@@ -401,7 +402,7 @@ def order_out(order: ProductionOrder) -> dict[str, Any]:
 
 
 @router.post("/production/orders", response={201: OrderOut}, summary="Make batches of a recipe")
-def production_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+def production_order(request: HttpRequest, payload: OrderIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "rations.order_production")
     order = services.order_production(
         by=request.user,
@@ -411,7 +412,7 @@ def production_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[
         fabricator=services.get_person(payload.fabricator_id),
         note=payload.note,
     )
-    return 201, order_out(order)
+    return WithStatus(201, order_out(order))
 
 
 @router.get("/forecast", response=ForecastOut, summary="Runway forecast, with a what-if")

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.shelter import services
@@ -200,10 +201,10 @@ def list_shelters(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/", response={201: ShelterOut}, summary="Add a shelter")
-def add_shelter(request: HttpRequest, payload: ShelterIn) -> tuple[int, dict[str, Any]]:
+def add_shelter(request: HttpRequest, payload: ShelterIn) -> WithStatus[dict[str, Any]]:
     require(request.user, "shelter.add_shelter")
     shelter = services.add_shelter(by=request.user, **payload.dict())
-    return 201, _detail(request, shelter)
+    return WithStatus(201, _detail(request, shelter))
 
 
 @router.get("/summary", response=SummaryOut, summary="Sheltered, unsheltered and the shortfall")
@@ -234,14 +235,14 @@ def unsheltered(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/assign", response={201: StayOut}, summary="Check a person in, or move them")
-def assign(request: HttpRequest, payload: AssignIn) -> tuple[int, Any]:
+def assign(request: HttpRequest, payload: AssignIn) -> WithStatus[Any]:
     require(request.user, "shelter.assign_shelter")
     stay = services.assign(
         by=request.user,
         person=services.get_person(payload.person_id),
         shelter=services.get_shelter(payload.shelter_id),
     )
-    return 201, stay_out(stay)
+    return WithStatus(201, stay_out(stay))
 
 
 @router.post("/check-out", response=StayOut, summary="A person leaves their shelter")
@@ -303,12 +304,12 @@ def condition_out(change: Any) -> dict[str, Any]:
 @router.post(
     "/{int:shelter_id}/condition", response={201: ConditionOut}, summary="Record its condition"
 )
-def set_condition(request: HttpRequest, shelter_id: int, payload: ConditionIn) -> tuple[int, Any]:
+def set_condition(request: HttpRequest, shelter_id: int, payload: ConditionIn) -> WithStatus[Any]:
     require(request.user, "shelter.change_shelter")
     change = services.set_condition(
         by=request.user, shelter=services.get_shelter(shelter_id), **payload.dict()
     )
-    return 201, condition_out(change)
+    return WithStatus(201, condition_out(change))
 
 
 @router.post(
@@ -316,12 +317,12 @@ def set_condition(request: HttpRequest, shelter_id: int, payload: ConditionIn) -
     response={201: ConditionOut},
     summary="Mark destroyed: its people lose their place",
 )
-def destroy(request: HttpRequest, shelter_id: int, payload: DestroyIn) -> tuple[int, Any]:
+def destroy(request: HttpRequest, shelter_id: int, payload: DestroyIn) -> WithStatus[Any]:
     require(request.user, "shelter.change_shelter")
     change = services.destroy_shelter(
         by=request.user, shelter=services.get_shelter(shelter_id), note=payload.note
     )
-    return 201, condition_out(change)
+    return WithStatus(201, condition_out(change))
 
 
 def plan_out(plan: ShelterPlan) -> dict[str, Any]:
@@ -356,9 +357,9 @@ def plan_out(plan: ShelterPlan) -> dict[str, Any]:
 
 
 @router.post("/plans", response={201: PlanOut}, summary="Plan who sleeps where (nothing moves)")
-def make_plan(request: HttpRequest) -> tuple[int, Any]:
+def make_plan(request: HttpRequest) -> WithStatus[Any]:
     require(request.user, "shelter.plan_allocation")
-    return 201, plan_out(services.make_plan(by=request.user))
+    return WithStatus(201, plan_out(services.make_plan(by=request.user)))
 
 
 @router.get("/plans/{int:plan_id}", response=PlanOut, summary="One plan")

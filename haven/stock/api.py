@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.stock import services
@@ -295,9 +296,9 @@ def list_stores(request: HttpRequest) -> Any:
 
 
 @router.post("/stores", response={201: StoreOut}, summary="Open a store")
-def create_store(request: HttpRequest, payload: StoreIn) -> tuple[int, Any]:
+def create_store(request: HttpRequest, payload: StoreIn) -> WithStatus[Any]:
     require(request.user, "stock.add_store")
-    return 201, services.create_store(by=request.user, **payload.dict())
+    return WithStatus(201, services.create_store(by=request.user, **payload.dict()))
 
 
 @router.get("/balances", response=list[BalanceOut], summary="Stock on hand by lot and store")
@@ -311,22 +312,22 @@ def list_balances(request: HttpRequest, store: str = "", item: str = "") -> list
     return [balance_out(b) for b in balances]
 
 
-def _entries(entries: list[LedgerEntry]) -> tuple[int, list[dict[str, Any]]]:
+def _entries(entries: list[LedgerEntry]) -> WithStatus[list[dict[str, Any]]]:
     ids = [e.pk for e in entries]
     fresh = LedgerEntry.objects.filter(pk__in=ids).select_related(
         "item", "lot", "store", "recorded_by"
     )
-    return 201, [entry_out(e) for e in sorted(fresh, key=lambda e: ids.index(e.pk))]
+    return WithStatus(201, [entry_out(e) for e in sorted(fresh, key=lambda e: ids.index(e.pk))])
 
 
 @router.post("/receive", response={201: list[EntryOut]}, summary="Receive stock")
-def receive(request: HttpRequest, payload: ReceiveIn) -> tuple[int, list[dict[str, Any]]]:
+def receive(request: HttpRequest, payload: ReceiveIn) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "stock.receive_stock")
     return _entries(services.receive(by=request.user, **payload.dict()))
 
 
 @router.post("/issue", response={201: list[EntryOut]}, summary="Issue stock (FEFO)")
-def issue(request: HttpRequest, payload: IssueIn) -> tuple[int, list[dict[str, Any]]]:
+def issue(request: HttpRequest, payload: IssueIn) -> WithStatus[list[dict[str, Any]]]:
     item = services.get_item(payload.item)
     if not may_issue(request.user, item):
         raise PermissionDenied(f"your role may not issue {item.name}")
@@ -351,7 +352,7 @@ def issue(request: HttpRequest, payload: IssueIn) -> tuple[int, list[dict[str, A
 
 
 @router.post("/transfer", response={201: list[EntryOut]}, summary="Move stock between stores")
-def transfer(request: HttpRequest, payload: TransferIn) -> tuple[int, list[dict[str, Any]]]:
+def transfer(request: HttpRequest, payload: TransferIn) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "stock.transfer_stock")
     values = payload.dict()
     lot = _lot(payload.item, values.pop("lot_code"))
@@ -359,13 +360,13 @@ def transfer(request: HttpRequest, payload: TransferIn) -> tuple[int, list[dict[
 
 
 @router.post("/adjust", response={201: list[EntryOut]}, summary="Adjust stock with a reason")
-def adjust(request: HttpRequest, payload: AdjustIn) -> tuple[int, list[dict[str, Any]]]:
+def adjust(request: HttpRequest, payload: AdjustIn) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "stock.adjust_stock")
     return _entries(services.adjust(by=request.user, **payload.dict()))
 
 
 @router.post("/count", response={201: list[EntryOut]}, summary="Post a physical count")
-def count(request: HttpRequest, payload: CountIn) -> tuple[int, list[dict[str, Any]]]:
+def count(request: HttpRequest, payload: CountIn) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "stock.count_stock")
     return _entries([services.count(by=request.user, **payload.dict())])
 
@@ -375,7 +376,7 @@ def count(request: HttpRequest, payload: CountIn) -> tuple[int, list[dict[str, A
 )
 def reverse(
     request: HttpRequest, entry_id: int, payload: ReverseIn
-) -> tuple[int, list[dict[str, Any]]]:
+) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "stock.reverse_entry")
     entry = services.get_entry(entry_id)
     return _entries(services.reverse(by=request.user, entry=entry, reason=payload.reason))
