@@ -14,7 +14,7 @@ from ninja.responses import Status as WithStatus
 from haven.core.access import require
 from haven.people import services
 from haven.people.choices import Sex, Status
-from haven.people.models import Muster, Person, StatusEvent
+from haven.people.models import Household, Muster, Person, StatusEvent, Team
 
 router = Router(tags=["people"])
 
@@ -407,3 +407,75 @@ def mark_missing(request: HttpRequest, muster_id: int, payload: MarkMissingIn) -
     muster = services.get_muster(muster_id)
     events = services.mark_unaccounted_missing(by=request.user, muster=muster, **payload.dict())
     return [event_out(event) for event in events]
+
+
+class GroupIn(Schema):
+    name: str
+    notes: str = ""
+
+
+class HouseholdOut(Schema):
+    id: int
+    name: str
+    notes: str
+    members: list[PersonName]
+
+
+class TeamIn(Schema):
+    name: str
+    purpose: str = ""
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    members: list[PersonName]
+
+
+@router.get("/households", response=list[HouseholdOut], summary="Households and their members")
+def list_households(request: HttpRequest, q: str = "", limit: int = 100, offset: int = 0) -> Any:
+    require(request.user, "people.view_person_details")
+    households = Household.objects.filter(name__icontains=q).prefetch_related("members")
+    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
+    return [
+        {
+            "id": h.pk,
+            "name": h.name,
+            "notes": h.notes,
+            "members": [{"id": p.pk, "full_name": p.full_name} for p in h.members.all()],
+        }
+        for h in households[offset : offset + limit]
+    ]
+
+
+@router.post("/households", response={201: HouseholdOut}, summary="Add a household")
+def create_household(request: HttpRequest, payload: GroupIn) -> WithStatus[Any]:
+    require(request.user, "people.add_household")
+    household = services.create_household(name=payload.name, notes=payload.notes)
+    return WithStatus(
+        201, {"id": household.pk, "name": household.name, "notes": household.notes, "members": []}
+    )
+
+
+@router.get("/teams", response=list[TeamOut], summary="Teams and their members")
+def list_teams(request: HttpRequest) -> Any:
+    require(request.user, "people.view_person_details")
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "purpose": t.purpose,
+            "members": [{"id": p.pk, "full_name": p.full_name} for p in t.members.all()],
+        }
+        for t in Team.objects.prefetch_related("members")
+    ]
+
+
+@router.post("/teams", response={201: TeamOut}, summary="Add a team")
+def create_team(request: HttpRequest, payload: TeamIn) -> WithStatus[Any]:
+    require(request.user, "people.add_team")
+    team = services.create_team(name=payload.name, purpose=payload.purpose)
+    return WithStatus(
+        201, {"id": team.pk, "name": team.name, "purpose": team.purpose, "members": []}
+    )

@@ -337,6 +337,24 @@ def record_return(
     )
 
 
+@transaction.atomic
+def create_household(*, name: str, notes: str = "") -> Household:
+    """A household: people who live and eat together."""
+    if not name.strip():
+        raise HavenError("a household needs a name")
+    return Household.objects.create(name=name.strip(), notes=notes.strip())
+
+
+@transaction.atomic
+def create_team(*, name: str, purpose: str = "") -> Team:
+    """A working unit; team names are unique."""
+    if not name.strip():
+        raise HavenError("a team needs a name")
+    if Team.objects.filter(name__iexact=name.strip()).exists():
+        raise HavenError(f"team {name.strip()!r} already exists")
+    return Team.objects.create(name=name.strip(), purpose=purpose.strip())
+
+
 # --- muster -------------------------------------------------------------------------
 
 

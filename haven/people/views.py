@@ -128,7 +128,61 @@ def person_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Registered {person.full_name}.")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form})
+    return render(request, "people/form.html", {"form": form, "title": "Register a person"})
+
+
+def _initial(person: Person) -> dict[str, object]:
+    return {
+        **{name: getattr(person, name) for name in EDITABLE_FORM_FIELDS},
+        "household": person.household_id,
+        "team": person.team_id,
+        "skills": list(person.skills.values_list("code", flat=True)),
+    }
+
+
+EDITABLE_FORM_FIELDS = (
+    "full_name",
+    "given_name",
+    "family_name",
+    "alternate_names",
+    "sex",
+    "date_of_birth",
+    "phone",
+    "special_needs",
+    "extra_energy_kcal",
+    "pregnant_or_lactating",
+    "languages",
+    "notes",
+)
+
+
+@permission_required("people.change_person")
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id)
+    form = PersonForm(request.POST or None, initial=_initial(person))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "skills" in data:
+            data["skills"] = [skill.code for skill in data["skills"]]
+        try:
+            services.update_person(by=request.user, person=person, **data)
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved {person.full_name}; the old values are kept.")
+            return redirect("people:detail", person_id=person.pk)
+    title = f"Edit {person.full_name}"
+    return render(request, "people/form.html", {"form": form, "title": title})
+
+
+@permission_required("people.view_person_details")
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = get_object_or_404(Household, pk=household_id)
+    return render(
+        request,
+        "people/household.html",
+        {"household": household, "members": household.members.order_by("date_of_birth")},
+    )
 
 
 @require_POST

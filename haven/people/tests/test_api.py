@@ -246,3 +246,33 @@ def test_api_docs_use_no_cdn(client_as: Callable[[str], Client]) -> None:
     page = client_as("clerk").get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("clerk", 201), ("commander", 201), ("medic", 403), ("member", 403)]
+)
+def test_who_may_add_households_and_teams(
+    api_as: Callable[[str], Client], role: str, status: int
+) -> None:
+    client = api_as(role)
+    assert post(client, f"{API}/households", {"name": "Yusuf household"}).status_code == status
+    assert post(client, f"{API}/teams", {"name": "Kitchen"}).status_code == status
+
+
+def test_households_list_their_members(
+    api_as: Callable[[str], Client], users: dict[str, Any]
+) -> None:
+    client = api_as("clerk")
+    household = post(client, f"{API}/households", {"name": "Yusuf household"}).json()
+    post(client, f"{API}/", {"full_name": "Amina Yusuf", "household_id": household["id"]})
+    listed = client.get(f"{API}/households?q=yusuf").json()
+    assert listed[0]["members"][0]["full_name"] == "Amina Yusuf"
+    assert api_as("member").get(f"{API}/households").status_code == 403
+    duplicate = post(client, f"{API}/teams", {"name": "Kitchen"})
+    assert duplicate.status_code == 201
+    again = post(client, f"{API}/teams", {"name": "kitchen"})
+    assert again.status_code == 400 and "already exists" in again.json()["detail"]
+    assert (
+        post(client, f"{API}/households", {"name": " "}).json()["detail"]
+        == "a household needs a name"
+    )

@@ -122,3 +122,34 @@ def test_search_is_partial_for_htmx(client_as: Callable[[str], Client], amina: P
 
 def test_unknown_muster_is_404(client_as: Callable[[str], Client]) -> None:
     assert client_as("clerk").get("/people/muster/999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("clerk", 200), ("commander", 200), ("medic", 403), ("member", 403)]
+)
+def test_who_may_open_the_edit_page(
+    client_as: Callable[[str], Client], amina: Person, role: str, status: int
+) -> None:
+    assert client_as(role).get(f"/people/{amina.pk}/edit/").status_code == status
+
+
+def test_editing_keeps_the_old_values(client_as: Callable[[str], Client], amina: Person) -> None:
+    client = client_as("clerk")
+    form = client.get(f"/people/{amina.pk}/edit/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, "")}
+    data.update({"phone": "0711-999", "sex": "f", "extra_energy_kcal": "0"})
+    response = client.post(f"/people/{amina.pk}/edit/", data)
+    assert response.status_code == 302
+    amina.refresh_from_db()
+    assert amina.phone == "0711-999"
+    assert amina.revisions.get().changes["phone"] == ["0700-123", "0711-999"]
+
+
+def test_household_page(client_as: Callable[[str], Client], users: dict[str, Any]) -> None:
+    household = services.create_household(name="Yusuf household")
+    services.register_person(by=users["clerk"], full_name="Amina Yusuf", household=household)
+    assert (
+        "Amina Yusuf"
+        in client_as("clerk").get(f"/people/households/{household.pk}/").content.decode()
+    )
+    assert client_as("member").get(f"/people/households/{household.pk}/").status_code == 403
