@@ -65,7 +65,13 @@ def get_item(ref: ItemRef) -> Item:
         query |= Q(pk=int(text))
     found = Item.objects.filter(query).first()
     if found is None:
-        raise NotFoundError(f"no item {text!r} in the catalogue")
+        like = list(
+            Item.objects.filter(Q(code__icontains=text[:4]) | Q(name__icontains=text[:4]))
+            .order_by("code")
+            .values_list("code", flat=True)[:5]
+        )
+        hint = f" (did you mean {', '.join(like)}?)" if like and text else ""
+        raise NotFoundError(f"no item {text!r} in the catalogue{hint}")
     return found
 
 
@@ -79,7 +85,9 @@ def get_store(ref: StoreRef) -> Store:
         query |= Q(pk=int(text))
     found = Store.objects.filter(query).first()
     if found is None:
-        raise NotFoundError(f"no store {text!r}")
+        names = list(Store.objects.order_by("name").values_list("name", flat=True)[:12])
+        known = f" (stores: {', '.join(names)})" if names else " (no stores yet)"
+        raise NotFoundError(f"no store {text!r}{known}")
     return found
 
 
