@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django import forms
@@ -185,50 +186,65 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+def _person_action(
+    request: HttpRequest,
+    person_id: int,
+    form_class: type[forms.Form],
+    action: Callable[..., object],
+    done: str,
+    invalid: str,
+) -> HttpResponse:
+    """Run one service on a person from a posted form; its message shows on their page."""
+    person = get_object_or_404(Person, pk=person_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            action(by=request.user, person=person, **form.cleaned_data)
+            messages.success(request, done.format(name=person.full_name))
+        except HavenError as error:
+            messages.error(request, str(error))
+    return redirect("people:detail", person_id=person.pk)
+
+
 @require_POST
 @permission_required("people.change_status")
 def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_id)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_status(by=request.user, person=person, **form.cleaned_data)
-            messages.success(request, f"{person.full_name}: status recorded.")
-        except HavenError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "Choose a status.")
-    return redirect("people:detail", person_id=person.pk)
+    return _person_action(
+        request,
+        person_id,
+        StatusForm,
+        services.change_status,
+        "{name}: status recorded.",
+        "Choose a status.",
+    )
 
 
 @require_POST
 @permission_required("people.record_departure")
 def person_departure(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_id)
-    form = DepartureForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_departure(by=request.user, person=person, **form.cleaned_data)
-            messages.success(request, f"{person.full_name} has departed.")
-        except HavenError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "A departure needs a reason.")
-    return redirect("people:detail", person_id=person.pk)
+    return _person_action(
+        request,
+        person_id,
+        DepartureForm,
+        services.record_departure,
+        "{name} has departed.",
+        "A departure needs a reason.",
+    )
 
 
 @require_POST
 @permission_required("people.record_departure")
 def person_return(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_id)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_return(by=request.user, person=person, **form.cleaned_data)
-            messages.success(request, f"{person.full_name} is back.")
-        except HavenError as error:
-            messages.error(request, str(error))
-    return redirect("people:detail", person_id=person.pk)
+    return _person_action(
+        request,
+        person_id,
+        ReturnForm,
+        services.record_return,
+        "{name} is back.",
+        "Check the return form.",
+    )
 
 
 @permission_required("people.export_people")
