@@ -22,7 +22,10 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
         convert: Adapter = ops.adapt_datetimefield_value
     elif isinstance(field, models.DateField):
         convert = ops.adapt_datefield_value
-    elif isinstance(field, models.DecimalField | models.JSONField):
+    elif isinstance(field, models.DecimalField):
+        digits, places = field.max_digits, field.decimal_places
+        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
+    elif isinstance(field, models.JSONField):
         return lambda value: field.get_db_prep_save(value, connection)
     else:
         return None
@@ -37,7 +40,9 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
     return cached
 
 
-def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_rows(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, batch_size: int = 10_000
+) -> None:
     """INSERT rows given as {attname: value} (primary key left to the database)."""
     if not rows:
         return
@@ -57,7 +62,8 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
             line.append(adapt(value) if adapt is not None and value is not None else value)
         values.append(line)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        for offset in range(0, len(values), batch_size):
+            cursor.executemany(sql, values[offset : offset + batch_size])
 
 
 def lock_for_append(model: type[models.Model]) -> None:

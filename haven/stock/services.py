@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
 from haven.stock.choices import (
     ADDING_REASONS,
@@ -717,10 +718,7 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
     author = acting_user(by)
     author_id = author.pk if author is not None else None
     now = timezone.now()
-    ops = connection.ops
-    recorded_at = ops.adapt_datetimefield_value(now)
-    days: dict[date, Any] = {}
-    values: list[tuple[Any, ...]] = []
+    entries: list[dict[str, Any]] = []
     for index, move in enumerate(rows):
         if item_of_lot.get(move.lot_id) != move.item_id:
             raise HavenError(
@@ -736,29 +734,27 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
                 f"from {store.name}: {format_quantity(running[key])} on hand"
             )
         running[key] = after
-        day = timezone.localdate(move.occurred_at)
-        if day not in days:
-            days[day] = ops.adapt_datefield_value(day)
-        values.append(
-            (
-                move.kind,
-                move.reason,
-                move.item_id,
-                move.lot_id,
-                move.store_id,
-                ops.adapt_decimalfield_value(move.quantity, 16, 3),
-                ops.adapt_decimalfield_value(after, 16, 3),
-                ops.adapt_datetimefield_value(move.occurred_at),
-                days[day],
-                recorded_at,
-                author_id,
-                move.reference[:120],
-                move.note[:300],
-                move.person_id,
-                move.mission_id,
-            )
+        entries.append(
+            {
+                "kind": move.kind,
+                "reason": move.reason,
+                "item_id": move.item_id,
+                "lot_id": move.lot_id,
+                "store_id": move.store_id,
+                "quantity": move.quantity,
+                "balance_after": after,
+                "occurred_at": move.occurred_at,
+                "day": timezone.localdate(move.occurred_at),
+                "recorded_at": now,
+                "recorded_by_id": author_id,
+                "reference": move.reference[:120],
+                "note": move.note[:300],
+                "person_id": move.person_id,
+                "mission_id": move.mission_id,
+            }
         )
-    _insert_entries(values)
+    # Every row is checked above; the model layer would cost more than the database.
+    insert_rows(LedgerEntry, entries, batch_size=BULK_BATCH)
     changed, created = [], []
     for key, quantity in running.items():
         if key in existing:
@@ -772,43 +768,7 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
             )
     _update_balances(changed, now)
     Balance.objects.bulk_create(created, batch_size=BULK_BATCH)
-    return BulkResult(entries=len(values), balances=running)
-
-
-_BULK_COLUMNS = (
-    "kind",
-    "reason",
-    "item_id",
-    "lot_id",
-    "store_id",
-    "quantity",
-    "balance_after",
-    "occurred_at",
-    "day",
-    "recorded_at",
-    "recorded_by_id",
-    "reference",
-    "note",
-    "person_id",
-    "mission_id",
-)
-
-
-def _insert_entries(values: list[tuple[Any, ...]]) -> None:
-    """One prepared INSERT run over many rows: the model layer costs more than the database.
-
-    Only `post_many` uses it, after every row has been checked; values are already
-    adapted for the connection's backend.
-    """
-    if not values:
-        return
-    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in _BULK_COLUMNS)
-    marks = ", ".join(["%s"] * len(_BULK_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    with connection.cursor() as cursor:
-        for offset in range(0, len(values), BULK_BATCH):
-            cursor.executemany(sql, values[offset : offset + BULK_BATCH])
+    return BulkResult(entries=len(entries), balances=running)
 
 
 def _update_balances(balances: list[Balance], now: datetime) -> None:
