@@ -176,34 +176,61 @@ class NameComparer:
         return result
 
 
+Aligned = tuple[LevelArray, LevelArray, FloatArray, BoolArray, list[SmallArray]]
+
+
 def _align_names(
     names: NameComparer,
     given_a: SmallArray,
     family_a: SmallArray,
     given_b: SmallArray,
     family_b: SmallArray,
-) -> tuple[LevelArray, LevelArray, FloatArray, BoolArray]:
-    """Given and family levels of each pair, crossed where that fits much better."""
+) -> Aligned:
+    """Given and family levels of each pair, crossed where that fits much better.
+
+    Returns the levels, the similarity, whether crossed, and the spellings each level came
+    from (given a, given b, family a, family b). Crossed levels go to the fields in an order
+    that does not depend on which record came first, so that scores stay symmetric.
+    """
     given_level, given_similarity = names.compare(given_a, given_b)
     family_level, family_similarity = names.compare(family_a, family_b)
     straight = given_similarity + family_similarity
     swapped = np.zeros(len(given_a), dtype=np.bool_)
+    used = [given_a.copy(), given_b.copy(), family_a.copy(), family_b.copy()]
     # Crossing can only help where the names do not already agree in full.
     open_pairs = np.nonzero(straight < 2.0 - 1e-9)[0]
     crossed = straight.copy()
     if len(open_pairs):
-        cross_given_level, cross_given_similarity = names.compare(
-            given_a[open_pairs], family_b[open_pairs]
+        ga, fa, gb, fb = (
+            given_a[open_pairs],
+            family_a[open_pairs],
+            given_b[open_pairs],
+            family_b[open_pairs],
         )
-        cross_family_level, cross_family_similarity = names.compare(
-            family_a[open_pairs], given_b[open_pairs]
-        )
-        crossed[open_pairs] = cross_given_similarity + cross_family_similarity
+        first_level, first_similarity = names.compare(ga, fb)
+        second_level, second_similarity = names.compare(fa, gb)
+        crossed[open_pairs] = first_similarity + second_similarity
         better = crossed[open_pairs] > straight[open_pairs] + 0.15
         swapped[open_pairs] = better
-        given_level[open_pairs[better]] = cross_given_level[better]
-        family_level[open_pairs[better]] = cross_family_level[better]
-    return given_level, family_level, np.maximum(straight, crossed), swapped
+        size = len(names.words) + 1
+        first_key = np.minimum(ga, fb).astype(np.int64) * size + np.maximum(ga, fb)
+        second_key = np.minimum(fa, gb).astype(np.int64) * size + np.maximum(fa, gb)
+        # The better-agreeing crossed pair counts as the family name.
+        flip = (first_level > second_level) | (
+            (first_level == second_level) & (first_key > second_key)
+        )
+        keep, flipped = better & ~flip, better & flip
+        given_level[open_pairs[keep]] = first_level[keep]
+        family_level[open_pairs[keep]] = second_level[keep]
+        given_level[open_pairs[flipped]] = second_level[flipped]
+        family_level[open_pairs[flipped]] = first_level[flipped]
+        for pairs, (g_a, g_b, f_a, f_b) in (
+            (keep, (ga, fb, fa, gb)),
+            (flipped, (fa, gb, ga, fb)),
+        ):
+            for column, values in enumerate((g_a, g_b, f_a, f_b)):
+                used[column][open_pairs[pairs]] = values[pairs]
+    return given_level, family_level, np.maximum(straight, crossed), swapped, used
 
 
 def _birth_levels(a: PreparedRecords, ia: IntArray, b: PreparedRecords, ib: IntArray) -> LevelArray:
@@ -295,14 +322,10 @@ def compare(
     count = len(ia)
     given_a, family_a = a.given[ia], a.family[ia]
     given_b, family_b = b.given[ib], b.family[ib]
-    given_level, family_level, _, swapped = _align_names(
-        names, given_a, family_a, given_b, family_b
-    )
+    aligned = _align_names(names, given_a, family_a, given_b, family_b)
     if a.alternate_forms or b.alternate_forms:
-        given_level, family_level, swapped, chosen = _with_alternate_names(
-            names, a, ia, b, ib, (given_level, family_level, swapped)
-        )
-        given_a, family_a, given_b, family_b = chosen
+        aligned = _with_alternate_names(names, a, ia, b, ib, aligned)
+    given_level, family_level, _, swapped, used = aligned
     levels = np.empty((count, FIRST_EXTRA + len(settings.extra_fields)), dtype=np.int8)
     levels[:, GIVEN] = given_level
     levels[:, FAMILY] = family_level
@@ -316,10 +339,7 @@ def compare(
             a.extras[position][ia],
             b.extras[position][ib],
         )
-    # Which spellings the levels came from (the crossed ones when swapped), for frequencies.
-    given_b_used = np.where(swapped, family_b, given_b)
-    family_b_used = np.where(swapped, given_b, family_b)
-    return Comparison(levels, swapped, given_a, given_b_used, family_a, family_b_used)
+    return Comparison(levels, swapped, used[0], used[1], used[2], used[3])
 
 
 def _with_alternate_names(
@@ -328,13 +348,12 @@ def _with_alternate_names(
     ia: IntArray,
     b: PreparedRecords,
     ib: IntArray,
-    primary: tuple[LevelArray, LevelArray, BoolArray],
-) -> tuple[
-    LevelArray, LevelArray, BoolArray, tuple[SmallArray, SmallArray, SmallArray, SmallArray]
-]:
+    primary: Aligned,
+) -> Aligned:
     """Levels from the best-agreeing pair of names when either record has other names."""
-    given_level, family_level, swapped = (array.copy() for array in primary)
-    chosen = [a.given[ia].copy(), a.family[ia].copy(), b.given[ib].copy(), b.family[ib].copy()]
+    given_level, family_level = primary[0].copy(), primary[1].copy()
+    similarity, swapped = primary[2].copy(), primary[3].copy()
+    used = [column.copy() for column in primary[4]]
     owners, rows = [], []
     for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
         forms_a = a.alternate_forms.get(i)
@@ -348,19 +367,20 @@ def _with_alternate_names(
                 owners.append(k)
                 rows.append((*form_a, *form_b))
     if not rows:
-        return given_level, family_level, swapped, (chosen[0], chosen[1], chosen[2], chosen[3])
+        return given_level, family_level, similarity, swapped, used
     table = np.asarray(rows, dtype=np.int32)
     owner = np.asarray(owners, dtype=np.int64)
-    g_level, f_level, similarity, crossed = _align_names(
+    g_level, f_level, form_similarity, crossed, form_used = _align_names(
         names, table[:, 0], table[:, 1], table[:, 2], table[:, 3]
     )
-    strength = similarity + 0.01 * (g_level.astype(np.float64) + f_level)
+    strength = form_similarity + 0.01 * (g_level.astype(np.float64) + f_level)
     order = np.lexsort((-strength, owner))
     first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
     pairs = owner[first]
     given_level[pairs] = g_level[first]
     family_level[pairs] = f_level[first]
+    similarity[pairs] = form_similarity[first]
     swapped[pairs] = crossed[first]
     for column in range(4):
-        chosen[column][pairs] = table[first, column]
-    return given_level, family_level, swapped, (chosen[0], chosen[1], chosen[2], chosen[3])
+        used[column][pairs] = form_used[column][first]
+    return given_level, family_level, similarity, swapped, used

@@ -10,6 +10,7 @@ link two lists, and explain any pair.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -89,11 +90,13 @@ def _random_pairs(
 ) -> tuple[IntArray, IntArray]:
     """Pairs of records drawn at random; every pair when there are no more than `count`."""
     if split is None and records * (records - 1) // 2 <= count:
-        left, right = np.triu_indices(records, 1)
-        return left.astype(np.int64), right.astype(np.int64)
+        upper_left, upper_right = np.triu_indices(records, 1)
+        return upper_left.astype(np.int64), upper_right.astype(np.int64)
     if split is not None and split * (records - split) <= count:
-        left, right = np.meshgrid(np.arange(split), np.arange(split, records), indexing="ij")
-        return left.ravel().astype(np.int64), right.ravel().astype(np.int64)
+        grid_left, grid_right = np.meshgrid(
+            np.arange(split), np.arange(split, records), indexing="ij"
+        )
+        return grid_left.ravel().astype(np.int64), grid_right.ravel().astype(np.int64)
     if split is None:
         left = rng.integers(0, records, count)
         right = rng.integers(0, records, count)
@@ -266,13 +269,23 @@ class Registry:
         *,
         limit: int = 10,
         exclude: Collection[str] = (),
+        chance_in_registry: float = 0.1,
     ) -> list[words.PairExplanation]:
         """The registry records that may be this person, most probable first, explained.
 
         `exclude` names registry records not to propose (the record itself, rejected pairs).
+        `chance_in_registry` is the prior that the person is registered at all (a new
+        registration is seldom a duplicate; someone sought by a relative often is here).
         """
         if limit < 1:
             raise PlanningInputError(f"limit {limit} is below 1")
+        if not 0 < chance_in_registry < 1:
+            raise PlanningInputError(
+                f"chance in registry {chance_in_registry} is not between 0 and 1"
+            )
+        model = dataclasses.replace(
+            self.model, prior_match=chance_in_registry / max(len(self.records), 1)
+        )
         query = prepare(
             [record],
             self.settings,
@@ -289,7 +302,7 @@ class Registry:
             return []
         queries = np.zeros(len(found), dtype=np.int64)
         comparison = compare(query, queries, self.prepared, found, self.settings)
-        weight, per_field = match_weights(self.model, comparison, query, queries, self.frequencies)
+        weight, per_field = match_weights(model, comparison, query, queries, self.frequencies)
         chance = probability(weight)
         order = [
             k

@@ -42,6 +42,7 @@ FLOOR = 1e-6
 # Pseudo-counts of the priors: they decide on a short list and fade on a long one.
 M_PRIOR_STRENGTH = 30.0
 U_PRIOR_STRENGTH = 300.0
+FREQUENCY_PRIOR_RECORDS = 500.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ def _level_shares(
         minlength=size,
     )[:size]
     shares = (counts + prior) / (counts.sum() + prior.sum())
-    return np.clip(shares, FLOOR, 1.0)
+    return np.asarray(np.clip(shares, FLOOR, 1.0), dtype=np.float64)
 
 
 def estimate_u(fields: Sequence[FieldSpec], random_levels: LevelArray) -> list[FloatArray]:
@@ -205,7 +206,7 @@ def _posterior(
         column = levels[:, f]
         present = column != NULL
         log_ratio[present] += (np.log(m[f]) - np.log(u[f]))[column[present]]
-    return 1.0 / (1.0 + np.exp(-np.clip(log_ratio, -60, 60)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(log_ratio, -60, 60))), dtype=np.float64)
 
 
 def estimate(
@@ -257,17 +258,23 @@ def estimate(
             m_final.append(prior_m[f])
         else:
             m_final.append(sum(weight * values for weight, values in estimates) / total)
-    # The share of true pairs among all candidates, with m and u now fixed.
-    share = 0.01
-    every_field = list(range(len(fields)))
-    for _ in range(iterations):
-        matched = _posterior(candidate_levels, share, m_final, u, every_field)
-        new_share = float(np.clip(matched.mean(), 1e-9, 1 - 1e-9)) if len(matched) else 1e-9
-        converged = abs(new_share - share) < 1e-7
-        share = new_share
-        if converged:
-            break
-    expected_matches = share * candidate_pairs
+    # How many true pairs there are, the way splink estimates it from deterministic rules:
+    # pairs agreeing on both names and the date of birth are nearly all true, and the
+    # model says which share of true pairs agree so (its recall).
+    names_agree = (candidate_levels[:, GIVEN] >= NameLevel.VARIANT) & (
+        candidate_levels[:, FAMILY] >= NameLevel.VARIANT
+    )
+    birth_agrees = np.isin(candidate_levels[:, BIRTH], (BirthLevel.EXACT, BirthLevel.SWAPPED))
+    present = (candidate_levels[:, [GIVEN, FAMILY, BIRTH]] != NULL).all(axis=1)
+    recall = (
+        float(present.mean() if len(present) else 0.0)
+        * float(m_final[GIVEN][NameLevel.VARIANT :].sum())
+        * float(m_final[FAMILY][NameLevel.VARIANT :].sum())
+        * float(m_final[BIRTH][BirthLevel.SWAPPED :].sum())
+    )
+    sure = float(np.count_nonzero(names_agree & birth_agrees))
+    share = min(0.5, sure / max(recall, 1e-3) / max(len(candidate_levels), 1))
+    expected_matches = max(share * candidate_pairs, 1.0)
     prior_match = float(np.clip(expected_matches / max(total_pairs, 1.0), 1e-12, 0.5))
     return MatchModel(
         tuple(fields),
@@ -328,13 +335,21 @@ def _frequency_adjustment(
     frequency_levels: tuple[int, ...],
     u_values: FloatArray,
     shares: FloatArray,
+    records: int,
 ) -> FloatArray:
-    """log₂(u of the level / share of the value) where the level counts the value."""
+    """log₂(u of the level / share of the value) where the level counts the value.
+
+    A short list says little about how common a name is, so its shares are drawn towards
+    the level's average (as if `FREQUENCY_PRIOR_RECORDS` more records were typical).
+    """
     adjustment = np.zeros(len(levels))
     for level in frequency_levels:
         hit = levels == level
         if hit.any():
-            adjustment[hit] = np.log2(u_values[level] / shares[hit])
+            share = (shares[hit] * records + FREQUENCY_PRIOR_RECORDS * u_values[level]) / (
+                records + FREQUENCY_PRIOR_RECORDS
+            )
+            adjustment[hit] = np.log2(u_values[level] / share)
     return adjustment
 
 
@@ -364,7 +379,11 @@ def match_weights(
             continue
         shares = _value_shares(f, comparison, a, ia, canonical, frequencies)
         per_field[:, f] += _frequency_adjustment(
-            column, spec.frequency_levels, np.asarray(model.u[f]), shares
+            column,
+            spec.frequency_levels,
+            np.asarray(model.u[f]),
+            shares,
+            round(1.0 / frequencies.floor),
         )
     prior = math.log2(model.prior_match / (1.0 - model.prior_match))
     return prior + per_field.sum(axis=1), per_field
