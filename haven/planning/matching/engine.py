@@ -368,7 +368,10 @@ def _explain(
                 if f == 0
                 else (comparison.family_a[k], comparison.family_b[k])
             )
-            names_used = tuple(spellings[int(i)] if i >= 0 else "" for i in ids)  # type: ignore[assignment]
+            names_used = (
+                spellings[int(ids[0])] if ids[0] >= 0 else "",
+                spellings[int(ids[1])] if ids[1] >= 0 else "",
+            )
         evidence.append(
             words.FieldEvidence(
                 field=spec.key,

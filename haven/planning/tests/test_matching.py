@@ -43,12 +43,12 @@ CROWD = [
 ]
 
 
-def pair_explanation(first: PersonRecord, second: PersonRecord):  # type: ignore[no-untyped-def]
+def pair_explanation(first: PersonRecord, second: PersonRecord) -> PairExplanation:
     registry = Registry([*CROWD, first, second], SETTINGS)
     return registry.explain(first.record_id, second.record_id)
 
 
-def words_of(explanation) -> str:  # type: ignore[no-untyped-def]
+def words_of(explanation: PairExplanation) -> str:
     return " | ".join(item.words for item in explanation.evidence)
 
 
