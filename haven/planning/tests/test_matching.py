@@ -14,6 +14,7 @@ from haven.planning.matching import (
     Label,
     MatchModel,
     MatchSettings,
+    PairExplanation,
     PersonRecord,
     Registry,
     link,
