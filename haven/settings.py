@@ -72,6 +72,7 @@ HAVEN_APPS = [
     "haven.health",
     "haven.shelter",
     "haven.rations",
+    "haven.tracing",
 ]
 
 INSTALLED_APPS = [
