@@ -20,14 +20,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, model_validator
 from pydantic.fields import FieldInfo
 
+from haven.core.limits import MAX_ID, SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TEXT_MAX_LENGTH
 from haven.core.numbers import to_decimal
-
-# Ids are 64-bit (BigAutoField); a larger number can name no record and would overflow SQLite.
-MAX_ID = 2**63 - 1
-# A TextField has no length of its own; no note, description or list needs more than this.
-TEXT_MAX_LENGTH = 10_000
-SEARCH_MAX_LENGTH = 200
-SEARCH_MAX_WORDS = 12
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A record id.")]
 
@@ -91,10 +85,13 @@ def column(model: type[models.Model], name: str, default: Any = ..., **overrides
     constraints.update(overrides)
     if field.help_text and "description" not in constraints:
         constraints["description"] = str(field.help_text)
-    return FieldInfo.from_annotated_attribute(
-        Annotated[Any, *validators, Field(**constraints)],  # type: ignore[valid-type]
-        default,
-    )
+    annotated: Any = Annotated[Any, *validators, Field(**constraints)]
+    return FieldInfo.from_annotated_attribute(annotated, default)
+
+
+def unchanged(**constraints: Any) -> Any:
+    """A PATCH field that may be left out, but not set to null (see PatchSchema)."""
+    return Field(None, **constraints)
 
 
 def text(default: Any = ..., *, max_length: int = TEXT_MAX_LENGTH, **constraints: Any) -> Any:

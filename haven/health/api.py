@@ -4,6 +4,7 @@ the casualty register and figures. Every read of a medical record is audit-logge
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import date as Day
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.errors import NotFoundError
 from haven.core.pagination import PageBase, PageQuery, page_of, paginate
-from haven.core.schemas import Id, PatchSchema, Search, column
+from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
 from haven.health import services
 from haven.health.choices import (
     BodyRegion,
@@ -253,19 +254,19 @@ class DeathIn(Schema):
 class DeathPatch(PatchSchema):
     model = DeathRecord
 
-    died_at: datetime = Field(None)
-    time_is_estimate: bool = Field(None)
+    died_at: datetime = unchanged()
+    time_is_estimate: bool = unchanged()
     place: str | None = column(DeathRecord, "place", None)
-    cause: Cause = Field(None)
+    cause: Cause = unchanged()
     cause_detail: str | None = column(DeathRecord, "cause_detail", None)
     circumstances: str | None = column(DeathRecord, "circumstances", None)
     identified_by: str | None = column(DeathRecord, "identified_by", None)
-    confidence: IdentificationConfidence = Field(None)
-    disposition: Disposition = Field(None)
+    confidence: IdentificationConfidence = unchanged()
+    disposition: Disposition = unchanged()
     disposition_place: str | None = column(DeathRecord, "disposition_place", None)
     personal_effects: str | None = column(DeathRecord, "personal_effects", None)
     next_of_kin: str | None = column(DeathRecord, "next_of_kin", None)
-    next_of_kin_told: bool = Field(None)
+    next_of_kin_told: bool = unchanged()
 
 
 class CorrectionIn(DeathPatch):
@@ -314,8 +315,8 @@ class FigureRowOut(Schema):
     missing: int
 
     @staticmethod
-    def resolve_date(row: Any) -> date | None:
-        return None if row.day == date.min else row.day
+    def resolve_date(row: Any) -> Day | None:
+        return None if row.day == Day.min else row.day
 
 
 class FiguresOut(Schema):

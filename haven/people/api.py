@@ -14,7 +14,7 @@ from ninja.responses import Status as WithStatus
 from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.pagination import PageBase, PageQuery, page_of, paginate
-from haven.core.schemas import Id, PatchSchema, Search, column
+from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
 from haven.people import services
 from haven.people.choices import Sex, Status
 from haven.people.models import (
@@ -32,7 +32,6 @@ router = ApiRouter(tags=["people"])
 
 AlternateName = Annotated[str, column(Person, "full_name")]
 SkillCode = Annotated[str, column(Skill, "code")]
-AGE = {"ge": 0, "le": 120, "allow_inf_nan": False}
 EXTRA_KCAL = {"ge": 0, "le": 5000}
 
 
@@ -43,7 +42,7 @@ class PersonIn(Schema):
     alternate_names: list[AlternateName] = Field([], max_length=50)
     sex: Sex = Sex.UNKNOWN
     date_of_birth: date | None = None
-    estimated_age: float | None = Field(None, **AGE)
+    estimated_age: float | None = Field(None, ge=0, le=120, allow_inf_nan=False)
     phone: str = column(Person, "phone", "")
     household_id: Id | None = None
     team_id: Id | None = None
@@ -63,17 +62,17 @@ class PersonPatch(PatchSchema):
     full_name: str = column(Person, "full_name", None)
     given_name: str | None = column(Person, "given_name", None)
     family_name: str | None = column(Person, "family_name", None)
-    alternate_names: list[AlternateName] = Field(None, max_length=50)
-    sex: Sex = Field(None)
+    alternate_names: list[AlternateName] = unchanged(max_length=50)
+    sex: Sex = unchanged()
     date_of_birth: date | None = None
-    estimated_age: float = Field(None, **AGE)
+    estimated_age: float = unchanged(ge=0, le=120, allow_inf_nan=False)
     phone: str | None = column(Person, "phone", None)
     household_id: Id | None = None
     team_id: Id | None = None
-    skills: list[SkillCode] = Field(None, max_length=50)
+    skills: list[SkillCode] = unchanged(max_length=50)
     special_needs: str | None = column(Person, "special_needs", None)
     extra_energy_kcal: int = column(Person, "extra_energy_kcal", None, **EXTRA_KCAL)
-    pregnant_or_lactating: bool = Field(None)
+    pregnant_or_lactating: bool = unchanged()
     languages: str | None = column(Person, "languages", None)
     notes: str | None = column(Person, "notes", None)
     record_id: str | None = column(Person, "record_id", None)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from haven.core.limits import MAX_ID, SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
 from haven.people.choices import IN_CAMP, Sex, Status
 
 
@@ -64,15 +65,18 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(status__in=IN_CAMP)
 
     def search(self, query: str) -> PersonQuerySet:
-        """Match any name or alternate name (accents and case ignored), or an id."""
-        query = query.strip()
+        """Match any name or alternate name (accents and case ignored), or an id.
+
+        Only the first SEARCH_MAX_WORDS words count (the API refuses more): a query of
+        thousands of words would be a query the database cannot plan."""
+        query = query.strip()[:SEARCH_MAX_LENGTH]
         if not query:
             return self
         number = query.lstrip("#")
         by_id = models.Q(record_id__iexact=query)
-        if number.isdigit():
+        if number.isdigit() and int(number) <= MAX_ID:
             by_id |= models.Q(pk=int(number))
-        words = fold(query).split()
+        words = fold(query).split()[:SEARCH_MAX_WORDS]
         by_name = models.Q()
         for word in words:
             by_name &= models.Q(search_text__contains=word)

@@ -402,7 +402,7 @@ def create_recipe(request: HttpRequest, payload: RecipeIn) -> WithStatus[Recipe]
 def production_proposal(
     request: HttpRequest,
     store: StoreRef | None = None,
-    horizon_days: int = Query(7, ge=1, le=MAX_HORIZON_DAYS),
+    horizon_days: int = Query(7, ge=1, le=MAX_HORIZON_DAYS),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     require(request.user, "rations.plan_production")
     proposal = services.propose_production(store=_store(store), horizon_days=horizon_days)

@@ -14,7 +14,7 @@ from ninja.responses import Status as WithStatus
 from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.pagination import PageQuery, page_of, paginate
-from haven.core.schemas import Id, PatchSchema, column
+from haven.core.schemas import Id, PatchSchema, column, unchanged
 from haven.people.models import Person
 from haven.shelter import services
 from haven.shelter.choices import Condition, Kind, Use
@@ -43,12 +43,12 @@ class ShelterPatch(PatchSchema):
 
     name: str = column(Shelter, "name", None)
     covered_area_m2: Decimal = column(Shelter, "covered_area_m2", None, **AREA)
-    kind: Kind = Field(None)
+    kind: Kind = unchanged()
     beds: int | None = column(Shelter, "beds", None)
-    accessible: bool = Field(None)
-    heated: bool = Field(None)
+    accessible: bool = unchanged()
+    heated: bool = unchanged()
     zone: str | None = column(Shelter, "zone", None)
-    use: Use = Field(None)
+    use: Use = unchanged()
     notes: str | None = column(Shelter, "notes", None)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.limits import MAX_ID
+from haven.core.numbers import to_decimal
 from haven.stock.choices import (
     ADDING_REASONS,
     AdjustmentReason,
@@ -62,7 +64,7 @@ def get_item(ref: ItemRef) -> Item:
         return ref
     text = str(ref).strip()
     query = Q(code__iexact=text) | Q(name__iexact=text)
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:
         query |= Q(pk=int(text))
     found = Item.objects.filter(query).first()
     if found is None:
@@ -82,7 +84,7 @@ def get_store(ref: StoreRef) -> Store:
         return ref
     text = str(ref).strip()
     query = Q(name__iexact=text)
-    if text.isdigit():
+    if text.isdigit() and int(text) <= MAX_ID:
         query |= Q(pk=int(text))
     found = Store.objects.filter(query).first()
     if found is None:
@@ -109,21 +111,13 @@ def get_entry(entry_id: int) -> LedgerEntry:
 
 
 def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = False) -> Decimal:
-    """A positive finite Decimal (≥ 0 with allow_zero), else HavenError naming the value."""
-    if isinstance(value, bool):
-        raise HavenError(f"{what} {value!r} is not a number")
-    try:
-        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as error:
-        raise HavenError(f"{what} {value!r} is not a number") from error
-    if not number.is_finite():
-        raise HavenError(f"{what} {value!r} is not a finite number")
+    """A finite Decimal rounded to the ledger's 3 decimals, then > 0 (≥ 0 with allow_zero),
+    else HavenError naming the value: checked as it will be stored."""
+    number = to_decimal(value, what=what, places=3, max_digits=16)
     if number < 0 or (number == 0 and not allow_zero):
         raise HavenError(f"{what} {value!r} must be {'≥' if allow_zero else '>'} 0")
     if number > MAX_QUANTITY:
         raise HavenError(f"{what} {value!r} is too large")
-    if number != number.quantize(Decimal("0.001")):
-        raise HavenError(f"{what} {value!r} has more than 3 decimal places")
     return number
 
 

@@ -45,7 +45,7 @@ def camp(django_db_setup: None, django_db_blocker: Any) -> Iterator[FuzzCamp]:
         transaction.set_rollback(True)
 
 
-def _settings(examples: int) -> Any:
+def _settings(examples: int) -> settings:
     return settings(
         max_examples=examples,
         database=None,

@@ -171,7 +171,7 @@ def test_impossible_status_change_is_400_and_history_unchanged(
     assert response.status_code == 400
     assert "must be a correction with a reason" in response.json()["detail"]
     assert StatusEvent.objects.count() == before
-    history = api_as("clerk").get(f"{API}/{amina.pk}/history").json()
+    history = api_as("clerk").get(f"{API}/{amina.pk}/history").json()["items"]
     assert [event["status"] for event in history] == ["deceased", "present"]
 
 
