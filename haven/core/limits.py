@@ -9,3 +9,12 @@ TEXT_MAX_LENGTH = 10_000
 # A search of thousands of words is a query the database cannot plan.
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 12
+
+
+def as_id(text: object) -> int | None:
+    """`text` as a record id if it is one (ASCII digits, "#" allowed, within range), else None:
+    "¹" is a digit to Python but no number, and 20 digits overflow the database."""
+    value = str(text).strip().lstrip("#")
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 
 from haven.core.limits import MAX_ID, SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, TEXT_MAX_LENGTH
@@ -118,12 +118,9 @@ class PatchSchema(Schema):
 
     model: ClassVar[type[models.Model]]
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _blank_text_for_null(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {
-                name: "" if value is None and _is_blank_text(cls.model, name) else value
-                for name, value in data.items()
-            }
-        return data
+    def _blank_text_for_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name and _is_blank_text(cls.model, info.field_name):
+            return ""
+        return value

@@ -463,7 +463,9 @@ def list_deaths(request: HttpRequest, page: Query[PageQuery], q: Search = "") ->
         _log(request, [record.person_id for record in result["items"]], "deaths")
         return result
     # Names and dates only, which the full record's schema cannot take.
-    result["items"] = [DeathNameOut.from_orm(record).dict() for record in result["items"]]
+    result["items"] = [
+        DeathNameOut.from_orm(record).model_dump(by_alias=True) for record in result["items"]
+    ]
     return result
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from haven.core.limits import MAX_ID, SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
+from haven.core.limits import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, as_id
 from haven.people.choices import IN_CAMP, Sex, Status
 
 
@@ -72,10 +72,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         query = query.strip()[:SEARCH_MAX_LENGTH]
         if not query:
             return self
-        number = query.lstrip("#")
         by_id = models.Q(record_id__iexact=query)
-        if number.isdigit() and int(number) <= MAX_ID:
-            by_id |= models.Q(pk=int(number))
+        if (number := as_id(query)) is not None:
+            by_id |= models.Q(pk=number)
         words = fold(query).split()[:SEARCH_MAX_WORDS]
         by_name = models.Q()
         for word in words:

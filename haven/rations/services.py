@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.limits import as_id
 from haven.core.numbers import to_decimal
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Household, Person, Skill
@@ -101,8 +102,8 @@ def get_plan(plan_id: int) -> DistributionPlan:
 
 def get_store(name_or_id: str | int) -> Store:
     lookup = Q(name__iexact=str(name_or_id))
-    if str(name_or_id).isdigit():
-        lookup |= Q(pk=int(name_or_id))
+    if (number := as_id(name_or_id)) is not None:
+        lookup |= Q(pk=number)
     store = Store.objects.filter(lookup).first()
     if store is None:
         raise NotFoundError(f"no store {name_or_id!r}")

@@ -19,6 +19,7 @@ from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.limits import as_id
 from haven.core.numbers import column_decimal
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Person
@@ -62,8 +63,8 @@ def get_shelter(shelter_id: int) -> Shelter:
 def find_shelter(name_or_id: str) -> Shelter:
     """A shelter by id or exact name (as typed on the command line)."""
     text = name_or_id.strip()
-    if text.lstrip("#").isdigit():
-        return get_shelter(int(text.lstrip("#")))
+    if (number := as_id(text)) is not None:
+        return get_shelter(number)
     try:
         return Shelter.objects.get(name__iexact=text)
     except Shelter.DoesNotExist as error:

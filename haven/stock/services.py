@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
-from haven.core.limits import MAX_ID
+from haven.core.limits import as_id
 from haven.core.numbers import to_decimal
 from haven.stock.choices import (
     ADDING_REASONS,
@@ -64,8 +64,8 @@ def get_item(ref: ItemRef) -> Item:
         return ref
     text = str(ref).strip()
     query = Q(code__iexact=text) | Q(name__iexact=text)
-    if text.isdigit() and int(text) <= MAX_ID:
-        query |= Q(pk=int(text))
+    if (number := as_id(text)) is not None:
+        query |= Q(pk=number)
     found = Item.objects.filter(query).first()
     if found is None:
         like = list(
@@ -84,8 +84,8 @@ def get_store(ref: StoreRef) -> Store:
         return ref
     text = str(ref).strip()
     query = Q(name__iexact=text)
-    if text.isdigit() and int(text) <= MAX_ID:
-        query |= Q(pk=int(text))
+    if (number := as_id(text)) is not None:
+        query |= Q(pk=number)
     found = Store.objects.filter(query).first()
     if found is None:
         names = list(Store.objects.order_by("name").values_list("name", flat=True)[:12])
@@ -115,9 +115,10 @@ def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = Fal
     else HavenError naming the value: checked as it will be stored."""
     number = to_decimal(value, what=what, places=3, max_digits=16)
     if number < 0 or (number == 0 and not allow_zero):
-        raise HavenError(f"{what} {value!r} must be {'≥' if allow_zero else '>'} 0")
+        shown = format_quantity(number) if number else repr(value)
+        raise HavenError(f"{what} {shown} must be {'≥' if allow_zero else '>'} 0")
     if number > MAX_QUANTITY:
-        raise HavenError(f"{what} {value!r} is too large")
+        raise HavenError(f"{what} {format_quantity(number)} is too large")
     return number
 
 

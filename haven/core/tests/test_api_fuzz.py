@@ -30,7 +30,7 @@ from haven.core.tests.fuzzing import (
 )
 
 SEED = 20261130
-EXAMPLES = int(os.environ.get("HAVEN_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("HAVEN_FUZZ_EXAMPLES", "3"))
 CAMPAIGN = int(os.environ.get("HAVEN_FUZZ_CAMPAIGN", "0"))
 FOUND: list[dict[str, Any]] = []
 
@@ -39,7 +39,10 @@ FOUND: list[dict[str, Any]] = []
 def camp(django_db_setup: None, django_db_blocker: Any) -> Iterator[FuzzCamp]:
     """Built once for the module in an outer transaction that each test nests in and that
     is rolled back at the end: building it per test would cost more than the fuzzing."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        HAVEN_SHELTER_PLAN_SECONDS=0.5,
+    )
     with django_db_blocker.unblock(), fast, transaction.atomic():
         yield build_camp()
         transaction.set_rollback(True)
