@@ -247,3 +247,26 @@ def test_a_shelter_area_is_kept_as_rounded(api_as: Callable[[str], Any]) -> None
     assert response.status_code == 201
     assert response.json()["covered_area_m2"] == 16.0
     assert str(Shelter.objects.get().covered_area_m2) == "16.00"
+
+
+# --- pages get the same protection -------------------------------------------------------------
+
+
+def test_a_page_refuses_nul_in_the_query_and_in_a_posted_form(
+    client_as: Callable[[str], Any],
+) -> None:
+    client = client_as("commander")
+    assert client.get("/people/?q=a%00b").status_code == 400
+    response = client.post("/shelter/check-out/", {"person": "1", "note": "gone\x00"})
+    assert response.status_code == 400
+    assert b"NUL" in response.content
+
+
+def test_a_page_search_of_thousands_of_words_is_capped_not_a_crash(
+    client_as: Callable[[str], Any],
+) -> None:
+    Person.objects.create(full_name="Amina Yusuf")
+    response = client_as("commander").get("/people/?q=amina+" + "+".join(["x"] * 5000))
+    assert response.status_code == 200
+    digits = client_as("commander").get("/people/?q=" + "9" * 25)
+    assert digits.status_code == 200

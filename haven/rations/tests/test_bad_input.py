@@ -86,7 +86,7 @@ def test_api_order_refuses_zero_batches(
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert "batches 0" in response.json()["detail"]
+    assert response.json()["detail"] == "batches: Input should be greater than or equal to 1"
     assert not ProductionOrder.objects.exists()
 
 
