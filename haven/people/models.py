@@ -18,6 +18,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+FULL_NAME_LENGTH = 200
+
+
 class Skill(models.Model):
     """Something a person can do for the camp (medic, excavation, fabrication, …); extensible."""
 
@@ -86,7 +89,7 @@ class Person(models.Model):
     """Someone in the camp's registry, alive or dead, here or gone; status comes from events."""
 
     record_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=FULL_NAME_LENGTH)
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     alternate_names = models.TextField(blank=True, help_text="One per line.")
@@ -147,7 +150,9 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_search_text(self) -> None:
-        self.full_name = self.full_name.strip() or f"{self.given_name} {self.family_name}".strip()
+        composed = f"{self.given_name} {self.family_name}".strip()
+        # Given and family name may each fill their column: together they may not fill this one.
+        self.full_name = self.full_name.strip() or composed[:FULL_NAME_LENGTH]
         names = [self.full_name, self.given_name, self.family_name, self.alternate_names]
         self.search_text = fold(" ".join(names))
 

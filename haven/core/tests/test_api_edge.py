@@ -270,3 +270,28 @@ def test_a_page_search_of_thousands_of_words_is_capped_not_a_crash(
     assert response.status_code == 200
     digits = client_as("commander").get("/people/?q=" + "9" * 25)
     assert digits.status_code == 200
+
+
+def test_a_full_name_made_of_two_long_names_fits_its_column(
+    api_as: Callable[[str], Any],
+) -> None:
+    body = {"given_name": "g" * 100, "family_name": "f" * 100}
+    response = _post(api_as("clerk"), f"{PEOPLE}/", body)
+    assert response.status_code == 201, response.content
+    assert len(Person.objects.get().full_name) == 200
+
+
+def test_a_posted_text_longer_than_its_column_is_refused_on_a_page(
+    client_as: Callable[[str], Any],
+) -> None:
+    from haven.stock import services as stock
+    from haven.stock.models import LedgerEntry
+
+    store = stock.create_store(by=None, name="Store A")
+    entry = stock.receive(by=None, item="cereal", store=store, quantity=5, source="donation")[0]
+    client = client_as("commander")
+    response = client.post(
+        f"/stock/entries/{entry.pk}/reverse/", {"reason": "x" * 301}, follow=True
+    )
+    assert "reason is 301 characters long: at most 300" in response.content.decode()
+    assert not LedgerEntry.objects.filter(reverses=entry).exists()
