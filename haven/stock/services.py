@@ -115,7 +115,7 @@ def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = Fal
     else HavenError naming the value: checked as it will be stored."""
     number = to_decimal(value, what=what, places=3, max_digits=16)
     if number < 0 or (number == 0 and not allow_zero):
-        shown = format_quantity(number) if number else repr(value)
+        shown = format_quantity(value) if isinstance(value, Decimal) else repr(value)
         raise HavenError(f"{what} {shown} must be {'≥' if allow_zero else '>'} 0")
     if number > MAX_QUANTITY:
         raise HavenError(f"{what} {format_quantity(number)} is too large")

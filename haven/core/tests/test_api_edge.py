@@ -257,7 +257,8 @@ def test_a_page_refuses_nul_in_the_query_and_in_a_posted_form(
 ) -> None:
     client = client_as("commander")
     assert client.get("/people/?q=a%00b").status_code == 400
-    response = client.post("/shelter/check-out/", {"person": "1", "note": "gone\x00"})
+    form = "person=1&note=gone%00"  # as a browser posts a form
+    response = client.post("/shelter/check-out/", form, "application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert b"NUL" in response.content
 
