@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/: 413 for a too-large body, 422 for a NUL character, JSON for every error.
+    "haven.core.api.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,7 +188,9 @@ HAVEN_SURVIVAL_WATER_L_PER_PERSON_DAY = envfloat("SURVIVAL_WATER_L", 7.5)
 HAVEN_COVERED_M2_PER_PERSON = envfloat("COVERED_M2_PER_PERSON", 3.5)
 HAVEN_COLD_CLIMATE = envbool("COLD_CLIMATE", False)
 HAVEN_COLD_COVERED_M2_PER_PERSON = envfloat("COLD_COVERED_M2_PER_PERSON", 4.5)
+# API lists: rows in a page unless `limit` says otherwise, and the most `limit` may ask for.
 HAVEN_API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
+HAVEN_API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1000)
 
 # Health (haven.health): minutes until a casualty must be triaged again, per category;
 # 0 means never (the dead). The starting population is used until the commander sets one.

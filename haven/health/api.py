@@ -4,16 +4,19 @@ the casualty register and figures. Every read of a medical record is audit-logge
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import date as Day
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.api import ApiRouter
 from haven.core.errors import NotFoundError
+from haven.core.pagination import PageBase, PageQuery, page_of, paginate
+from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
 from haven.health import services
 from haven.health.choices import (
     BodyRegion,
@@ -24,14 +27,27 @@ from haven.health.choices import (
     Outcome,
 )
 from haven.health.figures import casualty_figures
-from haven.health.models import DeathRecord, Injury, Treatment, TriageRecord
+from haven.health.models import (
+    DeathRecord,
+    Injury,
+    OutcomeRecord,
+    StartingPopulation,
+    Treatment,
+    TriageRecord,
+)
 from haven.people.models import Person
 from haven.planning.triage import Algorithm, Question
+from haven.stock.api import ItemRef, StoreRef
 
-router = Router(tags=["health"])
+router = ApiRouter(tags=["health"])
 
 MEDICAL = "health.view_medical_details"
-AnswerValue = str | float | bool
+# A walker's answer: a choice's value, a number (a rate, a count) or yes/no.
+AnswerKey = Annotated[str, Field(max_length=40)]
+AnswerValue = (
+    Annotated[str, Field(max_length=40)] | Annotated[float, Field(allow_inf_nan=False)] | bool
+)
+Answers = Annotated[dict[AnswerKey, AnswerValue], Field(max_length=40)]
 
 
 def _log(request: HttpRequest, people_ids: Any, view: str) -> None:
@@ -43,7 +59,7 @@ def _log(request: HttpRequest, people_ids: Any, view: str) -> None:
 
 class StepIn(Schema):
     algorithm: Algorithm
-    answers: dict[str, AnswerValue] = {}
+    answers: Answers = {}
 
 
 class QuestionOut(Schema):
@@ -56,6 +72,10 @@ class QuestionOut(Schema):
     maximum: float | None
     hint: str
 
+    @staticmethod
+    def resolve_choices(question: Question) -> list[list[str]]:
+        return [list(choice) for choice in question.choices]
+
 
 class StepOut(Schema):
     done: bool
@@ -67,26 +87,26 @@ class StepOut(Schema):
 
 
 class TriageIn(Schema):
-    person_id: int
-    answers: dict[str, AnswerValue]
+    person_id: Id
+    answers: Answers
     algorithm: Algorithm | None = None
-    pulse_rate: float | None = None
-    systolic_bp: float | None = None
-    gcs: int | None = None
-    place: str = ""
-    note: str = ""
+    pulse_rate: float | None = column(TriageRecord, "pulse_rate", None)
+    systolic_bp: float | None = column(TriageRecord, "systolic_bp", None)
+    gcs: int | None = column(TriageRecord, "gcs", None)
+    place: str = column(TriageRecord, "place", "")
+    note: str = column(TriageRecord, "note", "")
     triaged_at: datetime | None = None
 
 
 class TriageOut(Schema):
     id: int
     person_id: int
-    full_name: str
+    full_name: str = Field(alias="person.full_name")
     triaged_at: datetime
     triaged_by: str | None
     algorithm: str
     category: str
-    label: str
+    label: str = Field(alias="category_label")
     colour: str
     priority: int
     answers: dict[str, Any]
@@ -103,15 +123,25 @@ class TriageOut(Schema):
     overdue: bool
     is_current: bool
 
+    @staticmethod
+    def resolve_triaged_by(record: TriageRecord) -> str | None:
+        return record.triaged_by.get_username() if record.triaged_by else None
+
+    @staticmethod
+    def resolve_overdue(record: TriageRecord) -> bool:
+        return record.is_overdue()
+
 
 class InjuryIn(Schema):
     body_region: BodyRegion
     kind: InjuryKind
     cause: Cause = Cause.UNKNOWN
-    burn_body_surface_percent: int | None = None
+    burn_body_surface_percent: int | None = column(
+        Injury, "burn_body_surface_percent", None, le=100
+    )
     occurred_at: datetime | None = None
-    place: str = ""
-    description: str = ""
+    place: str = column(Injury, "place", "")
+    description: str = column(Injury, "description", "")
 
 
 class InjuryOut(Schema):
@@ -127,13 +157,13 @@ class InjuryOut(Schema):
 
 
 class TreatmentIn(Schema):
-    what: str
-    injury_id: int | None = None
-    note: str = ""
+    what: str = column(Treatment, "what")
+    injury_id: Id | None = None
+    note: str = column(Treatment, "note", "")
     given_at: datetime | None = None
-    item: str | None = Field(None, description="Stock item code, name or id")
-    store: str | None = Field(None, description="Store name or id")
-    quantity: Decimal | None = None
+    item: ItemRef | None = Field(None, description="Stock item code, name or id")
+    store: StoreRef | None = Field(None, description="Store name or id")
+    quantity: Decimal | None = column(Treatment, "quantity", None)
 
 
 class TreatmentOut(Schema):
@@ -149,20 +179,36 @@ class TreatmentOut(Schema):
     quantity: Decimal | None
     ledger_entry_ids: list[int]
 
+    @staticmethod
+    def resolve_given_by(treatment: Treatment) -> str | None:
+        return treatment.given_by.get_username() if treatment.given_by else None
+
+    @staticmethod
+    def resolve_item(treatment: Treatment) -> str | None:
+        return treatment.item.code if treatment.item else None
+
+    @staticmethod
+    def resolve_store(treatment: Treatment) -> str | None:
+        return treatment.store.name if treatment.store else None
+
+    @staticmethod
+    def resolve_ledger_entry_ids(treatment: Treatment) -> list[int]:
+        return [entry.pk for entry in treatment.ledger_entries.all()]
+
 
 class DeathDetails(Schema):
     cause: Cause = Cause.UNKNOWN
-    cause_detail: str = ""
-    place: str = ""
-    circumstances: str = ""
-    identified_by: str = ""
+    cause_detail: str = column(DeathRecord, "cause_detail", "")
+    place: str = column(DeathRecord, "place", "")
+    circumstances: str = column(DeathRecord, "circumstances", "")
+    identified_by: str = column(DeathRecord, "identified_by", "")
     confidence: IdentificationConfidence = IdentificationConfidence.CONFIRMED
 
 
 class OutcomeIn(Schema):
     outcome: Outcome
-    note: str = ""
-    destination: str = ""
+    note: str = column(OutcomeRecord, "note", "")
+    destination: str = column(OutcomeRecord, "destination", "")
     occurred_at: datetime | None = None
     return_to_present: bool = True
     death: DeathDetails | None = None
@@ -175,7 +221,7 @@ class OutcomeOut(Schema):
     occurred_at: datetime
     note: str
     destination: str
-    status: str
+    status: str = Field(alias="person.status")
 
 
 class HealthRecordOut(Schema):
@@ -188,70 +234,76 @@ class HealthRecordOut(Schema):
 
 
 class DeathIn(Schema):
-    person_id: int
+    person_id: Id
     died_at: datetime
     time_is_estimate: bool = False
-    place: str = ""
+    place: str = column(DeathRecord, "place", "")
     cause: Cause
-    cause_detail: str = ""
-    circumstances: str = ""
-    identified_by: str = ""
+    cause_detail: str = column(DeathRecord, "cause_detail", "")
+    circumstances: str = column(DeathRecord, "circumstances", "")
+    identified_by: str = column(DeathRecord, "identified_by", "")
     confidence: IdentificationConfidence
     disposition: Disposition = Disposition.PENDING
-    disposition_place: str = ""
-    personal_effects: str = ""
-    next_of_kin: str = ""
+    disposition_place: str = column(DeathRecord, "disposition_place", "")
+    personal_effects: str = column(DeathRecord, "personal_effects", "")
+    next_of_kin: str = column(DeathRecord, "next_of_kin", "")
     next_of_kin_told: bool = False
     confirm: bool = False
 
 
-class DeathPatch(Schema):
-    died_at: datetime | None = None
-    time_is_estimate: bool | None = None
-    place: str | None = None
-    cause: Cause | None = None
-    cause_detail: str | None = None
-    circumstances: str | None = None
-    identified_by: str | None = None
-    confidence: IdentificationConfidence | None = None
-    disposition: Disposition | None = None
-    disposition_place: str | None = None
-    personal_effects: str | None = None
-    next_of_kin: str | None = None
-    next_of_kin_told: bool | None = None
+class DeathPatch(PatchSchema):
+    model = DeathRecord
+
+    died_at: datetime = unchanged()
+    time_is_estimate: bool = unchanged()
+    place: str | None = column(DeathRecord, "place", None)
+    cause: Cause = unchanged()
+    cause_detail: str | None = column(DeathRecord, "cause_detail", None)
+    circumstances: str | None = column(DeathRecord, "circumstances", None)
+    identified_by: str | None = column(DeathRecord, "identified_by", None)
+    confidence: IdentificationConfidence = unchanged()
+    disposition: Disposition = unchanged()
+    disposition_place: str | None = column(DeathRecord, "disposition_place", None)
+    personal_effects: str | None = column(DeathRecord, "personal_effects", None)
+    next_of_kin: str | None = column(DeathRecord, "next_of_kin", None)
+    next_of_kin_told: bool = unchanged()
 
 
 class CorrectionIn(DeathPatch):
-    reason: str
+    reason: str = column(DeathRecord, "correction_reason")
 
 
-class DeathOut(Schema):
+class DeathNameOut(Schema):
+    """What every role sees of a death: who, and when."""
+
     id: int
     person_id: int
-    full_name: str
+    full_name: str = Field(alias="person.full_name")
     died_at: datetime
-    time_is_estimate: bool | None = None
-    place: str | None = None
-    cause: str | None = None
-    cause_detail: str | None = None
-    circumstances: str | None = None
-    identified_by: str | None = None
-    confidence: str | None = None
-    disposition: str | None = None
-    disposition_place: str | None = None
-    personal_effects: str | None = None
-    next_of_kin: str | None = None
-    next_of_kin_told: bool | None = None
-    confirmed: bool | None = None
-    corrects_id: int | None = None
-    correction_reason: str | None = None
 
 
-class DeathPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[DeathOut]
+class DeathOut(DeathNameOut):
+    time_is_estimate: bool
+    place: str
+    cause: str
+    cause_detail: str
+    circumstances: str
+    identified_by: str
+    confidence: str
+    disposition: str
+    disposition_place: str
+    personal_effects: str
+    next_of_kin: str
+    next_of_kin_told: bool
+    confirmed: bool = Field(alias="is_confirmed")
+    corrects_id: int | None
+    correction_reason: str
+
+
+class DeathPage(PageBase):
+    items: list[Annotated[DeathOut | DeathNameOut, Field(union_mode="left_to_right")]] = Field(
+        description="Full records for medics and the commander, else name and date."
+    )
 
 
 class FigureRowOut(Schema):
@@ -261,6 +313,10 @@ class FigureRowOut(Schema):
     killed: int
     injured: int
     missing: int
+
+    @staticmethod
+    def resolve_date(row: Any) -> Day | None:
+        return None if row.day == Day.min else row.day
 
 
 class FiguresOut(Schema):
@@ -276,97 +332,8 @@ class FiguresOut(Schema):
 
 
 class StartingPopulationIn(Schema):
-    count: int
-    note: str = ""
-
-
-# --- output helpers -----------------------------------------------------------------------
-
-
-def question_out(question: Question) -> dict[str, Any]:
-    return {
-        "key": question.key,
-        "prompt": question.prompt,
-        "kind": question.kind,
-        "choices": [list(choice) for choice in question.choices],
-        "unit": question.unit,
-        "minimum": question.minimum,
-        "maximum": question.maximum,
-        "hint": question.hint,
-    }
-
-
-def triage_out(record: TriageRecord) -> dict[str, Any]:
-    return {
-        "id": record.pk,
-        "person_id": record.person_id,
-        "full_name": record.person.full_name,
-        "triaged_at": record.triaged_at,
-        "triaged_by": record.triaged_by.get_username() if record.triaged_by else None,
-        "algorithm": record.algorithm,
-        "category": record.category,
-        "label": record.category_label,
-        "colour": record.colour,
-        "priority": record.priority,
-        "answers": record.answers,
-        "reasons": record.reasons,
-        "respiratory_rate": record.respiratory_rate,
-        "pulse_rate": record.pulse_rate,
-        "systolic_bp": record.systolic_bp,
-        "gcs": record.gcs,
-        "revised_trauma_score": record.revised_trauma_score,
-        "place": record.place,
-        "note": record.note,
-        "waiting_since": record.waiting_since,
-        "retriage_due_at": record.retriage_due_at,
-        "overdue": record.is_overdue(),
-        "is_current": record.is_current,
-    }
-
-
-def treatment_out(treatment: Treatment) -> dict[str, Any]:
-    return {
-        "id": treatment.pk,
-        "person_id": treatment.person_id,
-        "injury_id": treatment.injury_id,
-        "what": treatment.what,
-        "note": treatment.note,
-        "given_at": treatment.given_at,
-        "given_by": treatment.given_by.get_username() if treatment.given_by else None,
-        "item": treatment.item.code if treatment.item else None,
-        "store": treatment.store.name if treatment.store else None,
-        "quantity": treatment.quantity,
-        "ledger_entry_ids": [entry.pk for entry in treatment.ledger_entries.all()],
-    }
-
-
-def death_out(record: DeathRecord, detailed: bool) -> dict[str, Any]:
-    """Name and date for every role; the rest only for medics and the commander."""
-    out: dict[str, Any] = {
-        "id": record.pk,
-        "person_id": record.person_id,
-        "full_name": record.person.full_name,
-        "died_at": record.died_at,
-    }
-    if detailed:
-        out.update({name: getattr(record, name) for name in services.DEATH_FIELDS})
-        out.update(
-            confirmed=record.is_confirmed,
-            corrects_id=record.corrects_id,
-            correction_reason=record.correction_reason,
-        )
-    return out
-
-
-def _row(row: Any) -> dict[str, Any]:
-    return {
-        "date": None if row.day == date.min else row.day,
-        "cause": row.cause,
-        "place": row.place,
-        "killed": row.killed,
-        "injured": row.injured,
-        "missing": row.missing,
-    }
+    count: int = column(StartingPopulation, "count", ge=1)
+    note: str = column(StartingPopulation, "note", "")
 
 
 # --- triage ---------------------------------------------------------------------------
@@ -377,7 +344,7 @@ def triage_step(request: HttpRequest, payload: StepIn) -> dict[str, Any]:
     require(request.user, "health.add_triagerecord")
     step = services.walk(payload.algorithm, payload.answers)
     if isinstance(step, Question):
-        return {"done": False, "question": question_out(step)}
+        return {"done": False, "question": step}
     return {
         "done": True,
         "category": step.category.value,
@@ -387,40 +354,40 @@ def triage_step(request: HttpRequest, payload: StepIn) -> dict[str, Any]:
     }
 
 
+def _triage(record_id: int) -> TriageRecord:
+    return TriageRecord.objects.select_related("person", "triaged_by").get(pk=record_id)
+
+
 @router.post("/triage", response={201: TriageOut}, summary="Triage or re-triage a person")
-def create_triage(request: HttpRequest, payload: TriageIn) -> WithStatus[dict[str, Any]]:
+def create_triage(request: HttpRequest, payload: TriageIn) -> WithStatus[TriageRecord]:
     require(request.user, "health.add_triagerecord")
     values = payload.dict()
     person = services.get_person(values.pop("person_id"))
     record = services.record_triage(by=request.user, person=person, **values)
-    return WithStatus(201, triage_out(record))
+    return WithStatus(201, _triage(record.pk))
 
 
-@router.get("/queue", response=list[TriageOut], summary="The triage queue, most urgent first")
-def triage_queue(request: HttpRequest, limit: int = 200) -> list[dict[str, Any]]:
+@router.get("/queue", response=page_of(TriageOut), summary="The triage queue, most urgent first")
+def triage_queue(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, MEDICAL)
-    records = list(
-        TriageRecord.objects.queue().select_related("person", "triaged_by")[
-            : min(max(limit, 1), 1000)
-        ]
-    )
-    _log(request, [record.person_id for record in records], "queue")
-    return [triage_out(record) for record in records]
+    result = paginate(TriageRecord.objects.queue().select_related("person", "triaged_by"), page)
+    _log(request, [record.person_id for record in result["items"]], "queue")
+    return result
 
 
 @router.get("/triage/{int:record_id}", response=TriageOut, summary="One triage record")
-def get_triage(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def get_triage(request: HttpRequest, record_id: Id) -> TriageRecord:
     require(request.user, MEDICAL)
     record = services.get_triage(record_id)
     _log(request, [record.person_id], "triage")
-    return triage_out(record)
+    return _triage(record.pk)
 
 
 # --- a person's health record ---------------------------------------------------------------
 
 
 @router.get("/people/{int:person_id}", response=HealthRecordOut, summary="A health record")
-def health_record(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def health_record(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """Medics and the commander get the record; any other role only the person's status."""
     require(request.user, "health.view_casualty_register")
     person = services.get_person(person_id)
@@ -428,23 +395,20 @@ def health_record(request: HttpRequest, person_id: int) -> dict[str, Any]:
     if not request.user.has_perm(MEDICAL):
         return out
     _log(request, [person.pk], "person")
-    out["triages"] = [
-        triage_out(record) for record in person.triage_records.select_related("triaged_by")
-    ]
+    out["triages"] = list(person.triage_records.select_related("person", "triaged_by"))
     out["injuries"] = list(person.injuries.all())
-    out["treatments"] = [
-        treatment_out(t)
-        for t in person.treatments.select_related("given_by", "item", "store").prefetch_related(
+    out["treatments"] = list(
+        person.treatments.select_related("given_by", "item", "store").prefetch_related(
             "ledger_entries"
         )
-    ]
+    )
     return out
 
 
 @router.post(
     "/people/{int:person_id}/injuries", response={201: InjuryOut}, summary="Record an injury"
 )
-def create_injury(request: HttpRequest, person_id: int, payload: InjuryIn) -> WithStatus[Injury]:
+def create_injury(request: HttpRequest, person_id: Id, payload: InjuryIn) -> WithStatus[Injury]:
     require(request.user, "health.add_injury")
     person = services.get_person(person_id)
     return WithStatus(201, services.record_injury(by=request.user, person=person, **payload.dict()))
@@ -456,8 +420,8 @@ def create_injury(request: HttpRequest, person_id: int, payload: InjuryIn) -> Wi
     summary="Record a treatment (and issue the medical stock it used)",
 )
 def create_treatment(
-    request: HttpRequest, person_id: int, payload: TreatmentIn
-) -> WithStatus[dict[str, Any]]:
+    request: HttpRequest, person_id: Id, payload: TreatmentIn
+) -> WithStatus[Treatment]:
     require(request.user, "health.add_treatment")
     person = services.get_person(person_id)
     values = payload.dict()
@@ -468,99 +432,82 @@ def create_treatment(
         if injury is None:
             raise NotFoundError(f"{person.full_name} has no injury with id {injury_id}")
     treatment = services.record_treatment(by=request.user, person=person, injury=injury, **values)
-    return WithStatus(201, treatment_out(treatment))
+    return WithStatus(201, treatment)
 
 
 @router.post(
     "/people/{int:person_id}/outcome", response={201: OutcomeOut}, summary="Record an outcome"
 )
 def create_outcome(
-    request: HttpRequest, person_id: int, payload: OutcomeIn
-) -> WithStatus[dict[str, Any]]:
+    request: HttpRequest, person_id: Id, payload: OutcomeIn
+) -> WithStatus[OutcomeRecord]:
     require(request.user, "health.record_outcome")
     person = services.get_person(person_id)
     values = payload.dict()
     death = values.pop("death")
     outcome = services.record_outcome(by=request.user, person=person, death=death, **values)
-    person.refresh_from_db(fields=["status"])
-    return WithStatus(
-        201,
-        {
-            "id": outcome.pk,
-            "person_id": person.pk,
-            "outcome": outcome.outcome,
-            "occurred_at": outcome.occurred_at,
-            "note": outcome.note,
-            "destination": outcome.destination,
-            "status": person.status,
-        },
-    )
+    return WithStatus(201, OutcomeRecord.objects.select_related("person").get(pk=outcome.pk))
 
 
 # --- casualty register ----------------------------------------------------------------------
 
 
 @router.get("/deaths", response=DeathPage, summary="The casualty register")
-def list_deaths(
-    request: HttpRequest, q: str = "", limit: int = settings.HAVEN_API_PAGE_SIZE, offset: int = 0
-) -> dict[str, Any]:
+def list_deaths(request: HttpRequest, page: Query[PageQuery], q: Search = "") -> dict[str, Any]:
     require(request.user, "health.view_casualty_register")
-    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
     records = DeathRecord.objects.current().select_related("person").order_by("-died_at", "-id")
     if q.strip():
         records = records.filter(person__in=Person.objects.search(q))
-    page = list(records[offset : offset + limit])
-    detailed = request.user.has_perm("health.view_deathrecord")
-    if detailed:
-        _log(request, [record.person_id for record in page], "deaths")
-    return {
-        "count": records.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [death_out(record, detailed) for record in page],
-    }
+    result = paginate(records, page)
+    if request.user.has_perm("health.view_deathrecord"):
+        _log(request, [record.person_id for record in result["items"]], "deaths")
+        return result
+    # Names and dates only, which the full record's schema cannot take.
+    result["items"] = [
+        DeathNameOut.from_orm(record).model_dump(by_alias=True) for record in result["items"]
+    ]
+    return result
 
 
 @router.post("/deaths", response={201: DeathOut}, summary="Record a death")
-def create_death(request: HttpRequest, payload: DeathIn) -> WithStatus[dict[str, Any]]:
+def create_death(request: HttpRequest, payload: DeathIn) -> WithStatus[DeathRecord]:
     require(request.user, "health.add_deathrecord")
     values = payload.dict()
     person = services.get_person(values.pop("person_id"))
     if values["confirm"]:
         require(request.user, "health.confirm_deathrecord")
-    record = services.record_death(by=request.user, person=person, **values)
-    return WithStatus(201, death_out(record, True))
+    return WithStatus(201, services.record_death(by=request.user, person=person, **values))
 
 
 @router.get("/deaths/{int:record_id}", response=DeathOut, summary="One death record")
-def get_death(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def get_death(request: HttpRequest, record_id: Id) -> DeathRecord:
     require(request.user, "health.view_deathrecord")
     record = services.get_death_record(record_id)
     _log(request, [record.person_id], "death")
-    return death_out(record, True)
+    return record
 
 
 @router.patch("/deaths/{int:record_id}", response=DeathOut, summary="Complete a draft record")
-def update_death(request: HttpRequest, record_id: int, payload: DeathPatch) -> dict[str, Any]:
+def update_death(request: HttpRequest, record_id: Id, payload: DeathPatch) -> DeathRecord:
     require(request.user, "health.change_deathrecord")
     record = services.get_death_record(record_id)
     changes = payload.dict(exclude_unset=True)
-    return death_out(services.update_death_record(by=request.user, record=record, **changes), True)
+    return services.update_death_record(by=request.user, record=record, **changes)
 
 
 @router.post("/deaths/{int:record_id}/confirm", response=DeathOut, summary="Confirm and lock")
-def confirm_death(request: HttpRequest, record_id: int) -> dict[str, Any]:
+def confirm_death(request: HttpRequest, record_id: Id) -> DeathRecord:
     require(request.user, "health.confirm_deathrecord")
     record = services.get_death_record(record_id)
-    return death_out(services.confirm_death_record(by=request.user, record=record), True)
+    return services.confirm_death_record(by=request.user, record=record)
 
 
 @router.post(
     "/deaths/{int:record_id}/correction", response={201: DeathOut}, summary="Correct a record"
 )
 def correct_death(
-    request: HttpRequest, record_id: int, payload: CorrectionIn
-) -> WithStatus[dict[str, Any]]:
+    request: HttpRequest, record_id: Id, payload: CorrectionIn
+) -> WithStatus[DeathRecord]:
     require(request.user, "health.correct_deathrecord")
     record = services.get_death_record(record_id)
     changes = payload.dict(exclude_unset=True)
@@ -568,28 +515,17 @@ def correct_death(
     corrected = services.correct_death_record(
         by=request.user, record=record, reason=reason, **changes
     )
-    return WithStatus(201, death_out(corrected, True))
+    return WithStatus(201, corrected)
 
 
 @router.get("/figures", response=FiguresOut, summary="Dead, injured and missing")
-def figures(request: HttpRequest) -> dict[str, Any]:
+def figures(request: HttpRequest) -> Any:
     require(request.user, "health.view_casualty_register")
-    found = casualty_figures()
-    return {
-        "killed": found.killed,
-        "injured": found.injured,
-        "missing": found.missing,
-        "starting_population": found.starting_population,
-        "killed_percent": found.killed_percent,
-        "injured_percent": found.injured_percent,
-        "missing_percent": found.missing_percent,
-        "by_date": [_row(row) for row in found.by_date],
-        "by_cause": [_row(row) for row in found.by_cause],
-    }
+    return casualty_figures()
 
 
 @router.put("/starting-population", response=FiguresOut, summary="Set the starting population")
-def set_starting_population(request: HttpRequest, payload: StartingPopulationIn) -> dict[str, Any]:
+def set_starting_population(request: HttpRequest, payload: StartingPopulationIn) -> Any:
     require(request.user, "health.set_starting_population")
     services.set_starting_population(by=request.user, **payload.dict())
-    return figures(request)
+    return casualty_figures()

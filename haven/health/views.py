@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
+from haven.core.forms import posted_text
 from haven.health import queries, services
 from haven.health.choices import Cause
 from haven.health.figures import casualty_figures
@@ -145,8 +146,8 @@ def triage_save(request: HttpRequest, person_id: int) -> HttpResponse:
             pulse_rate=_optional_number(request.POST, "pulse_rate"),
             systolic_bp=_optional_number(request.POST, "systolic_bp"),
             gcs=int(gcs) if gcs is not None and gcs.is_integer() else gcs,  # type: ignore[arg-type]
-            place=request.POST.get("place", ""),
-            note=request.POST.get("note", ""),
+            place=posted_text(request.POST, "place", TriageRecord),
+            note=posted_text(request.POST, "note", TriageRecord),
         )
     except HavenError as error:
         messages.error(request, str(error))

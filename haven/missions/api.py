@@ -2,67 +2,84 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.api import ApiRouter
 from haven.core.errors import NotFoundError
+from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.schemas import Id, column
 from haven.missions import services
-from haven.missions.choices import RiskLevel
-from haven.missions.models import Mission
+from haven.missions.choices import MissionStatus, RiskLevel
+from haven.missions.models import Mission, MissionMember, MissionObjective
 from haven.people.models import Person
+from haven.stock.api import ItemRef, StoreRef
+from haven.stock.models import Item
 
-router = Router(tags=["missions"])
+router = ApiRouter(tags=["missions"])
+
+MAX_LINES = 100
 
 
 class LineIn(Schema):
-    item: str
-    quantity: Decimal
+    item: ItemRef
+    quantity: Decimal = column(MissionObjective, "quantity")
 
 
 class LineOut(Schema):
     item_id: int
-    item: str
-    unit: str
+    item: str = Field(alias="item.name")
+    unit: str = Field(alias="item.unit")
     quantity: Decimal
 
 
 class MemberOut(Schema):
     person_id: int
-    full_name: str
+    full_name: str = Field(alias="person.full_name")
     is_leader: bool
     checked_out_at: datetime | None
     checked_in_at: datetime | None
 
 
 class MissionIn(Schema):
-    name: str = ""
-    destination: str
-    team: list[int]
-    leader_id: int | None = None
-    objectives: list[LineIn] = []
+    name: str = column(Mission, "name", "")
+    destination: str = column(Mission, "destination")
+    team: list[Id] = Field(max_length=MAX_LINES)
+    leader_id: Id | None = None
+    objectives: list[LineIn] = Field([], max_length=MAX_LINES)
     risk_level: RiskLevel = RiskLevel.MEDIUM
     planned_departure_at: datetime
     expected_return_at: datetime
-    notes: str = ""
+    notes: str = column(Mission, "notes", "")
 
 
-class ReturnIn(Schema):
-    store: str | None = None
-    yield_lines: list[LineIn] = []
-    not_back: list[int] = []
-    note: str = ""
+class MissionReturnIn(Schema):
+    store: StoreRef | None = None
+    yield_lines: list[LineIn] = Field([], max_length=MAX_LINES)
+    not_back: list[Id] = Field([], max_length=MAX_LINES)
+    note: str = column(Mission, "return_note", "")
 
 
 class YieldIn(Schema):
-    store: str
-    yield_lines: list[LineIn]
+    store: StoreRef
+    yield_lines: list[LineIn] = Field(max_length=MAX_LINES)
+
+
+@dataclass(frozen=True, slots=True)
+class YieldLine:
+    item_id: int
+    item: Item
+    quantity: Decimal
 
 
 class MissionOut(Schema):
@@ -78,9 +95,26 @@ class MissionOut(Schema):
     returned_at: datetime | None
     notes: str
     return_note: str
-    team: list[MemberOut]
+    team: list[MemberOut] = Field(alias="members")
     objectives: list[LineOut]
     brought_back: list[LineOut]
+
+    @staticmethod
+    def resolve_overdue(mission: Mission) -> bool:
+        return mission.is_overdue()
+
+    @staticmethod
+    def resolve_brought_back(mission: Mission) -> list[YieldLine]:
+        rows = getattr(mission, "brought_back_rows", None)
+        if rows is None:
+            rows = services.yield_of(mission)
+        return [YieldLine(item.pk, item, quantity) for item, quantity in rows]
+
+
+class MeanYieldOut(Schema):
+    item: str
+    unit: str
+    quantity: Decimal
 
 
 class HistoryOut(Schema):
@@ -88,42 +122,28 @@ class HistoryOut(Schema):
     runs: int
     lost: int
     last_returned_at: datetime | None
-    mean_yield_per_run: list[LineOut]
+    mean_yield_per_run: list[MeanYieldOut]
+
+    @staticmethod
+    def resolve_mean_yield_per_run(history: services.DestinationHistory) -> list[dict[str, Any]]:
+        return [
+            {"item": name, "unit": unit, "quantity": quantity}
+            for name, quantity, unit in history.per_run()
+        ]
 
 
-def mission_out(mission: Mission) -> dict[str, Any]:
-    return {
-        "id": mission.pk,
-        "name": mission.name,
-        "destination": mission.destination,
-        "risk_level": mission.risk_level,
-        "status": mission.status,
-        "overdue": mission.is_overdue(),
-        "planned_departure_at": mission.planned_departure_at,
-        "expected_return_at": mission.expected_return_at,
-        "departed_at": mission.departed_at,
-        "returned_at": mission.returned_at,
-        "notes": mission.notes,
-        "return_note": mission.return_note,
-        "team": [
-            {
-                "person_id": m.person_id,
-                "full_name": m.person.full_name,
-                "is_leader": m.is_leader,
-                "checked_out_at": m.checked_out_at,
-                "checked_in_at": m.checked_in_at,
-            }
-            for m in mission.members.select_related("person")
-        ],
-        "objectives": [
-            {"item_id": o.item_id, "item": o.item.name, "unit": o.item.unit, "quantity": o.quantity}
-            for o in mission.objectives.select_related("item")
-        ],
-        "brought_back": [
-            {"item_id": item.pk, "item": item.name, "unit": item.unit, "quantity": quantity}
-            for item, quantity in services.yield_of(mission)
-        ],
-    }
+def _with_team_and_objectives(missions: QuerySet[Mission]) -> QuerySet[Mission]:
+    return missions.prefetch_related(
+        Prefetch("members", queryset=MissionMember.objects.select_related("person")),
+        Prefetch("objectives", queryset=MissionObjective.objects.select_related("item")),
+    )
+
+
+def _with_yields(missions: Sequence[Mission]) -> Sequence[Mission]:
+    yields = services.yields_of(missions)
+    for mission in missions:
+        mission.brought_back_rows = yields[mission.pk]  # type: ignore[attr-defined]
+    return missions
 
 
 def _visible(request: HttpRequest, mission_id: int) -> Mission:
@@ -132,6 +152,11 @@ def _visible(request: HttpRequest, mission_id: int) -> Mission:
     if not services.may_see(request.user, mission):
         raise PermissionDenied("you may see only the missions you are on")
     return mission
+
+
+def _full(mission: Mission) -> Mission:
+    """The mission as answered: team, objectives and yield read in one go."""
+    return _with_yields(list(_with_team_and_objectives(Mission.objects.filter(pk=mission.pk))))[0]
 
 
 def _people(ids: list[int]) -> list[Person]:
@@ -146,35 +171,27 @@ def _lines(lines: list[LineIn]) -> list[tuple[str, Decimal]]:
     return [(line.item, line.quantity) for line in lines]
 
 
-@router.get("/", response=list[MissionOut], summary="Missions one may see, newest first")
-def list_missions(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+@router.get("/", response=page_of(MissionOut), summary="Missions one may see, newest first")
+def list_missions(
+    request: HttpRequest, page: Query[PageQuery], status: MissionStatus | None = None
+) -> dict[str, Any]:
     require(request.user, "missions.view_mission")
     missions = services.visible_missions(request.user)
-    if status:
+    if status is not None:
         missions = missions.filter(status=status)
-    return [mission_out(m) for m in missions[:200]]
+    result = paginate(_with_team_and_objectives(missions), page)
+    _with_yields(result["items"])
+    return result
 
 
-@router.get("/history", response=list[HistoryOut], summary="Yield per destination")
-def history(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/history", response=page_of(HistoryOut), summary="Yield per destination")
+def history(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "missions.view_all_missions")
-    return [
-        {
-            "destination": h.destination,
-            "runs": h.runs,
-            "lost": h.lost,
-            "last_returned_at": h.last_returned_at,
-            "mean_yield_per_run": [
-                {"item_id": 0, "item": name, "unit": unit, "quantity": quantity}
-                for name, quantity, unit in h.per_run()
-            ],
-        }
-        for h in services.yield_history()
-    ]
+    return paginate(services.yield_history(), page)
 
 
 @router.post("/", response={201: MissionOut}, summary="Plan a mission")
-def plan(request: HttpRequest, payload: MissionIn) -> WithStatus[dict[str, Any]]:
+def plan(request: HttpRequest, payload: MissionIn) -> WithStatus[Mission]:
     require(request.user, "missions.add_mission")
     leader = _people([payload.leader_id])[0] if payload.leader_id is not None else None
     mission = services.plan_mission(
@@ -189,25 +206,25 @@ def plan(request: HttpRequest, payload: MissionIn) -> WithStatus[dict[str, Any]]
         expected_return_at=payload.expected_return_at,
         notes=payload.notes,
     )
-    return WithStatus(201, mission_out(mission))
+    return WithStatus(201, _full(mission))
 
 
 @router.get("/{int:mission_id}", response=MissionOut, summary="One mission")
-def get_mission(request: HttpRequest, mission_id: int) -> dict[str, Any]:
-    return mission_out(_visible(request, mission_id))
+def get_mission(request: HttpRequest, mission_id: Id) -> Mission:
+    return _full(_visible(request, mission_id))
 
 
 @router.post("/{int:mission_id}/depart", response=MissionOut, summary="Check the team out")
-def depart(request: HttpRequest, mission_id: int) -> dict[str, Any]:
+def depart(request: HttpRequest, mission_id: Id) -> Mission:
     mission = _visible(request, mission_id)
     require(request.user, "missions.check_team")
-    return mission_out(services.depart(by=request.user, mission=mission))
+    return _full(services.depart(by=request.user, mission=mission))
 
 
 @router.post(
     "/{int:mission_id}/return", response=MissionOut, summary="Check the team in, with the yield"
 )
-def return_mission(request: HttpRequest, mission_id: int, payload: ReturnIn) -> dict[str, Any]:
+def return_mission(request: HttpRequest, mission_id: Id, payload: MissionReturnIn) -> Mission:
     mission = _visible(request, mission_id)
     require(request.user, "missions.check_team")
     if payload.yield_lines:
@@ -220,11 +237,11 @@ def return_mission(request: HttpRequest, mission_id: int, payload: ReturnIn) -> 
         not_back=_people(payload.not_back),
         note=payload.note,
     )
-    return mission_out(result.mission)
+    return _full(result.mission)
 
 
 @router.post("/{int:mission_id}/yield", response=MissionOut, summary="Receive more yield")
-def receive_yield(request: HttpRequest, mission_id: int, payload: YieldIn) -> dict[str, Any]:
+def receive_yield(request: HttpRequest, mission_id: Id, payload: YieldIn) -> Mission:
     require(request.user, "missions.receive_yield")
     mission = _visible(request, mission_id)
     services.receive_yield(
@@ -233,4 +250,4 @@ def receive_yield(request: HttpRequest, mission_id: int, payload: YieldIn) -> di
         store=payload.store,
         yield_lines=_lines(payload.yield_lines),
     )
-    return mission_out(services.get_mission(mission_id))
+    return _full(mission)

@@ -7,7 +7,7 @@ entry linked to the mission, so the ledger is where yields are counted from.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -283,14 +283,24 @@ def cancel_mission(*, by: Author, mission: Mission, reason: str) -> Mission:
 
 def yield_of(mission: Mission) -> list[tuple[Item, Decimal]]:
     """What a mission brought back, net of corrections, per item."""
-    rows = (
-        LedgerEntry.objects.filter(mission=mission, kind=EntryKind.RECEIPT)
-        .values_list("item_id")
+    return yields_of([mission])[mission.pk]
+
+
+def yields_of(missions: Iterable[Mission]) -> dict[int, list[tuple[Item, Decimal]]]:
+    """What each mission brought back, net of corrections, per item: two queries for all."""
+    ids = [mission.pk for mission in missions]
+    rows = list(
+        LedgerEntry.objects.filter(mission__in=ids, kind=EntryKind.RECEIPT)
+        .values_list("mission_id", "item_id")
         .annotate(total=Sum("quantity"))
-        .order_by()
+        .order_by("mission_id", "item_id")
     )
-    items = Item.objects.in_bulk([item_id for item_id, _ in rows])
-    return [(items[item_id], Decimal(total)) for item_id, total in rows if total]
+    items = Item.objects.in_bulk({item_id for _, item_id, _ in rows}) if rows else {}
+    found: dict[int, list[tuple[Item, Decimal]]] = {pk: [] for pk in ids}
+    for mission_id, item_id, total in rows:
+        if total:
+            found[mission_id].append((items[item_id], Decimal(total)))
+    return found
 
 
 @dataclass(slots=True)

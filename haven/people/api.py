@@ -3,61 +3,79 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.api import ApiRouter
+from haven.core.pagination import PageBase, PageQuery, page_of, paginate
+from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
 from haven.people import services
 from haven.people.choices import Sex, Status
-from haven.people.models import Household, Muster, Person, StatusEvent, Team
+from haven.people.models import (
+    Departure,
+    Household,
+    Muster,
+    Person,
+    Return,
+    Skill,
+    StatusEvent,
+    Team,
+)
 
-router = Router(tags=["people"])
+router = ApiRouter(tags=["people"])
+
+AlternateName = Annotated[str, column(Person, "full_name")]
+SkillCode = Annotated[str, column(Skill, "code")]
+EXTRA_KCAL = {"ge": 0, "le": 5000}
 
 
 class PersonIn(Schema):
-    full_name: str = ""
-    given_name: str = ""
-    family_name: str = ""
-    alternate_names: list[str] = []
+    full_name: str = column(Person, "full_name", "")
+    given_name: str = column(Person, "given_name", "")
+    family_name: str = column(Person, "family_name", "")
+    alternate_names: list[AlternateName] = Field([], max_length=50)
     sex: Sex = Sex.UNKNOWN
     date_of_birth: date | None = None
-    estimated_age: float | None = Field(None, ge=0, le=120)
-    phone: str = ""
-    household_id: int | None = None
-    team_id: int | None = None
-    skills: list[str] = []
-    special_needs: str = ""
-    extra_energy_kcal: int = Field(0, ge=0, le=5000)
+    estimated_age: float | None = Field(None, ge=0, le=120, allow_inf_nan=False)
+    phone: str = column(Person, "phone", "")
+    household_id: Id | None = None
+    team_id: Id | None = None
+    skills: list[SkillCode] = Field([], max_length=50)
+    special_needs: str = column(Person, "special_needs", "")
+    extra_energy_kcal: int = column(Person, "extra_energy_kcal", 0, **EXTRA_KCAL)
     pregnant_or_lactating: bool = False
-    languages: str = ""
-    notes: str = ""
-    record_id: str | None = None
+    languages: str = column(Person, "languages", "")
+    notes: str = column(Person, "notes", "")
+    record_id: str | None = column(Person, "record_id", None)
     status: Status = Status.PRESENT
 
 
-class PersonPatch(Schema):
-    full_name: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    alternate_names: list[str] | None = None
-    sex: Sex | None = None
+class PersonPatch(PatchSchema):
+    model = Person
+
+    full_name: str = column(Person, "full_name", None)
+    given_name: str | None = column(Person, "given_name", None)
+    family_name: str | None = column(Person, "family_name", None)
+    alternate_names: list[AlternateName] = unchanged(max_length=50)
+    sex: Sex = unchanged()
     date_of_birth: date | None = None
-    estimated_age: float | None = Field(None, ge=0, le=120)
-    phone: str | None = None
-    household_id: int | None = None
-    team_id: int | None = None
-    skills: list[str] | None = None
-    special_needs: str | None = None
-    extra_energy_kcal: int | None = Field(None, ge=0, le=5000)
-    pregnant_or_lactating: bool | None = None
-    languages: str | None = None
-    notes: str | None = None
-    record_id: str | None = None
+    estimated_age: float = unchanged(ge=0, le=120, allow_inf_nan=False)
+    phone: str | None = column(Person, "phone", None)
+    household_id: Id | None = None
+    team_id: Id | None = None
+    skills: list[SkillCode] = unchanged(max_length=50)
+    special_needs: str | None = column(Person, "special_needs", None)
+    extra_energy_kcal: int = column(Person, "extra_energy_kcal", None, **EXTRA_KCAL)
+    pregnant_or_lactating: bool = unchanged()
+    languages: str | None = column(Person, "languages", None)
+    notes: str | None = column(Person, "notes", None)
+    record_id: str | None = column(Person, "record_id", None)
 
 
 class PersonName(Schema):
@@ -71,7 +89,7 @@ class PersonOut(Schema):
     full_name: str
     given_name: str
     family_name: str
-    alternate_names: list[str]
+    alternate_names: list[str] = Field(alias="alternate_name_list")
     sex: str
     date_of_birth: date | None
     birth_date_is_estimate: bool
@@ -90,18 +108,33 @@ class PersonOut(Schema):
     status: str
     status_changed_at: datetime
 
+    @staticmethod
+    def resolve_age(person: Person) -> int | None:
+        return person.age_years()
 
-class PeoplePage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
+    @staticmethod
+    def resolve_household(person: Person) -> str | None:
+        return person.household.name if person.household else None
+
+    @staticmethod
+    def resolve_team(person: Person) -> str | None:
+        return person.team.name if person.team else None
+
+    @staticmethod
+    def resolve_skills(person: Person) -> list[str]:
+        return [skill.code for skill in person.skills.all()]
+
+
+class PeoplePage(PageBase):
+    items: list[Annotated[PersonOut | PersonName, Field(union_mode="left_to_right")]] = Field(
+        description="Full records for roles that see details, else id and name."
+    )
 
 
 class StatusIn(Schema):
     status: Status
-    reason: str = ""
-    place: str = ""
+    reason: str = column(StatusEvent, "reason", "")
+    place: str = column(StatusEvent, "place", "")
     occurred_at: datetime | None = None
     correction: bool = False
 
@@ -117,11 +150,15 @@ class StatusEventOut(Schema):
     place: str
     is_correction: bool
 
+    @staticmethod
+    def resolve_recorded_by(event: StatusEvent) -> str | None:
+        return event.recorded_by.get_username() if event.recorded_by else None
+
 
 class DepartureIn(Schema):
-    reason: str
-    destination: str = ""
-    equipment_returned: str = ""
+    reason: str = column(Departure, "reason")
+    destination: str = column(Departure, "destination", "")
+    equipment_returned: str = column(Departure, "equipment_returned", "")
     left_at: datetime | None = None
     expected_back: date | None = None
 
@@ -136,13 +173,13 @@ class DepartureOut(Schema):
     expected_back: date | None
 
 
-class ReturnIn(Schema):
-    note: str = ""
+class PersonReturnIn(Schema):
+    note: str = column(Return, "note", "")
     returned_at: datetime | None = None
     injured: bool = False
 
 
-class ReturnOut(Schema):
+class PersonReturnOut(Schema):
     id: int
     person_id: int
     departure_id: int | None
@@ -151,8 +188,8 @@ class ReturnOut(Schema):
 
 
 class MusterIn(Schema):
-    label: str = ""
-    place: str = ""
+    label: str = column(Muster, "label", "")
+    place: str = column(Muster, "place", "")
 
 
 class MusterOut(Schema):
@@ -166,9 +203,21 @@ class MusterOut(Schema):
     unaccounted_count: int
     is_open: bool
 
+    @staticmethod
+    def resolve_checked_in_count(muster: Muster) -> int:
+        return muster.check_ins.count() if muster.is_open else muster.checked_in_count
+
+    @staticmethod
+    def resolve_unaccounted_count(muster: Muster) -> int:
+        # A closed muster's list is kept; the list view counts it in the same query.
+        closed_count = getattr(muster, "unaccounted_rows", None)
+        if not muster.is_open and closed_count is not None:
+            return int(closed_count)
+        return services.unaccounted(muster).count()
+
 
 class CheckInIn(Schema):
-    person_id: int
+    person_id: Id
 
 
 class CheckInOut(Schema):
@@ -180,35 +229,7 @@ class CheckInOut(Schema):
 
 
 class MarkMissingIn(Schema):
-    reason: str = ""
-
-
-def person_out(person: Person) -> dict[str, Any]:
-    return {
-        "id": person.pk,
-        "record_id": person.record_id,
-        "full_name": person.full_name,
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "alternate_names": person.alternate_name_list,
-        "sex": person.sex,
-        "date_of_birth": person.date_of_birth,
-        "birth_date_is_estimate": person.birth_date_is_estimate,
-        "age": person.age_years(),
-        "phone": person.phone,
-        "household_id": person.household_id,
-        "household": person.household.name if person.household else None,
-        "team_id": person.team_id,
-        "team": person.team.name if person.team else None,
-        "skills": [skill.code for skill in person.skills.all()],
-        "special_needs": person.special_needs,
-        "extra_energy_kcal": person.extra_energy_kcal,
-        "pregnant_or_lactating": person.pregnant_or_lactating,
-        "languages": person.languages,
-        "notes": person.notes,
-        "status": person.status,
-        "status_changed_at": person.status_changed_at,
-    }
+    reason: str = column(StatusEvent, "reason", "")
 
 
 def _may_see(request: HttpRequest, person: Person) -> None:
@@ -231,144 +252,119 @@ def _details(values: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
+def _person(person_id: int) -> Person:
+    return services.get_person(person_id)
+
+
 @router.get("/", response=PeoplePage, summary="List or search people")
 def list_people(
     request: HttpRequest,
-    q: str = "",
+    page: Query[PageQuery],
+    q: Search = "",
     status: Status | None = None,
-    limit: int = settings.HAVEN_API_PAGE_SIZE,
-    offset: int = 0,
 ) -> dict[str, Any]:
     require(request.user, "people.view_person")
-    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
     people = Person.objects.search(q)
     if status is not None:
         people = people.filter(status=status)
-    detailed = request.user.has_perm("people.view_person_details")
-    if detailed:
-        people = people.select_related("household", "team").prefetch_related("skills")
-    page = people[offset : offset + limit]
-    items = (
-        [person_out(p) for p in page]
-        if detailed
-        else [{"id": p.pk, "full_name": p.full_name} for p in page]
-    )
-    return {"count": people.count(), "limit": limit, "offset": offset, "items": items}
+    if request.user.has_perm("people.view_person_details"):
+        return paginate(people.select_related("household", "team").prefetch_related("skills"), page)
+    # Plain names, which the full record's schema cannot take: nothing more can slip out.
+    result = paginate(people.only("id", "full_name"), page)
+    result["items"] = [PersonName.from_orm(person).dict() for person in result["items"]]
+    return result
 
 
 @router.post("/", response={201: PersonOut}, summary="Register a person")
-def create_person(request: HttpRequest, payload: PersonIn) -> WithStatus[Any]:
+def create_person(request: HttpRequest, payload: PersonIn) -> WithStatus[Person]:
     require(request.user, "people.add_person")
     values = payload.dict()
     person = services.register_person(
         by=request.user, status=values.pop("status"), **_details(values)
     )
-    return WithStatus(201, person_out(person))
+    return WithStatus(201, person)
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="One person's record")
-def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def get_person(request: HttpRequest, person_id: Id) -> Person:
     require(request.user, "people.view_person")
-    person = services.get_person(person_id)
+    person = _person(person_id)
     _may_see(request, person)
-    return person_out(person)
+    return person
 
 
 @router.patch("/{int:person_id}", response=PersonOut, summary="Change a person's details")
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
+def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
     require(request.user, "people.change_person")
-    person = services.get_person(person_id)
+    person = _person(person_id)
     changes = _details(payload.dict(exclude_unset=True))
-    return person_out(services.update_person(by=request.user, person=person, **changes))
-
-
-def event_out(event: StatusEvent) -> dict[str, Any]:
-    return {
-        "id": event.pk,
-        "previous_status": event.previous_status,
-        "status": event.status,
-        "occurred_at": event.occurred_at,
-        "recorded_at": event.recorded_at,
-        "recorded_by": event.recorded_by.get_username() if event.recorded_by else None,
-        "reason": event.reason,
-        "place": event.place,
-        "is_correction": event.is_correction,
-    }
+    return services.update_person(by=request.user, person=person, **changes)
 
 
 @router.post(
     "/{int:person_id}/status", response={201: StatusEventOut}, summary="Record a status change"
 )
-def change_status(request: HttpRequest, person_id: int, payload: StatusIn) -> WithStatus[Any]:
+def change_status(
+    request: HttpRequest, person_id: Id, payload: StatusIn
+) -> WithStatus[StatusEvent]:
     require(request.user, "people.change_status")
-    person = services.get_person(person_id)
-    event = services.change_status(by=request.user, person=person, **payload.dict())
-    return WithStatus(201, event_out(event))
+    person = _person(person_id)
+    return WithStatus(201, services.change_status(by=request.user, person=person, **payload.dict()))
 
 
-@router.get("/{int:person_id}/history", response=list[StatusEventOut], summary="Status history")
-def status_history(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+@router.get("/{int:person_id}/history", response=page_of(StatusEventOut), summary="Status history")
+def status_history(request: HttpRequest, person_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "people.view_person")
-    person = services.get_person(person_id)
+    person = _person(person_id)
     _may_see(request, person)
-    return [event_out(e) for e in person.status_events.select_related("recorded_by")]
+    return paginate(person.status_events.select_related("recorded_by"), page)
 
 
 @router.post(
     "/{int:person_id}/departure", response={201: DepartureOut}, summary="Record a departure"
 )
-def record_departure(request: HttpRequest, person_id: int, payload: DepartureIn) -> WithStatus[Any]:
+def record_departure(
+    request: HttpRequest, person_id: Id, payload: DepartureIn
+) -> WithStatus[Departure]:
     require(request.user, "people.record_departure")
-    person = services.get_person(person_id)
+    person = _person(person_id)
     return WithStatus(
         201, services.record_departure(by=request.user, person=person, **payload.dict())
     )
 
 
-@router.post("/{int:person_id}/return", response={201: ReturnOut}, summary="Record a return")
-def record_return(request: HttpRequest, person_id: int, payload: ReturnIn) -> WithStatus[Any]:
+@router.post("/{int:person_id}/return", response={201: PersonReturnOut}, summary="Record a return")
+def record_return(
+    request: HttpRequest, person_id: Id, payload: PersonReturnIn
+) -> WithStatus[Return]:
     require(request.user, "people.record_departure")
-    person = services.get_person(person_id)
+    person = _person(person_id)
     return WithStatus(201, services.record_return(by=request.user, person=person, **payload.dict()))
 
 
-def muster_out(muster: Muster) -> dict[str, Any]:
-    return {
-        "id": muster.pk,
-        "label": muster.label,
-        "place": muster.place,
-        "opened_at": muster.opened_at,
-        "closed_at": muster.closed_at,
-        "expected_count": muster.expected_count,
-        "checked_in_count": muster.check_ins.count() if muster.is_open else muster.checked_in_count,
-        "unaccounted_count": services.unaccounted(muster).count(),
-        "is_open": muster.is_open,
-    }
-
-
-@router.get("/musters", response=list[MusterOut], summary="Recent musters")
-def list_musters(request: HttpRequest, limit: int = 20) -> list[Any]:
+@router.get("/musters", response=page_of(MusterOut), summary="Recent musters")
+def list_musters(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "people.check_in_muster")
-    return [muster_out(m) for m in Muster.objects.all()[: min(max(limit, 1), 200)]]
+    return paginate(Muster.objects.annotate(unaccounted_rows=Count("unaccounted")), page)
 
 
 @router.post("/musters", response={201: MusterOut}, summary="Open a muster")
-def open_muster(request: HttpRequest, payload: MusterIn) -> WithStatus[Any]:
+def open_muster(request: HttpRequest, payload: MusterIn) -> WithStatus[Muster]:
     require(request.user, "people.run_muster")
-    return WithStatus(201, muster_out(services.open_muster(by=request.user, **payload.dict())))
+    return WithStatus(201, services.open_muster(by=request.user, **payload.dict()))
 
 
 @router.get("/musters/{int:muster_id}", response=MusterOut, summary="One muster")
-def get_muster(request: HttpRequest, muster_id: int) -> Any:
+def get_muster(request: HttpRequest, muster_id: Id) -> Muster:
     require(request.user, "people.check_in_muster")
-    return muster_out(services.get_muster(muster_id))
+    return services.get_muster(muster_id)
 
 
 @router.post("/musters/{int:muster_id}/check-in", response=CheckInOut, summary="Check a person in")
-def check_in(request: HttpRequest, muster_id: int, payload: CheckInIn) -> Any:
+def check_in(request: HttpRequest, muster_id: Id, payload: CheckInIn) -> dict[str, Any]:
     require(request.user, "people.check_in_muster")
     muster = services.get_muster(muster_id)
-    person = services.get_person(payload.person_id)
+    person = _person(payload.person_id)
     result = services.check_in(by=request.user, muster=muster, person=person)
     person.refresh_from_db(fields=["status"])
     return {
@@ -381,20 +377,20 @@ def check_in(request: HttpRequest, muster_id: int, payload: CheckInIn) -> Any:
 
 
 @router.post("/musters/{int:muster_id}/close", response=MusterOut, summary="Close a muster")
-def close_muster(request: HttpRequest, muster_id: int) -> Any:
+def close_muster(request: HttpRequest, muster_id: Id) -> Muster:
     require(request.user, "people.run_muster")
-    muster = services.close_muster(by=request.user, muster=services.get_muster(muster_id))
-    return muster_out(muster)
+    return services.close_muster(by=request.user, muster=services.get_muster(muster_id))
 
 
 @router.get(
     "/musters/{int:muster_id}/unaccounted",
-    response=list[PersonName],
+    response=page_of(PersonName),
     summary="Who has not answered",
 )
-def unaccounted(request: HttpRequest, muster_id: int) -> Any:
+def unaccounted(request: HttpRequest, muster_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "people.check_in_muster")
-    return services.unaccounted(services.get_muster(muster_id)).only("id", "full_name")
+    muster = services.get_muster(muster_id)
+    return paginate(services.unaccounted(muster).only("id", "full_name"), page)
 
 
 @router.post(
@@ -402,16 +398,15 @@ def unaccounted(request: HttpRequest, muster_id: int) -> Any:
     response=list[StatusEventOut],
     summary="Mark the unaccounted missing",
 )
-def mark_missing(request: HttpRequest, muster_id: int, payload: MarkMissingIn) -> Any:
+def mark_missing(request: HttpRequest, muster_id: Id, payload: MarkMissingIn) -> Any:
     require(request.user, "people.run_muster")
     muster = services.get_muster(muster_id)
-    events = services.mark_unaccounted_missing(by=request.user, muster=muster, **payload.dict())
-    return [event_out(event) for event in events]
+    return services.mark_unaccounted_missing(by=request.user, muster=muster, **payload.dict())
 
 
-class GroupIn(Schema):
-    name: str
-    notes: str = ""
+class HouseholdIn(Schema):
+    name: str = column(Household, "name")
+    notes: str = column(Household, "notes", "")
 
 
 class HouseholdOut(Schema):
@@ -422,8 +417,8 @@ class HouseholdOut(Schema):
 
 
 class TeamIn(Schema):
-    name: str
-    purpose: str = ""
+    name: str = column(Team, "name")
+    purpose: str = column(Team, "purpose", "")
 
 
 class TeamOut(Schema):
@@ -433,49 +428,34 @@ class TeamOut(Schema):
     members: list[PersonName]
 
 
-@router.get("/households", response=list[HouseholdOut], summary="Households and their members")
-def list_households(request: HttpRequest, q: str = "", limit: int = 100, offset: int = 0) -> Any:
+def _with_members(groups: Any) -> Any:
+    return groups.prefetch_related("members")
+
+
+@router.get("/households", response=page_of(HouseholdOut), summary="Households and their members")
+def list_households(request: HttpRequest, page: Query[PageQuery], q: Search = "") -> dict[str, Any]:
     require(request.user, "people.view_person_details")
-    households = Household.objects.filter(name__icontains=q).prefetch_related("members")
-    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
-    return [
-        {
-            "id": h.pk,
-            "name": h.name,
-            "notes": h.notes,
-            "members": [{"id": p.pk, "full_name": p.full_name} for p in h.members.all()],
-        }
-        for h in households[offset : offset + limit]
-    ]
+    households = (
+        Household.objects.filter(name__icontains=q.strip())
+        if q.strip()
+        else Household.objects.all()
+    )
+    return paginate(_with_members(households), page)
 
 
 @router.post("/households", response={201: HouseholdOut}, summary="Add a household")
-def create_household(request: HttpRequest, payload: GroupIn) -> WithStatus[Any]:
+def create_household(request: HttpRequest, payload: HouseholdIn) -> WithStatus[Household]:
     require(request.user, "people.add_household")
-    household = services.create_household(name=payload.name, notes=payload.notes)
-    return WithStatus(
-        201, {"id": household.pk, "name": household.name, "notes": household.notes, "members": []}
-    )
+    return WithStatus(201, services.create_household(name=payload.name, notes=payload.notes))
 
 
-@router.get("/teams", response=list[TeamOut], summary="Teams and their members")
-def list_teams(request: HttpRequest) -> Any:
+@router.get("/teams", response=page_of(TeamOut), summary="Teams and their members")
+def list_teams(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "people.view_person_details")
-    return [
-        {
-            "id": t.pk,
-            "name": t.name,
-            "purpose": t.purpose,
-            "members": [{"id": p.pk, "full_name": p.full_name} for p in t.members.all()],
-        }
-        for t in Team.objects.prefetch_related("members")
-    ]
+    return paginate(_with_members(Team.objects.all()), page)
 
 
 @router.post("/teams", response={201: TeamOut}, summary="Add a team")
-def create_team(request: HttpRequest, payload: TeamIn) -> WithStatus[Any]:
+def create_team(request: HttpRequest, payload: TeamIn) -> WithStatus[Team]:
     require(request.user, "people.add_team")
-    team = services.create_team(name=payload.name, purpose=payload.purpose)
-    return WithStatus(
-        201, {"id": team.pk, "name": team.name, "purpose": team.purpose, "members": []}
-    )
+    return WithStatus(201, services.create_team(name=payload.name, purpose=payload.purpose))

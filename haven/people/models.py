@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from haven.core.limits import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, as_id
 from haven.people.choices import IN_CAMP, Sex, Status
 
 
@@ -15,6 +16,9 @@ def fold(text: str) -> str:
     """Lower-case, accents stripped: how names are matched in search."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+FULL_NAME_LENGTH = 200
 
 
 class Skill(models.Model):
@@ -64,15 +68,17 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(status__in=IN_CAMP)
 
     def search(self, query: str) -> PersonQuerySet:
-        """Match any name or alternate name (accents and case ignored), or an id."""
-        query = query.strip()
+        """Match any name or alternate name (accents and case ignored), or an id.
+
+        Only the first SEARCH_MAX_WORDS words count (the API refuses more): a query of
+        thousands of words would be a query the database cannot plan."""
+        query = query.strip()[:SEARCH_MAX_LENGTH]
         if not query:
             return self
-        number = query.lstrip("#")
         by_id = models.Q(record_id__iexact=query)
-        if number.isdigit():
-            by_id |= models.Q(pk=int(number))
-        words = fold(query).split()
+        if (number := as_id(query)) is not None:
+            by_id |= models.Q(pk=number)
+        words = fold(query).split()[:SEARCH_MAX_WORDS]
         by_name = models.Q()
         for word in words:
             by_name &= models.Q(search_text__contains=word)
@@ -83,7 +89,7 @@ class Person(models.Model):
     """Someone in the camp's registry, alive or dead, here or gone; status comes from events."""
 
     record_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=FULL_NAME_LENGTH)
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     alternate_names = models.TextField(blank=True, help_text="One per line.")
@@ -144,7 +150,9 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_search_text(self) -> None:
-        self.full_name = self.full_name.strip() or f"{self.given_name} {self.family_name}".strip()
+        composed = f"{self.given_name} {self.family_name}".strip()
+        # Given and family name may each fill their column: together they may not fill this one.
+        self.full_name = self.full_name.strip() or composed[:FULL_NAME_LENGTH]
         names = [self.full_name, self.given_name, self.family_name, self.alternate_names]
         self.search_text = fold(" ".join(names))
 

@@ -3,26 +3,52 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.api import ApiRouter, ErrorOut
 from haven.core.errors import HavenError
-from haven.people.models import Household
+from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.schemas import Id, column
+from haven.people.models import Household, Skill
 from haven.rations import services
-from haven.rations.models import DistributionPlan, ProductionOrder, RationTransfer, Recipe
+from haven.rations.models import (
+    DistributionPlan,
+    Handout,
+    PlanItem,
+    ProductionOrder,
+    RationTransfer,
+    Recipe,
+    RecipeInput,
+    RecipeOutput,
+)
+from haven.stock.api import ItemRef, StoreRef
+from haven.stock.models import Item
 
-router = Router(tags=["rations"])
+router = ApiRouter(tags=["rations"])
+
+MAX_HORIZON_DAYS = 366
+ItemCode = Annotated[str, column(Item, "code")]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Amounts = Annotated[dict[ItemCode, Amount], Field(max_length=50)]
 
 
-class PlanIn(Schema):
-    store: str | None = None
-    horizon_days: int = settings.HAVEN_RATIONS_DEFAULT_DAYS
-    note: str = ""
+class RationPlanIn(Schema):
+    store: StoreRef | None = None
+    horizon_days: int = column(
+        DistributionPlan,
+        "horizon_days",
+        settings.HAVEN_RATIONS_DEFAULT_DAYS,
+        ge=1,
+        le=MAX_HORIZON_DAYS,
+    )
+    note: str = column(DistributionPlan, "note", "")
 
 
 class ShortClassOut(Schema):
@@ -32,9 +58,9 @@ class ShortClassOut(Schema):
     daily_need: dict[str, float]
 
 
-class PlanOut(Schema):
+class RationPlanOut(Schema):
     id: int
-    store: str
+    store: str = Field(alias="store_name")
     horizon_days: int
     status: str
     min_fraction: float
@@ -43,83 +69,122 @@ class PlanOut(Schema):
     items: dict[str, dict[str, float]]
     short: list[ShortClassOut]
 
+    @staticmethod
+    def resolve_items(plan: DistributionPlan) -> dict[str, dict[str, float]]:
+        return {
+            line.item.code: {"on_hand": line.on_hand, "planned": line.planned}
+            for line in plan.items.all()
+        }
+
+    @staticmethod
+    def resolve_short(plan: DistributionPlan) -> list[Any]:
+        return [c for c in plan.classes.all() if c.fraction_met < 0.999999]
+
+
+class ShareMemberOut(Schema):
+    id: int
+    full_name: str
+    fraction_met: float
+
 
 class HouseholdShareOut(Schema):
     name: str
     household_id: int | None
-    members: list[dict[str, Any]]
+    members: list[ShareMemberOut]
     planned: dict[str, Decimal]
     handed_out: dict[str, Decimal]
 
 
 class HandoutIn(Schema):
-    household_id: int | None = None
-    person_id: int | None = None
-    item: str | None = Field(None, description="item code; without it the whole share")
-    quantity: Decimal | None = None
-    note: str = ""
+    household_id: Id | None = None
+    person_id: Id | None = None
+    item: ItemRef | None = Field(None, description="item code; without it the whole share")
+    quantity: Decimal | None = column(Handout, "quantity", None)
+    note: str = column(Handout, "note", "")
 
 
 class HandoutOut(Schema):
     id: int
-    item: str
+    item: str = Field(alias="item.code")
     quantity: Decimal
     household_id: int | None
     person_id: int | None
     ledger_entry_ids: list[int]
 
-
-class TransferIn(Schema):
-    from_person_id: int
-    to_person_id: int
-    item: str
-    quantity: Decimal
-    reason: str = ""
+    @staticmethod
+    def resolve_ledger_entry_ids(handout: Handout) -> list[int]:
+        return [entry.pk for entry in handout.ledger_entries.all()]
 
 
-class TransferOut(Schema):
+class RationTransferIn(Schema):
+    from_person_id: Id
+    to_person_id: Id
+    item: ItemRef
+    quantity: Decimal = column(RationTransfer, "quantity")
+    reason: str = column(RationTransfer, "reason", "")
+
+
+class RationTransferOut(Schema):
     id: int
     plan_id: int | None
     from_person_id: int
     to_person_id: int
-    item: str
+    item: str = Field(alias="item.code")
     quantity: Decimal
     reason: str
 
 
+class MyRationOut(Schema):
+    plan_id: int
+    fraction_met: float
+    daily: dict[str, str]
+    total: dict[str, str]
+    handed_on: dict[str, str]
+    received: dict[str, str]
+
+
 class RecipeIn(Schema):
-    code: str
-    name: str = ""
-    skill: str
-    batches_per_day_per_worker: float
-    inputs: dict[str, float]
-    outputs: dict[str, float]
-    worker_kcal_per_batch: float = 0.0
-    food_kcal_per_batch: float = 0.0
-    keep_on_hand: dict[str, float] = {}
-    notes: str = ""
+    code: str = column(Recipe, "code")
+    name: str = column(Recipe, "name", "")
+    skill: str = column(Skill, "code")
+    batches_per_day_per_worker: float = column(Recipe, "batches_per_day_per_worker")
+    inputs: Amounts
+    outputs: Amounts
+    worker_kcal_per_batch: float = column(Recipe, "worker_kcal_per_batch", 0.0)
+    food_kcal_per_batch: float = column(Recipe, "food_kcal_per_batch", 0.0)
+    keep_on_hand: Amounts = {}
+    notes: str = column(Recipe, "notes", "")
 
 
 class RecipeOut(Schema):
     code: str
     name: str
-    skill: str
+    skill: str = Field(alias="skill.code")
     batches_per_day_per_worker: float
     inputs: dict[str, float]
     outputs: dict[str, float]
 
+    @staticmethod
+    def resolve_inputs(recipe: Recipe) -> dict[str, float]:
+        inputs = {line.item.code: line.quantity for line in recipe.inputs.all()}
+        return inputs | ({"kcal": recipe.food_kcal_per_batch} if recipe.food_kcal_per_batch else {})
+
+    @staticmethod
+    def resolve_outputs(recipe: Recipe) -> dict[str, float]:
+        return {line.item.code: line.quantity for line in recipe.outputs.all()}
+
 
 class OrderIn(Schema):
-    recipe: str
-    batches: int
-    store: str
-    fabricator_id: int
-    note: str = ""
+    recipe: str = column(Recipe, "code")
+    batches: int = column(ProductionOrder, "batches", ge=1)
+    store: StoreRef
+    fabricator_id: Id
+    note: str = column(ProductionOrder, "note", "")
 
 
 class OrderOut(Schema):
     id: int
-    recipe: str
+    recipe: str = Field(alias="recipe.code")
     batches: int
     reference: str
     consumed: dict[str, str]
@@ -140,11 +205,11 @@ class ProposalOut(Schema):
 
 
 class ForecastQuery(Schema):
-    horizon_days: int = settings.HAVEN_FORECAST_HORIZON_DAYS
+    horizon_days: int = Field(settings.HAVEN_FORECAST_HORIZON_DAYS, ge=1, le=MAX_HORIZON_DAYS)
     scenarios: int = Field(settings.HAVEN_FORECAST_SCENARIOS, ge=1, le=100_000)
-    people_leave: int = 0
-    people_arrive: int = 0
-    store_lost: str | None = None
+    people_leave: int = Field(0, ge=0, le=10_000_000)
+    people_arrive: int = Field(0, ge=0, le=10_000_000)
+    store_lost: StoreRef | None = None
     missions_bring_nothing: bool = False
 
 
@@ -164,40 +229,28 @@ class ForecastOut(Schema):
     needs: list[NeedForecastOut]
 
 
-def plan_out(plan: DistributionPlan) -> dict[str, Any]:
-    return {
-        "id": plan.pk,
-        "store": plan.store_name,
-        "horizon_days": plan.horizon_days,
-        "status": plan.status,
-        "min_fraction": plan.min_fraction,
-        "people_count": plan.people_count,
-        "short_people_count": plan.short_people_count,
-        "items": {
-            line.item.code: {"on_hand": line.on_hand, "planned": line.planned}
-            for line in plan.items.select_related("item")
-        },
-        "short": list(
-            plan.classes.filter(fraction_met__lt=0.999999).values(
-                "people", "priority", "fraction_met", "daily_need"
-            )
-        ),
-    }
+def _plans() -> Any:
+    return DistributionPlan.objects.select_related("store").prefetch_related(
+        Prefetch("items", queryset=PlanItem.objects.select_related("item")), "classes"
+    )
+
+
+def _plan(plan_id: int) -> DistributionPlan:
+    return _plans().get(pk=services.get_plan(plan_id).pk)  # type: ignore[no-any-return]
 
 
 def _store(name: str | None) -> Any:
     return services.get_store(name) if name else services.default_store()
 
 
-@router.get("/plans", response=list[PlanOut], summary="Recent distribution plans")
-def list_plans(request: HttpRequest, limit: int = 20) -> list[dict[str, Any]]:
+@router.get("/plans", response=page_of(RationPlanOut), summary="Recent distribution plans")
+def list_plans(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "rations.view_distributionplan")
-    plans = DistributionPlan.objects.select_related("store")[: min(max(limit, 1), 100)]
-    return [plan_out(plan) for plan in plans]
+    return paginate(_plans(), page)
 
 
-@router.post("/plans", response={201: PlanOut}, summary="Preview a fair distribution plan")
-def create_plan(request: HttpRequest, payload: PlanIn) -> WithStatus[dict[str, Any]]:
+@router.post("/plans", response={201: RationPlanOut}, summary="Preview a fair distribution plan")
+def create_plan(request: HttpRequest, payload: RationPlanIn) -> WithStatus[DistributionPlan]:
     require(request.user, "rations.plan_distribution")
     plan = services.preview_plan(
         by=request.user,
@@ -205,31 +258,33 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> WithStatus[dict[str, A
         horizon_days=payload.horizon_days,
         note=payload.note,
     )
-    return WithStatus(201, plan_out(plan))
+    return WithStatus(201, _plan(plan.pk))
 
 
-@router.get("/plans/{int:plan_id}", response=PlanOut, summary="One plan")
-def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+@router.get("/plans/{int:plan_id}", response=RationPlanOut, summary="One plan")
+def get_plan(request: HttpRequest, plan_id: Id) -> DistributionPlan:
     require(request.user, "rations.view_distributionplan")
-    return plan_out(services.get_plan(plan_id))
+    return _plan(plan_id)
 
 
-@router.post("/plans/{int:plan_id}/apply", response=PlanOut, summary="Apply a draft plan")
-def apply_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+@router.post("/plans/{int:plan_id}/apply", response=RationPlanOut, summary="Apply a draft plan")
+def apply_plan(request: HttpRequest, plan_id: Id) -> DistributionPlan:
     require(request.user, "rations.apply_distribution")
-    return plan_out(services.apply_plan(by=request.user, plan=services.get_plan(plan_id)))
+    plan = services.apply_plan(by=request.user, plan=services.get_plan(plan_id))
+    return _plan(plan.pk)
 
 
 @router.get(
     "/plans/{int:plan_id}/households",
-    response=list[HouseholdShareOut],
+    response=page_of(HouseholdShareOut),
     summary="The distribution list: each household's share",
 )
-def households(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
+def households(request: HttpRequest, plan_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "rations.view_distributionplan")
     plan = services.get_plan(plan_id)
     codes = dict(plan.items.values_list("item_id", "item__code"))
-    return [
+    result = paginate(services.household_shares(plan), page)
+    result["items"] = [
         {
             "name": share.name,
             "household_id": share.household.pk if share.household else None,
@@ -240,19 +295,9 @@ def households(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
             "planned": {codes[pk]: q for pk, q in share.planned.items()},
             "handed_out": {codes[pk]: q for pk, q in share.handed_out.items()},
         }
-        for share in services.household_shares(plan)
+        for share in result["items"]
     ]
-
-
-def handout_out(handout: Any) -> dict[str, Any]:
-    return {
-        "id": handout.pk,
-        "item": handout.item.code,
-        "quantity": handout.quantity,
-        "household_id": handout.household_id,
-        "person_id": handout.person_id,
-        "ledger_entry_ids": [entry.pk for entry in handout.ledger_entries.all()],
-    }
+    return result
 
 
 @router.post(
@@ -261,8 +306,8 @@ def handout_out(handout: Any) -> dict[str, Any]:
     summary="Record stock handed out (one item, or the whole share)",
 )
 def record_handout(
-    request: HttpRequest, plan_id: int, payload: HandoutIn
-) -> WithStatus[list[dict[str, Any]]]:
+    request: HttpRequest, plan_id: Id, payload: HandoutIn
+) -> WithStatus[list[Handout]]:
     require(request.user, "rations.record_handout")
     plan = services.get_plan(plan_id)
     household = None
@@ -289,23 +334,11 @@ def record_handout(
                 note=payload.note,
             )
         ]
-    return WithStatus(201, [handout_out(handout) for handout in done])
+    return WithStatus(201, done)
 
 
-def transfer_out(transfer: RationTransfer) -> dict[str, Any]:
-    return {
-        "id": transfer.pk,
-        "plan_id": transfer.plan_id,
-        "from_person_id": transfer.from_person_id,
-        "to_person_id": transfer.to_person_id,
-        "item": transfer.item.code,
-        "quantity": transfer.quantity,
-        "reason": transfer.reason,
-    }
-
-
-@router.post("/transfers", response={201: TransferOut}, summary="Record a ration handed on")
-def record_transfer(request: HttpRequest, payload: TransferIn) -> WithStatus[dict[str, Any]]:
+@router.post("/transfers", response={201: RationTransferOut}, summary="Record a ration handed on")
+def record_transfer(request: HttpRequest, payload: RationTransferIn) -> WithStatus[RationTransfer]:
     require(request.user, "rations.record_transfer")
     transfer = services.record_transfer(
         by=request.user,
@@ -315,10 +348,12 @@ def record_transfer(request: HttpRequest, payload: TransferIn) -> WithStatus[dic
         quantity=payload.quantity,
         reason=payload.reason,
     )
-    return WithStatus(201, transfer_out(transfer))
+    return WithStatus(201, transfer)
 
 
-@router.get("/mine", summary="My ration in the applied plan")
+@router.get(
+    "/mine", response={200: MyRationOut, 400: ErrorOut}, summary="My ration in the applied plan"
+)
 def my_ration(request: HttpRequest) -> dict[str, Any]:
     require(request.user, "rations.view_own_ration")
     from haven.people.models import Person
@@ -343,35 +378,31 @@ def my_ration(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def recipe_out(recipe: Recipe) -> dict[str, Any]:
-    return {
-        "code": recipe.code,
-        "name": recipe.name,
-        "skill": recipe.skill.code,
-        "batches_per_day_per_worker": recipe.batches_per_day_per_worker,
-        "inputs": {line.item.code: line.quantity for line in recipe.inputs.select_related("item")}
-        | ({"kcal": recipe.food_kcal_per_batch} if recipe.food_kcal_per_batch else {}),
-        "outputs": {
-            line.item.code: line.quantity for line in recipe.outputs.select_related("item")
-        },
-    }
+def _recipes() -> Any:
+    return Recipe.objects.select_related("skill").prefetch_related(
+        Prefetch("inputs", queryset=RecipeInput.objects.select_related("item")),
+        Prefetch("outputs", queryset=RecipeOutput.objects.select_related("item")),
+    )
 
 
-@router.get("/recipes", response=list[RecipeOut], summary="Recipes")
-def list_recipes(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/recipes", response=page_of(RecipeOut), summary="Recipes")
+def list_recipes(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "rations.view_recipe")
-    return [recipe_out(r) for r in Recipe.objects.select_related("skill")]
+    return paginate(_recipes(), page)
 
 
 @router.post("/recipes", response={201: RecipeOut}, summary="Add a recipe")
-def create_recipe(request: HttpRequest, payload: RecipeIn) -> WithStatus[dict[str, Any]]:
+def create_recipe(request: HttpRequest, payload: RecipeIn) -> WithStatus[Recipe]:
     require(request.user, "rations.add_recipe")
-    return WithStatus(201, recipe_out(services.create_recipe(by=request.user, **payload.dict())))
+    recipe = services.create_recipe(by=request.user, **payload.dict())
+    return WithStatus(201, _recipes().get(pk=recipe.pk))
 
 
 @router.get("/production/proposal", response=ProposalOut, summary="What to make")
 def production_proposal(
-    request: HttpRequest, store: str | None = None, horizon_days: int = 7
+    request: HttpRequest,
+    store: StoreRef | None = None,
+    horizon_days: int = Query(7, ge=1, le=MAX_HORIZON_DAYS),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     require(request.user, "rations.plan_production")
     proposal = services.propose_production(store=_store(store), horizon_days=horizon_days)
@@ -389,20 +420,8 @@ def production_proposal(
     }
 
 
-def order_out(order: ProductionOrder) -> dict[str, Any]:
-    return {
-        "id": order.pk,
-        "recipe": order.recipe.code,
-        "batches": order.batches,
-        "reference": order.reference,
-        "consumed": order.consumed,
-        "produced": order.produced,
-        "kcal_burned": order.kcal_burned,
-    }
-
-
 @router.post("/production/orders", response={201: OrderOut}, summary="Make batches of a recipe")
-def production_order(request: HttpRequest, payload: OrderIn) -> WithStatus[dict[str, Any]]:
+def production_order(request: HttpRequest, payload: OrderIn) -> WithStatus[ProductionOrder]:
     require(request.user, "rations.order_production")
     order = services.order_production(
         by=request.user,
@@ -412,7 +431,7 @@ def production_order(request: HttpRequest, payload: OrderIn) -> WithStatus[dict[
         fabricator=services.get_person(payload.fabricator_id),
         note=payload.note,
     )
-    return WithStatus(201, order_out(order))
+    return WithStatus(201, order)
 
 
 @router.get("/forecast", response=ForecastOut, summary="Runway forecast, with a what-if")

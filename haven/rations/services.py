@@ -23,6 +23,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.limits import as_id
+from haven.core.numbers import to_decimal
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Household, Person, Skill
 from haven.planning.errors import PlanningInputError
@@ -33,6 +35,8 @@ from haven.planning.rations import SHORTFALL_TOLERANCE, plan_rations_for_people
 from haven.rations import adapters
 from haven.rations.choices import PlanStatus
 from haven.rations.models import (
+    DECIMAL_PLACES,
+    MAX_DIGITS,
     DistributionPlan,
     Handout,
     PlanClass,
@@ -79,8 +83,9 @@ def check_days(days: object, what: str = "horizon") -> int:
 
 
 def check_positive(what: str, value: Decimal | float) -> Decimal:
-    quantity = Decimal(str(value))
-    if not quantity.is_finite() or quantity <= 0:
+    # Rounded to the columns' precision first, so what passes is what is stored.
+    quantity = to_decimal(value, what=what, places=DECIMAL_PLACES, max_digits=MAX_DIGITS)
+    if quantity <= 0:
         raise HavenError(f"{what} {value} must be more than 0")
     return quantity
 
@@ -97,8 +102,8 @@ def get_plan(plan_id: int) -> DistributionPlan:
 
 def get_store(name_or_id: str | int) -> Store:
     lookup = Q(name__iexact=str(name_or_id))
-    if str(name_or_id).isdigit():
-        lookup |= Q(pk=int(name_or_id))
+    if (number := as_id(name_or_id)) is not None:
+        lookup |= Q(pk=number)
     store = Store.objects.filter(lookup).first()
     if store is None:
         raise NotFoundError(f"no store {name_or_id!r}")

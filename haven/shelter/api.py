@@ -8,68 +8,93 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.api import ApiRouter
+from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.schemas import Id, PatchSchema, column, unchanged
+from haven.people.models import Person
 from haven.shelter import services
 from haven.shelter.choices import Condition, Kind, Use
-from haven.shelter.models import Shelter, ShelterPlan
+from haven.shelter.models import ConditionChange, Shelter, ShelterPlan, Stay
 
-router = Router(tags=["shelter"])
+router = ApiRouter(tags=["shelter"])
+
+AREA = {"gt": 0}
 
 
 class ShelterIn(Schema):
-    name: str
-    covered_area_m2: Decimal
+    name: str = column(Shelter, "name")
+    covered_area_m2: Decimal = column(Shelter, "covered_area_m2", **AREA)
     kind: Kind = Kind.TENT
-    beds: int | None = None
+    beds: int | None = column(Shelter, "beds", None)
     accessible: bool = False
     heated: bool = False
     condition: Condition = Condition.USABLE
-    zone: str = ""
+    zone: str = column(Shelter, "zone", "")
     use: Use = Use.GENERAL
-    notes: str = ""
+    notes: str = column(Shelter, "notes", "")
 
 
-class ShelterPatch(Schema):
-    name: str | None = None
-    covered_area_m2: Decimal | None = None
-    kind: Kind | None = None
-    beds: int | None = None
-    accessible: bool | None = None
-    heated: bool | None = None
-    zone: str | None = None
-    use: Use | None = None
-    notes: str | None = None
+class ShelterPatch(PatchSchema):
+    model = Shelter
+
+    name: str = column(Shelter, "name", None)
+    covered_area_m2: Decimal = column(Shelter, "covered_area_m2", None, **AREA)
+    kind: Kind = unchanged()
+    beds: int | None = column(Shelter, "beds", None)
+    accessible: bool = unchanged()
+    heated: bool = unchanged()
+    zone: str | None = column(Shelter, "zone", None)
+    use: Use = unchanged()
+    notes: str | None = column(Shelter, "notes", None)
+
+
+class OccupantOut(Schema):
+    id: int
+    full_name: str
+    status: str
 
 
 class ShelterOut(Schema):
-    id: int
-    name: str
-    kind: str
-    covered_area_m2: float
-    beds: int | None
-    accessible: bool
-    heated: bool
-    condition: str
-    zone: str
-    use: str
+    """A shelter with its capacity and fill (read from a board row)."""
+
+    id: int = Field(alias="shelter.pk")
+    name: str = Field(alias="shelter.name")
+    kind: str = Field(alias="shelter.kind")
+    covered_area_m2: float = Field(alias="shelter.covered_area_m2")
+    beds: int | None = Field(alias="shelter.beds")
+    accessible: bool = Field(alias="shelter.accessible")
+    heated: bool = Field(alias="shelter.heated")
+    condition: str = Field(alias="shelter.condition")
+    zone: str = Field(alias="shelter.zone")
+    use: str = Field(alias="shelter.use")
     capacity: int
     occupied: int
     fill: str
-    occupants: list[dict[str, Any]] | None = Field(
+
+
+class ShelterDetailOut(ShelterOut):
+    occupants: list[OccupantOut] | None = Field(
         None, description="Who sleeps here; null when your role may not see names."
     )
+
+    @staticmethod
+    def resolve_occupants(row: services.ShelterRow, context: Any) -> list[Person] | None:
+        if not _may_see_names(context["request"], row.shelter):
+            return None
+        return list(services.people_in(row.shelter))
 
 
 class ConditionIn(Schema):
     condition: Condition
-    note: str = ""
+    note: str = column(ConditionChange, "note", "")
 
 
 class DestroyIn(Schema):
-    note: str = ""
+    note: str = column(ConditionChange, "note", "")
 
 
 class ConditionOut(Schema):
@@ -81,20 +106,20 @@ class ConditionOut(Schema):
 
 
 class AssignIn(Schema):
-    person_id: int
-    shelter_id: int
+    person_id: Id
+    shelter_id: Id
 
 
 class CheckOutIn(Schema):
-    person_id: int
-    note: str = ""
+    person_id: Id
+    note: str = column(Stay, "end_note", "")
 
 
 class StayOut(Schema):
     id: int
     person_id: int
     shelter_id: int
-    shelter: str
+    shelter: str = Field(alias="shelter.name")
     started_at: datetime
     ended_at: datetime | None
     end: str
@@ -103,33 +128,41 @@ class StayOut(Schema):
 
 class SummaryOut(Schema):
     in_camp: int
-    sheltered: int
+    sheltered: int = Field(alias="occupied")
     unsheltered: int
     capacity: int
     m2_per_person: float
     places_short: int
-    shortfall_m2: float
-    shortfall_tents: int
-    tent_type: str
-    tent_m2: float
+    shortfall_m2: float = Field(alias="shortfall.covered_area_m2")
+    shortfall_tents: int = Field(alias="shortfall.tents")
+    tent_type: str = Field(alias="tent_type.name")
+    tent_m2: float = Field(alias="tent_type.covered_area_m2")
 
 
 class UnshelteredOut(Schema):
-    person_id: int
-    full_name: str
+    person_id: int = Field(alias="person.pk")
+    full_name: str = Field(alias="person.full_name")
     reason: str
 
 
 class PlanChangeOut(Schema):
-    person_id: int
-    full_name: str
+    person_id: int = Field(alias="person.pk")
+    full_name: str = Field(alias="person.full_name")
     from_shelter_id: int | None
     to_shelter_id: int | None
     kind: str
     reason: str = Field("", description="Why they lose their place, when they do.")
 
+    @staticmethod
+    def resolve_from_shelter_id(change: services.PlanChange) -> int | None:
+        return change.from_shelter.pk if change.from_shelter else None
 
-class PlanOut(Schema):
+    @staticmethod
+    def resolve_to_shelter_id(change: services.PlanChange) -> int | None:
+        return change.to_shelter.pk if change.to_shelter else None
+
+
+class ShelterPlanOut(Schema):
     id: int
     created_at: datetime
     method: str
@@ -144,10 +177,20 @@ class PlanOut(Schema):
     applied_at: datetime | None
     applied_count: int
 
+    @staticmethod
+    def resolve_changes(plan: ShelterPlan) -> list[services.PlanChange]:
+        return services.plan_changes(plan)
+
+    @staticmethod
+    def resolve_unsheltered(plan: ShelterPlan) -> list[services.Unsheltered]:
+        return services.plan_unsheltered(plan)
+
 
 class ApplyIn(Schema):
-    person_ids: list[int] | None = Field(
-        None, description="Apply only these people's changes; omit to apply the whole plan."
+    person_ids: list[Id] | None = Field(
+        None,
+        max_length=100_000,
+        description="Apply only these people's changes; omit to apply the whole plan.",
     )
 
 
@@ -162,154 +205,100 @@ def _may_see_names(request: HttpRequest, shelter: Shelter) -> bool:
     return shelter.use == Use.INJURED_WARD and request.user.has_perm("shelter.view_injured_ward")
 
 
-def shelter_out(
-    request: HttpRequest, row: services.ShelterRow, *, with_occupants: bool = False
-) -> dict[str, Any]:
-    shelter = row.shelter
-    occupants = None
-    if with_occupants and _may_see_names(request, shelter):
-        occupants = [
-            {"id": p.pk, "full_name": p.full_name, "status": p.status}
-            for p in services.people_in(shelter)
-        ]
-    return {
-        "id": shelter.pk,
-        "name": shelter.name,
-        "kind": shelter.kind,
-        "covered_area_m2": float(shelter.covered_area_m2),
-        "beds": shelter.beds,
-        "accessible": shelter.accessible,
-        "heated": shelter.heated,
-        "condition": shelter.condition,
-        "zone": shelter.zone,
-        "use": shelter.use,
-        "capacity": row.capacity,
-        "occupied": row.occupied,
-        "fill": row.fill,
-        "occupants": occupants,
-    }
+def _row(shelter: Shelter) -> services.ShelterRow:
+    return services.shelter_rows([shelter])[0]
 
 
-def _detail(request: HttpRequest, shelter: Shelter) -> dict[str, Any]:
-    return shelter_out(request, services.shelter_rows([shelter])[0], with_occupants=True)
-
-
-@router.get("/", response=list[ShelterOut], summary="Shelters with capacity and fill")
-def list_shelters(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/", response=page_of(ShelterOut), summary="Shelters with capacity and fill")
+def list_shelters(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "shelter.view_shelter")
-    return [shelter_out(request, row) for row in services.shelter_rows()]
+    result = paginate(Shelter.objects.all(), page)
+    result["items"] = services.shelter_rows(result["items"])
+    return result
 
 
-@router.post("/", response={201: ShelterOut}, summary="Add a shelter")
-def add_shelter(request: HttpRequest, payload: ShelterIn) -> WithStatus[dict[str, Any]]:
+@router.post("/", response={201: ShelterDetailOut}, summary="Add a shelter")
+def add_shelter(request: HttpRequest, payload: ShelterIn) -> WithStatus[services.ShelterRow]:
     require(request.user, "shelter.add_shelter")
-    shelter = services.add_shelter(by=request.user, **payload.dict())
-    return WithStatus(201, _detail(request, shelter))
+    return WithStatus(201, _row(services.add_shelter(by=request.user, **payload.dict())))
 
 
 @router.get("/summary", response=SummaryOut, summary="Sheltered, unsheltered and the shortfall")
-def summary(request: HttpRequest, tent_type_id: int | None = None) -> dict[str, Any]:
+def summary(request: HttpRequest, tent_type_id: Id | None = None) -> services.Board:
     require(request.user, "shelter.view_shelter")
-    board = services.board(tent_type_id=tent_type_id)
-    return {
-        "in_camp": board.in_camp,
-        "sheltered": board.occupied,
-        "unsheltered": board.unsheltered,
-        "capacity": board.capacity,
-        "m2_per_person": board.m2_per_person,
-        "places_short": board.places_short,
-        "shortfall_m2": board.shortfall.covered_area_m2,
-        "shortfall_tents": board.shortfall.tents,
-        "tent_type": board.tent_type.name,
-        "tent_m2": float(board.tent_type.covered_area_m2),
-    }
+    return services.board(tent_type_id=tent_type_id)
 
 
-@router.get("/unsheltered", response=list[UnshelteredOut], summary="Who has no shelter, and why")
-def unsheltered(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/unsheltered", response=page_of(UnshelteredOut), summary="Who has no shelter, and why")
+def unsheltered(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "shelter.view_occupants")
-    return [
-        {"person_id": row.person.pk, "full_name": row.person.full_name, "reason": row.reason}
-        for row in services.unsheltered()
-    ]
+    rows = services.unsheltered(limit=page.offset + page.limit)[page.offset :]
+    count = services.unsheltered_queryset().count()
+    return {"count": count, "limit": page.limit, "offset": page.offset, "items": rows}
 
 
 @router.post("/assign", response={201: StayOut}, summary="Check a person in, or move them")
-def assign(request: HttpRequest, payload: AssignIn) -> WithStatus[Any]:
+def assign(request: HttpRequest, payload: AssignIn) -> WithStatus[Stay]:
     require(request.user, "shelter.assign_shelter")
     stay = services.assign(
         by=request.user,
         person=services.get_person(payload.person_id),
         shelter=services.get_shelter(payload.shelter_id),
     )
-    return WithStatus(201, stay_out(stay))
+    return WithStatus(201, stay)
 
 
 @router.post("/check-out", response=StayOut, summary="A person leaves their shelter")
-def check_out(request: HttpRequest, payload: CheckOutIn) -> Any:
+def check_out(request: HttpRequest, payload: CheckOutIn) -> Stay:
     require(request.user, "shelter.assign_shelter")
     person = services.get_person(payload.person_id)
-    return stay_out(services.check_out(by=request.user, person=person, note=payload.note))
+    return services.check_out(by=request.user, person=person, note=payload.note)
 
 
-def stay_out(stay: Any) -> dict[str, Any]:
-    return {
-        "id": stay.pk,
-        "person_id": stay.person_id,
-        "shelter_id": stay.shelter_id,
-        "shelter": stay.shelter.name,
-        "started_at": stay.started_at,
-        "ended_at": stay.ended_at,
-        "end": stay.end,
-        "end_note": stay.end_note,
-    }
-
-
-@router.get("/{int:shelter_id}", response=ShelterOut, summary="One shelter")
-def get_shelter(request: HttpRequest, shelter_id: int) -> dict[str, Any]:
+@router.get("/{int:shelter_id}", response=ShelterDetailOut, summary="One shelter")
+def get_shelter(request: HttpRequest, shelter_id: Id) -> services.ShelterRow:
     require(request.user, "shelter.view_shelter")
-    return _detail(request, services.get_shelter(shelter_id))
+    return _row(services.get_shelter(shelter_id))
 
 
-@router.patch("/{int:shelter_id}", response=ShelterOut, summary="Change a shelter's details")
-def update_shelter(request: HttpRequest, shelter_id: int, payload: ShelterPatch) -> dict[str, Any]:
+@router.patch("/{int:shelter_id}", response=ShelterDetailOut, summary="Change a shelter's details")
+def update_shelter(
+    request: HttpRequest, shelter_id: Id, payload: ShelterPatch
+) -> services.ShelterRow:
     require(request.user, "shelter.change_shelter")
     shelter = services.update_shelter(
         by=request.user,
         shelter=services.get_shelter(shelter_id),
         **payload.dict(exclude_unset=True),
     )
-    return _detail(request, shelter)
+    return _row(shelter)
 
 
-@router.get("/{int:shelter_id}/stays", response=list[StayOut], summary="Who slept here, when")
-def stays(request: HttpRequest, shelter_id: int) -> list[dict[str, Any]]:
+@router.get("/{int:shelter_id}/stays", response=page_of(StayOut), summary="Who slept here, when")
+def stays(request: HttpRequest, shelter_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "shelter.view_shelter")
     shelter = services.get_shelter(shelter_id)
     if not _may_see_names(request, shelter):
         raise PermissionDenied("your role may not see who sleeps where")
-    return [stay_out(stay) for stay in services.history(shelter, limit=1000)]
-
-
-def condition_out(change: Any) -> dict[str, Any]:
-    return {
-        "shelter_id": change.shelter_id,
-        "previous_condition": change.previous_condition,
-        "condition": change.condition,
-        "occurred_at": change.occurred_at,
-        "note": change.note,
-    }
+    stays = (
+        Stay.objects.filter(shelter=shelter)
+        .select_related("shelter")
+        .order_by("-started_at", "-id")
+    )
+    return paginate(stays, page)
 
 
 @router.post(
     "/{int:shelter_id}/condition", response={201: ConditionOut}, summary="Record its condition"
 )
-def set_condition(request: HttpRequest, shelter_id: int, payload: ConditionIn) -> WithStatus[Any]:
+def set_condition(
+    request: HttpRequest, shelter_id: Id, payload: ConditionIn
+) -> WithStatus[ConditionChange]:
     require(request.user, "shelter.change_shelter")
     change = services.set_condition(
         by=request.user, shelter=services.get_shelter(shelter_id), **payload.dict()
     )
-    return WithStatus(201, condition_out(change))
+    return WithStatus(201, change)
 
 
 @router.post(
@@ -317,59 +306,32 @@ def set_condition(request: HttpRequest, shelter_id: int, payload: ConditionIn) -
     response={201: ConditionOut},
     summary="Mark destroyed: its people lose their place",
 )
-def destroy(request: HttpRequest, shelter_id: int, payload: DestroyIn) -> WithStatus[Any]:
+def destroy(
+    request: HttpRequest, shelter_id: Id, payload: DestroyIn
+) -> WithStatus[ConditionChange]:
     require(request.user, "shelter.change_shelter")
     change = services.destroy_shelter(
         by=request.user, shelter=services.get_shelter(shelter_id), note=payload.note
     )
-    return WithStatus(201, condition_out(change))
+    return WithStatus(201, change)
 
 
-def plan_out(plan: ShelterPlan) -> dict[str, Any]:
-    return {
-        "id": plan.pk,
-        "created_at": plan.created_at,
-        "method": plan.method,
-        "objective": plan.objective,
-        "objective_before": plan.objective_before,
-        "people_count": plan.people_count,
-        "capacity": plan.capacity,
-        "sheltered_before": plan.sheltered_before,
-        "sheltered_after": plan.sheltered_after,
-        "changes": [
-            {
-                "person_id": change.person.pk,
-                "full_name": change.person.full_name,
-                "from_shelter_id": change.from_shelter.pk if change.from_shelter else None,
-                "to_shelter_id": change.to_shelter.pk if change.to_shelter else None,
-                "kind": change.kind,
-                "reason": change.reason,
-            }
-            for change in services.plan_changes(plan)
-        ],
-        "unsheltered": [
-            {"person_id": row.person.pk, "full_name": row.person.full_name, "reason": row.reason}
-            for row in services.plan_unsheltered(plan)
-        ],
-        "applied_at": plan.applied_at,
-        "applied_count": plan.applied_count,
-    }
-
-
-@router.post("/plans", response={201: PlanOut}, summary="Plan who sleeps where (nothing moves)")
-def make_plan(request: HttpRequest) -> WithStatus[Any]:
+@router.post(
+    "/plans", response={201: ShelterPlanOut}, summary="Plan who sleeps where (nothing moves)"
+)
+def make_plan(request: HttpRequest) -> WithStatus[ShelterPlan]:
     require(request.user, "shelter.plan_allocation")
-    return WithStatus(201, plan_out(services.make_plan(by=request.user)))
+    return WithStatus(201, services.make_plan(by=request.user))
 
 
-@router.get("/plans/{int:plan_id}", response=PlanOut, summary="One plan")
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
+@router.get("/plans/{int:plan_id}", response=ShelterPlanOut, summary="One plan")
+def get_plan(request: HttpRequest, plan_id: Id) -> ShelterPlan:
     require(request.user, "shelter.plan_allocation")
-    return plan_out(services.get_plan(plan_id))
+    return services.get_plan(plan_id)
 
 
 @router.post("/plans/{int:plan_id}/apply", response=ApplyOut, summary="Apply all or some")
-def apply_plan(request: HttpRequest, plan_id: int, payload: ApplyIn) -> Any:
+def apply_plan(request: HttpRequest, plan_id: Id, payload: ApplyIn) -> dict[str, Any]:
     require(request.user, "shelter.plan_allocation")
     plan = services.get_plan(plan_id)
     done = services.apply_plan(by=request.user, plan=plan, person_ids=payload.person_ids)

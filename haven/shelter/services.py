@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +19,8 @@ from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.limits import as_id
+from haven.core.numbers import column_decimal
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Person
 from haven.people.services import Author, acting_user
@@ -61,8 +63,8 @@ def get_shelter(shelter_id: int) -> Shelter:
 def find_shelter(name_or_id: str) -> Shelter:
     """A shelter by id or exact name (as typed on the command line)."""
     text = name_or_id.strip()
-    if text.lstrip("#").isdigit():
-        return get_shelter(int(text.lstrip("#")))
+    if (number := as_id(text)) is not None:
+        return get_shelter(number)
     try:
         return Shelter.objects.get(name__iexact=text)
     except Shelter.DoesNotExist as error:
@@ -286,15 +288,11 @@ SHELTER_FIELDS = (
 
 
 def _area(value: Any, what: str) -> Decimal:
-    try:
-        area = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError) as error:
-        raise HavenError(f"covered area of {what} {value!r} is not a number of m²") from error
-    if not area.is_finite() or area <= 0:
+    # Rounded to the column's 0.01 m² first: 0.001 m² must not pass "> 0" and be kept as 0.
+    area = column_decimal(Shelter, "covered_area_m2", value, what=f"covered area of {what}")
+    if area <= 0:
         raise HavenError(f"covered area of {what} must be more than 0 m², not {value}")
-    if area >= Decimal("10000000"):
-        raise HavenError(f"covered area of {what} {value} m² is too large")
-    return area.quantize(Decimal("0.01"))
+    return area
 
 
 def _clean_shelter(fields: dict[str, Any], name: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
+from haven.core.limits import as_id
 from haven.shelter import services
 from haven.shelter.choices import Condition, Kind, Use
 from haven.shelter.models import Shelter, ShelterPlan
@@ -43,7 +44,7 @@ def _may_see_names(request: HttpRequest, shelter: Shelter) -> bool:
 
 def _tent_type_id(request: HttpRequest) -> int | None:
     value = request.GET.get("tent", "")
-    return int(value) if value.isdigit() else None
+    return as_id(value)
 
 
 @permission_required("shelter.view_shelter")
@@ -132,10 +133,10 @@ def shelter_condition(request: HttpRequest, shelter_id: int) -> HttpResponse:
 
 
 def _person_id(value: str) -> int:
-    text = value.strip().lstrip("#")
-    if not text.isdigit():
+    number = as_id(value)
+    if number is None:
         raise HavenError(f"person {value!r} is not a person id")
-    return int(text)
+    return number
 
 
 @require_POST

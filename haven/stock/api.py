@@ -5,21 +5,28 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.api import ApiRouter
+from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.schemas import Id, column
 from haven.stock import services
-from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource, StoreKind
-from haven.stock.models import Balance, Item, LedgerEntry, Store
+from haven.stock.choices import AdjustmentReason, Category, IssuePurpose, ReceiptSource, StoreKind
+from haven.stock.models import Balance, Item, LedgerEntry, Lot, Store
 from haven.stock.permissions import may_issue
-from haven.stock.runway import CampRunway, ItemRunwayRow, camp_runway
+from haven.stock.runway import CampRunway, ItemRunwayRow, NeedRunwayRow, camp_runway
 
-router = Router(tags=["stock"])
+router = ApiRouter(tags=["stock"])
+
+# An item or a store named by id, code or name.
+ItemRef = Annotated[str, column(Item, "name", min_length=1)]
+StoreRef = Annotated[str, column(Store, "name", min_length=1)]
 
 
 def _days(value: float) -> float | None:
@@ -28,29 +35,43 @@ def _days(value: float) -> float | None:
 
 
 class ItemOut(Schema):
-    id: int
-    code: str
-    name: str
-    category: str
-    medical_category: str
-    unit: str
-    kcal_per_unit: Decimal
-    litres_per_unit: Decimal
-    doses_per_unit: Decimal
-    covered_area_m2: Decimal
-    expires: bool
-    min_level: Decimal
-    reorder_level: Decimal
+    """An item of the catalogue with its level and runway (read from a runway row)."""
+
+    id: int = Field(alias="item.pk")
+    code: str = Field(alias="item.code")
+    name: str = Field(alias="item.name")
+    category: str = Field(alias="item.category")
+    medical_category: str = Field(alias="item.medical_category")
+    unit: str = Field(alias="item.unit")
+    kcal_per_unit: Decimal = Field(alias="item.kcal_per_unit")
+    litres_per_unit: Decimal = Field(alias="item.litres_per_unit")
+    doses_per_unit: Decimal = Field(alias="item.doses_per_unit")
+    covered_area_m2: Decimal = Field(alias="item.covered_area_m2")
+    expires: bool = Field(alias="item.expires")
+    min_level: Decimal = Field(alias="item.min_level")
+    reorder_level: Decimal = Field(alias="item.reorder_level")
     on_hand: Decimal
     daily_use: float
     days_of_supply: float | None
     status: str
 
+    @staticmethod
+    def resolve_daily_use(row: ItemRunwayRow) -> float:
+        return round(row.runway.recent_rate, 3)
+
+    @staticmethod
+    def resolve_days_of_supply(row: ItemRunwayRow) -> float | None:
+        return _days(row.runway.days_of_supply)
+
+    @staticmethod
+    def resolve_status(row: ItemRunwayRow) -> str:
+        return row.status.value
+
 
 class StoreIn(Schema):
-    name: str
+    name: str = column(Store, "name")
     kind: StoreKind = StoreKind.WAREHOUSE
-    location: str = ""
+    location: str = column(Store, "location", "")
 
 
 class StoreOut(Schema):
@@ -62,14 +83,18 @@ class StoreOut(Schema):
 
 class BalanceOut(Schema):
     item_id: int
-    item: str
-    unit: str
-    lot: str
-    expiry_date: date | None
+    item: str = Field(alias="item.name")
+    unit: str = Field(alias="item.unit")
+    lot: str = Field(alias="lot.label")
+    expiry_date: date | None = Field(alias="lot.expiry_date")
     expired: bool
     store_id: int
-    store: str
+    store: str = Field(alias="store.name")
     quantity: Decimal
+
+    @staticmethod
+    def resolve_expired(balance: Balance) -> bool:
+        return balance.lot.is_expired()
 
 
 class EntryOut(Schema):
@@ -77,10 +102,10 @@ class EntryOut(Schema):
     kind: str
     reason: str
     item_id: int
-    item: str
-    lot: str
+    item: str = Field(alias="item.name")
+    lot: str = Field(alias="lot.label")
     store_id: int
-    store: str
+    store: str = Field(alias="store.name")
     quantity: Decimal
     balance_after: Decimal
     counted_quantity: Decimal | None
@@ -93,71 +118,99 @@ class EntryOut(Schema):
     counterpart_id: int | None
     reverses_id: int | None
 
+    @staticmethod
+    def resolve_recorded_by(entry: LedgerEntry) -> str | None:
+        return entry.recorded_by.get_username() if entry.recorded_by else None
+
+
+def _quantity(default: Any = ...) -> Any:
+    return column(LedgerEntry, "quantity", default)
+
+
+def _lot_code() -> Any:
+    return column(Lot, "code", None)
+
 
 class ReceiveIn(Schema):
-    item: str
-    store: str
-    quantity: Decimal
+    item: ItemRef
+    store: StoreRef
+    quantity: Decimal = _quantity()
     source: ReceiptSource
-    lot_code: str | None = None
+    lot_code: str | None = _lot_code()
     expiry_date: date | None = None
-    reference: str = ""
-    note: str = ""
+    reference: str = column(LedgerEntry, "reference", "")
+    note: str = column(LedgerEntry, "note", "")
 
 
 class IssueIn(Schema):
-    item: str
-    store: str
-    quantity: Decimal
+    item: ItemRef
+    store: StoreRef
+    quantity: Decimal = _quantity()
     purpose: IssuePurpose
-    lot_code: str | None = None
-    person_id: int | None = None
-    reference: str = ""
-    note: str = ""
+    lot_code: str | None = _lot_code()
+    person_id: Id | None = None
+    reference: str = column(LedgerEntry, "reference", "")
+    note: str = column(LedgerEntry, "note", "")
 
 
-class TransferIn(Schema):
-    item: str
-    from_store: str
-    to_store: str
-    quantity: Decimal
-    lot_code: str | None = None
-    reference: str = ""
-    note: str = ""
+class StockTransferIn(Schema):
+    item: ItemRef
+    from_store: StoreRef
+    to_store: StoreRef
+    quantity: Decimal = _quantity()
+    lot_code: str | None = _lot_code()
+    reference: str = column(LedgerEntry, "reference", "")
+    note: str = column(LedgerEntry, "note", "")
 
 
 class AdjustIn(Schema):
-    item: str
-    store: str
-    quantity: Decimal
+    item: ItemRef
+    store: StoreRef
+    quantity: Decimal = _quantity()
     reason: AdjustmentReason
-    lot_code: str | None = None
-    note: str = ""
+    lot_code: str | None = _lot_code()
+    note: str = column(LedgerEntry, "note", "")
 
 
 class CountIn(Schema):
-    item: str
-    store: str
-    counted: Decimal
-    lot_code: str | None = None
-    note: str = ""
+    item: ItemRef
+    store: StoreRef
+    counted: Decimal = column(LedgerEntry, "counted_quantity")
+    lot_code: str | None = _lot_code()
+    note: str = column(LedgerEntry, "note", "")
 
 
 class ReverseIn(Schema):
-    reason: str
+    reason: str = column(LedgerEntry, "note")
 
 
 class NeedOut(Schema):
     need: str
     label: str
     unit: str
-    on_hand: float
-    daily_use: float
-    daily_need: float
+    on_hand: float = Field(alias="runway.on_hand")
+    daily_use: float = Field(alias="runway.recent_rate")
+    daily_need: float = Field(alias="runway.planned_daily_need")
     days_by_consumption: float | None
     days_by_need: float | None
     days_of_supply: float | None
     status: str
+
+    @staticmethod
+    def resolve_days_by_consumption(row: NeedRunwayRow) -> float | None:
+        return _days(row.runway.days_by_consumption)
+
+    @staticmethod
+    def resolve_days_by_need(row: NeedRunwayRow) -> float | None:
+        return _days(row.runway.days_by_need)
+
+    @staticmethod
+    def resolve_days_of_supply(row: NeedRunwayRow) -> float | None:
+        return _days(row.runway.days_of_supply)
+
+    @staticmethod
+    def resolve_status(row: NeedRunwayRow) -> str:
+        return row.status.value
 
 
 class RunwayOut(Schema):
@@ -168,166 +221,88 @@ class RunwayOut(Schema):
     items: list[ItemOut]
 
 
-def item_out(row: ItemRunwayRow) -> dict[str, Any]:
-    item = row.item
-    return {
-        "id": item.pk,
-        "code": item.code,
-        "name": item.name,
-        "category": item.category,
-        "medical_category": item.medical_category,
-        "unit": item.unit,
-        "kcal_per_unit": item.kcal_per_unit,
-        "litres_per_unit": item.litres_per_unit,
-        "doses_per_unit": item.doses_per_unit,
-        "covered_area_m2": item.covered_area_m2,
-        "expires": item.expires,
-        "min_level": item.min_level,
-        "reorder_level": item.reorder_level,
-        "on_hand": row.on_hand,
-        "daily_use": round(row.runway.recent_rate, 3),
-        "days_of_supply": _days(row.runway.days_of_supply),
-        "status": row.status.value,
-    }
-
-
-def balance_out(balance: Balance) -> dict[str, Any]:
-    return {
-        "item_id": balance.item_id,
-        "item": balance.item.name,
-        "unit": balance.item.unit,
-        "lot": balance.lot.label,
-        "expiry_date": balance.lot.expiry_date,
-        "expired": balance.lot.is_expired(),
-        "store_id": balance.store_id,
-        "store": balance.store.name,
-        "quantity": balance.quantity,
-    }
-
-
-def entry_out(entry: LedgerEntry) -> dict[str, Any]:
-    return {
-        "id": entry.pk,
-        "kind": entry.kind,
-        "reason": entry.reason,
-        "item_id": entry.item_id,
-        "item": entry.item.name,
-        "lot": entry.lot.label,
-        "store_id": entry.store_id,
-        "store": entry.store.name,
-        "quantity": entry.quantity,
-        "balance_after": entry.balance_after,
-        "counted_quantity": entry.counted_quantity,
-        "occurred_at": entry.occurred_at,
-        "recorded_by": entry.recorded_by.get_username() if entry.recorded_by else None,
-        "reference": entry.reference,
-        "note": entry.note,
-        "person_id": entry.person_id,
-        "mission_id": entry.mission_id,
-        "counterpart_id": entry.counterpart_id,
-        "reverses_id": entry.reverses_id,
-    }
-
-
-def runway_out(runway: CampRunway) -> dict[str, Any]:
-    return {
-        "today": runway.today,
-        "headcount": runway.headcount,
-        "window_days": runway.window_days,
-        "needs": [
-            {
-                "need": row.need,
-                "label": row.label,
-                "unit": row.unit,
-                "on_hand": row.runway.on_hand,
-                "daily_use": row.runway.recent_rate,
-                "daily_need": row.runway.planned_daily_need,
-                "days_by_consumption": _days(row.runway.days_by_consumption),
-                "days_by_need": _days(row.runway.days_by_need),
-                "days_of_supply": _days(row.runway.days_of_supply),
-                "status": row.status.value,
-            }
-            for row in runway.needs
-        ],
-        "items": [item_out(row) for row in runway.items],
-    }
-
-
 def _lot(item: str, code: str | None) -> Any:
     return services.get_lot(item, code) if code else None
 
 
-@router.get("/items", response=list[ItemOut], summary="The catalogue with levels and runway")
-def list_items(request: HttpRequest, category: str = "") -> list[dict[str, Any]]:
+@router.get("/items", response=page_of(ItemOut), summary="The catalogue with levels and runway")
+def list_items(
+    request: HttpRequest, page: Query[PageQuery], category: Category | None = None
+) -> dict[str, Any]:
     require(request.user, "stock.view_item")
     items = Item.objects.all()
-    if category:
+    if category is not None:
         items = items.filter(category=category)
-    return [item_out(row) for row in camp_runway(items=list(items)).items]
+    result = paginate(items, page)
+    result["items"] = camp_runway(items=result["items"]).items
+    return result
 
 
 @router.get("/items/{ref}", response=ItemOut, summary="One item with level and runway")
-def get_item(request: HttpRequest, ref: str) -> dict[str, Any]:
+def get_item(request: HttpRequest, ref: ItemRef) -> ItemRunwayRow:
     require(request.user, "stock.view_item")
-    item = services.get_item(ref)
-    return item_out(camp_runway(items=[item]).items[0])
+    return camp_runway(items=[services.get_item(ref)]).items[0]
 
 
-@router.get("/items/{ref}/ledger", response=list[EntryOut], summary="An item's ledger")
+@router.get("/items/{ref}/ledger", response=page_of(EntryOut), summary="An item's ledger")
 def item_ledger(
-    request: HttpRequest, ref: str, store: str = "", limit: int = 100, offset: int = 0
-) -> list[dict[str, Any]]:
+    request: HttpRequest, ref: ItemRef, page: Query[PageQuery], store: StoreRef | None = None
+) -> dict[str, Any]:
     require(request.user, "stock.view_ledgerentry")
-    entries = services.ledger_for(ref, store or None)
-    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
-    return [entry_out(e) for e in entries.select_related("item")[offset : offset + limit]]
+    entries = services.ledger_for(ref, store or None).select_related("item")
+    return paginate(entries, page)
 
 
 @router.get("/runway", response=RunwayOut, summary="Days of supply per need and per item")
-def runway(request: HttpRequest) -> dict[str, Any]:
+def runway(request: HttpRequest) -> CampRunway:
     require(request.user, "stock.view_item")
-    return runway_out(camp_runway())
+    return camp_runway()
 
 
-@router.get("/stores", response=list[StoreOut], summary="Stores")
-def list_stores(request: HttpRequest) -> Any:
+@router.get("/stores", response=page_of(StoreOut), summary="Stores")
+def list_stores(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     require(request.user, "stock.view_store")
-    return Store.objects.all()
+    return paginate(Store.objects.all(), page)
 
 
 @router.post("/stores", response={201: StoreOut}, summary="Open a store")
-def create_store(request: HttpRequest, payload: StoreIn) -> WithStatus[Any]:
+def create_store(request: HttpRequest, payload: StoreIn) -> WithStatus[Store]:
     require(request.user, "stock.add_store")
     return WithStatus(201, services.create_store(by=request.user, **payload.dict()))
 
 
-@router.get("/balances", response=list[BalanceOut], summary="Stock on hand by lot and store")
-def list_balances(request: HttpRequest, store: str = "", item: str = "") -> list[dict[str, Any]]:
+@router.get("/balances", response=page_of(BalanceOut), summary="Stock on hand by lot and store")
+def list_balances(
+    request: HttpRequest,
+    page: Query[PageQuery],
+    store: StoreRef | None = None,
+    item: ItemRef | None = None,
+) -> dict[str, Any]:
     require(request.user, "stock.view_balance")
     balances = Balance.objects.filter(quantity__gt=0).select_related("item", "lot", "store")
     if store:
         balances = balances.filter(store=services.get_store(store))
     if item:
         balances = balances.filter(item=services.get_item(item))
-    return [balance_out(b) for b in balances]
+    return paginate(balances, page)
 
 
-def _entries(entries: list[LedgerEntry]) -> WithStatus[list[dict[str, Any]]]:
+def _entries(entries: list[LedgerEntry]) -> WithStatus[list[LedgerEntry]]:
     ids = [e.pk for e in entries]
     fresh = LedgerEntry.objects.filter(pk__in=ids).select_related(
         "item", "lot", "store", "recorded_by"
     )
-    return WithStatus(201, [entry_out(e) for e in sorted(fresh, key=lambda e: ids.index(e.pk))])
+    return WithStatus(201, sorted(fresh, key=lambda e: ids.index(e.pk)))
 
 
 @router.post("/receive", response={201: list[EntryOut]}, summary="Receive stock")
-def receive(request: HttpRequest, payload: ReceiveIn) -> WithStatus[list[dict[str, Any]]]:
+def receive(request: HttpRequest, payload: ReceiveIn) -> WithStatus[list[LedgerEntry]]:
     require(request.user, "stock.receive_stock")
     return _entries(services.receive(by=request.user, **payload.dict()))
 
 
 @router.post("/issue", response={201: list[EntryOut]}, summary="Issue stock (FEFO)")
-def issue(request: HttpRequest, payload: IssueIn) -> WithStatus[list[dict[str, Any]]]:
+def issue(request: HttpRequest, payload: IssueIn) -> WithStatus[list[LedgerEntry]]:
     item = services.get_item(payload.item)
     if not may_issue(request.user, item):
         raise PermissionDenied(f"your role may not issue {item.name}")
@@ -352,7 +327,7 @@ def issue(request: HttpRequest, payload: IssueIn) -> WithStatus[list[dict[str, A
 
 
 @router.post("/transfer", response={201: list[EntryOut]}, summary="Move stock between stores")
-def transfer(request: HttpRequest, payload: TransferIn) -> WithStatus[list[dict[str, Any]]]:
+def transfer(request: HttpRequest, payload: StockTransferIn) -> WithStatus[list[LedgerEntry]]:
     require(request.user, "stock.transfer_stock")
     values = payload.dict()
     lot = _lot(payload.item, values.pop("lot_code"))
@@ -360,13 +335,13 @@ def transfer(request: HttpRequest, payload: TransferIn) -> WithStatus[list[dict[
 
 
 @router.post("/adjust", response={201: list[EntryOut]}, summary="Adjust stock with a reason")
-def adjust(request: HttpRequest, payload: AdjustIn) -> WithStatus[list[dict[str, Any]]]:
+def adjust(request: HttpRequest, payload: AdjustIn) -> WithStatus[list[LedgerEntry]]:
     require(request.user, "stock.adjust_stock")
     return _entries(services.adjust(by=request.user, **payload.dict()))
 
 
 @router.post("/count", response={201: list[EntryOut]}, summary="Post a physical count")
-def count(request: HttpRequest, payload: CountIn) -> WithStatus[list[dict[str, Any]]]:
+def count(request: HttpRequest, payload: CountIn) -> WithStatus[list[LedgerEntry]]:
     require(request.user, "stock.count_stock")
     return _entries([services.count(by=request.user, **payload.dict())])
 
@@ -375,8 +350,8 @@ def count(request: HttpRequest, payload: CountIn) -> WithStatus[list[dict[str, A
     "/entries/{int:entry_id}/reverse", response={201: list[EntryOut]}, summary="Correct an entry"
 )
 def reverse(
-    request: HttpRequest, entry_id: int, payload: ReverseIn
-) -> WithStatus[list[dict[str, Any]]]:
+    request: HttpRequest, entry_id: Id, payload: ReverseIn
+) -> WithStatus[list[LedgerEntry]]:
     require(request.user, "stock.reverse_entry")
     entry = services.get_entry(entry_id)
     return _entries(services.reverse(by=request.user, entry=entry, reason=payload.reason))

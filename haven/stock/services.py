@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.limits import as_id
+from haven.core.numbers import to_decimal
 from haven.stock.choices import (
     ADDING_REASONS,
     AdjustmentReason,
@@ -62,8 +64,8 @@ def get_item(ref: ItemRef) -> Item:
         return ref
     text = str(ref).strip()
     query = Q(code__iexact=text) | Q(name__iexact=text)
-    if text.isdigit():
-        query |= Q(pk=int(text))
+    if (number := as_id(text)) is not None:
+        query |= Q(pk=number)
     found = Item.objects.filter(query).first()
     if found is None:
         like = list(
@@ -82,8 +84,8 @@ def get_store(ref: StoreRef) -> Store:
         return ref
     text = str(ref).strip()
     query = Q(name__iexact=text)
-    if text.isdigit():
-        query |= Q(pk=int(text))
+    if (number := as_id(text)) is not None:
+        query |= Q(pk=number)
     found = Store.objects.filter(query).first()
     if found is None:
         names = list(Store.objects.order_by("name").values_list("name", flat=True)[:12])
@@ -109,21 +111,14 @@ def get_entry(entry_id: int) -> LedgerEntry:
 
 
 def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = False) -> Decimal:
-    """A positive finite Decimal (≥ 0 with allow_zero), else HavenError naming the value."""
-    if isinstance(value, bool):
-        raise HavenError(f"{what} {value!r} is not a number")
-    try:
-        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as error:
-        raise HavenError(f"{what} {value!r} is not a number") from error
-    if not number.is_finite():
-        raise HavenError(f"{what} {value!r} is not a finite number")
+    """A finite Decimal rounded to the ledger's 3 decimals, then > 0 (≥ 0 with allow_zero),
+    else HavenError naming the value: checked as it will be stored."""
+    number = to_decimal(value, what=what, places=3, max_digits=16)
     if number < 0 or (number == 0 and not allow_zero):
-        raise HavenError(f"{what} {value!r} must be {'≥' if allow_zero else '>'} 0")
+        shown = format_quantity(value) if isinstance(value, Decimal) else repr(value)
+        raise HavenError(f"{what} {shown} must be {'≥' if allow_zero else '>'} 0")
     if number > MAX_QUANTITY:
-        raise HavenError(f"{what} {value!r} is too large")
-    if number != number.quantize(Decimal("0.001")):
-        raise HavenError(f"{what} {value!r} has more than 3 decimal places")
+        raise HavenError(f"{what} {format_quantity(number)} is too large")
     return number
 
 

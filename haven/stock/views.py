@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from haven.core.access import permission_required, require
 from haven.core.errors import HavenError
+from haven.core.forms import posted_text
 from haven.stock import exchange, services
 from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource
-from haven.stock.models import Balance, Store
+from haven.stock.models import Balance, LedgerEntry, Store
 from haven.stock.permissions import may_issue
 from haven.stock.runway import camp_runway, days_label, need_bars
 
@@ -173,7 +174,8 @@ def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
 def reverse_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = services.get_entry(entry_id)
     try:
-        services.reverse(by=request.user, entry=entry, reason=request.POST.get("reason", ""))
+        reason = posted_text(request.POST, "reason", LedgerEntry, "note")
+        services.reverse(by=request.user, entry=entry, reason=reason)
         messages.success(request, f"Entry {entry.pk} corrected.")
     except HavenError as error:
         messages.error(request, str(error))

@@ -184,7 +184,7 @@ def test_scouts_see_only_missions_they_are_on(
         expected_return_at=now + timedelta(hours=2),
     )
     scout = api_as("scout")
-    assert scout.get("/api/v1/missions/").json() == []
+    assert scout.get("/api/v1/missions/").json()["items"] == []
     assert scout.get(f"/api/v1/missions/{other.pk}").status_code == 403
 
 

@@ -171,7 +171,7 @@ def test_impossible_status_change_is_400_and_history_unchanged(
     assert response.status_code == 400
     assert "must be a correction with a reason" in response.json()["detail"]
     assert StatusEvent.objects.count() == before
-    history = api_as("clerk").get(f"{API}/{amina.pk}/history").json()
+    history = api_as("clerk").get(f"{API}/{amina.pk}/history").json()["items"]
     assert [event["status"] for event in history] == ["deceased", "present"]
 
 
@@ -212,7 +212,7 @@ def test_muster_over_the_api(
     assert post(scout, f"{API}/musters/{muster['id']}/close", {}).status_code == 403
     closed = post(clerk, f"{API}/musters/{muster['id']}/close", {}).json()
     assert closed["unaccounted_count"] == 1
-    missing = scout.get(f"{API}/musters/{muster['id']}/unaccounted").json()
+    missing = scout.get(f"{API}/musters/{muster['id']}/unaccounted").json()["items"]
     assert missing == [{"id": omar.pk, "full_name": "Omar Haddad"}]
     marked = post(clerk, f"{API}/musters/{muster['id']}/mark-missing", {}).json()
     assert [event["status"] for event in marked] == ["missing"]
@@ -265,7 +265,7 @@ def test_households_list_their_members(
     client = api_as("clerk")
     household = post(client, f"{API}/households", {"name": "Yusuf household"}).json()
     post(client, f"{API}/", {"full_name": "Amina Yusuf", "household_id": household["id"]})
-    listed = client.get(f"{API}/households?q=yusuf").json()
+    listed = client.get(f"{API}/households?q=yusuf").json()["items"]
     assert listed[0]["members"][0]["full_name"] == "Amina Yusuf"
     assert api_as("member").get(f"{API}/households").status_code == 403
     duplicate = post(client, f"{API}/teams", {"name": "Kitchen"})

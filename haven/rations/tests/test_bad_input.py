@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({"horizon_days": 0}, "horizon of 0 days"),
-        ({"horizon_days": -3}, "horizon of -3 days"),
+        ({"horizon_days": 0}, "horizon_days: Input should be greater than or equal to 1"),
+        ({"horizon_days": -3}, "horizon_days: Input should be greater than or equal to 1"),
         ({"store": "Atlantis"}, "no store 'Atlantis'"),
     ],
 )
@@ -35,12 +35,12 @@ def test_api_plan_refuses_bad_input(
 
 
 @pytest.mark.parametrize(
-    ("payload", "message"),
+    ("payload", "status", "message"),
     [
-        ({"inputs": {"unobtainium": 1}}, "unknown input item 'unobtainium'"),
-        ({"inputs": {"scrap-metal": -2}}, "quantity -2"),
-        ({"inputs": {"tools": 1}, "outputs": {"scrap-metal": 1}}, "recipe cycle"),
-        ({"skill": "juggling"}, "unknown skill 'juggling'"),
+        ({"inputs": {"unobtainium": 1}}, 400, "unknown input item 'unobtainium'"),
+        ({"inputs": {"scrap-metal": -2}}, 422, "inputs.scrap-metal: Input should be greater than"),
+        ({"inputs": {"tools": 1}, "outputs": {"scrap-metal": 1}}, 400, "recipe cycle"),
+        ({"skill": "juggling"}, 400, "unknown skill 'juggling'"),
     ],
 )
 def test_api_recipe_refuses_bad_input(
@@ -48,6 +48,7 @@ def test_api_recipe_refuses_bad_input(
     camp: Camp,
     recipes: dict[str, Recipe],
     payload: dict[str, Any],
+    status: int,
     message: str,
 ) -> None:
     body = {
@@ -60,15 +61,15 @@ def test_api_recipe_refuses_bad_input(
     response = api_as("quartermaster").post(
         "/api/v1/rations/recipes", body, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in response.json()["detail"]
     assert not Recipe.objects.filter(code="bad").exists()
 
 
 def test_api_forecast_refuses_zero_days(api_as: Callable[[str], Any], camp: Camp) -> None:
     response = api_as("quartermaster").get("/api/v1/rations/forecast?horizon_days=0")
-    assert response.status_code == 400
-    assert "horizon of 0 days" in response.json()["detail"]
+    assert response.status_code == 422
+    assert response.json()["detail"] == "horizon_days: Input should be greater than or equal to 1"
 
 
 def test_api_order_refuses_zero_batches(
@@ -84,8 +85,8 @@ def test_api_order_refuses_zero_batches(
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
-    assert "batches 0" in response.json()["detail"]
+    assert response.status_code == 422
+    assert response.json()["detail"] == "batches: Input should be greater than or equal to 1"
     assert not ProductionOrder.objects.exists()
 
 

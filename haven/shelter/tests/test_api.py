@@ -29,7 +29,7 @@ def test_reading(api_as: Any, camp: Any, users: dict[str, Any], role: str) -> No
     client = api_as(role)
     listing = client.get(URL)
     assert listing.status_code == 200
-    ward = next(s for s in listing.json() if s["name"] == "Ward")
+    ward = next(s for s in listing.json()["items"] if s["name"] == "Ward")
     assert (ward["capacity"], ward["occupied"], ward["fill"]) == (2, 1, "ok")
     summary = client.get(f"{URL}summary").json()
     assert (summary["in_camp"], summary["sheltered"], summary["shortfall_tents"]) == (11, 2, 1)
@@ -94,14 +94,15 @@ def test_plans(api_as: Any, camp: Any, role: str) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"name": "T", "covered_area_m2": 0}, "covered area of T must be more than 0 m², not 0"),
-        ({"name": "T", "covered_area_m2": -12.5}, "covered area of T must be more than 0 m²"),
-        ({"name": "T", "covered_area_m2": 16, "beds": -1}, "beds of T must be a whole number"),
+        ({"name": "T", "covered_area_m2": 0}, "covered_area_m2: Input should be greater than 0"),
+        ({"name": "T", "covered_area_m2": -12.5}, "covered_area_m2: Input should be greater"),
+        ({"name": "T", "covered_area_m2": 16, "beds": -1}, "beds: Input should be greater than"),
+        ({"name": "T" * 121, "covered_area_m2": 16}, "name: String should have at most 120"),
     ],
 )
-def test_bad_shelters_are_400_json(api_as: Any, users: Any, body: Any, message: str) -> None:
+def test_bad_shelters_are_422_json(api_as: Any, users: Any, body: Any, message: str) -> None:
     response = api_as("clerk").post(URL, body, "application/json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.json()["detail"]
     assert not Shelter.objects.exists()
 

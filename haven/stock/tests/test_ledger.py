@@ -66,7 +66,18 @@ def test_expired_lots_are_not_issued_but_flagged(store: Store, ration: Item, tod
     assert [b.lot.code for b in services.expired_balances()] == ["OLD"]
 
 
-@pytest.mark.parametrize("quantity", [-1, 0, "abc", "1e400", "NaN", "1.0001", True])
+def test_a_quantity_is_rounded_to_the_ledgers_precision_before_it_is_checked(
+    store: Store, ration: Item
+) -> None:
+    entry = services.receive(
+        by=None, item=ration, store=store, quantity="1.0004", source="donation"
+    )[0]
+    assert entry.quantity == Decimal("1.000")
+    with pytest.raises(HavenError, match=r"quantity '0\.0004' must be > 0"):
+        services.receive(by=None, item=ration, store=store, quantity="0.0004", source="donation")
+
+
+@pytest.mark.parametrize("quantity", [-1, 0, "abc", "1e400", "NaN", "0.0004", True])
 def test_bad_quantities_are_refused(
     stocked: dict[str, Any], store: Store, ration: Item, quantity: Any
 ) -> None:
