@@ -4,15 +4,12 @@ one user per role, and clients signed in as each."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-os.environ.setdefault("HAVEN_DATA_DIR", tempfile.mkdtemp(prefix="haven-test-"))
-if os.environ.get("HAVEN_TEST_DATABASE_URL"):
-    os.environ["HAVEN_DATABASE_URL"] = os.environ["HAVEN_TEST_DATABASE_URL"]
+# The data folder and the database are chosen in haven/core/testdb.py, before the settings load.
 
 ROLES = ("commander", "quartermaster", "medic", "scout", "clerk", "member")
 PASSWORD = "correct horse battery"
