@@ -171,8 +171,9 @@ def build(camp: DemoCamp) -> None:
 
 def finish(camp: DemoCamp) -> None:
     """This morning's roll call, once the clinic and the missions are in place: the injured
-    are in the clinic and the hospital team is out, both accounted for elsewhere. Five did
-    not answer; the clerk marked them missing, then undid it: they were at the spring pump."""
+    are in the clinic and the hospital team is out, both accounted for elsewhere. A few did
+    not answer; the clerk marked five of them missing, then undid it: they were at the
+    spring pump."""
     rng = camp.rng
     clerk = camp.users.get("clerk")
     opened = camp.now - timedelta(minutes=70)

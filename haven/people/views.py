@@ -96,6 +96,17 @@ def _visible_person(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
+def _status_form(person: Person) -> StatusForm:
+    """For someone missing, the form offers the status they had before: found, an injured
+    person is injured again, not present."""
+    if person.status != Status.MISSING:
+        return StatusForm()
+    before = services.status_before_missing(person)
+    return StatusForm(
+        initial={"status": before, "reason": f"found: back to {Status(before).label.lower()}"}
+    )
+
+
 @permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _visible_person(request, person_id)
@@ -107,7 +118,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "events": person.status_events.select_related("recorded_by"),
             "revisions": person.revisions.select_related("changed_by")[:20],
             "departures": person.departures.all()[:10],
-            "status_form": StatusForm(),
+            "status_form": _status_form(person),
             "departure_form": DepartureForm(),
             "return_form": ReturnForm(),
             "household_members": (

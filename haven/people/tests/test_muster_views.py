@@ -203,3 +203,13 @@ def test_muster_pages_cost_the_same_for_2_and_20_people(
     large = closed_with(users, 20)
     assert cost(f"/people/muster/{large.pk}/") == pages["detail"]
     assert cost("/people/muster/") == pages["index"]
+
+
+def test_the_status_form_of_someone_missing_offers_their_status_before(
+    client_as: Callable[[str], Client], users: dict[str, Any], camp: dict[str, Person]
+) -> None:
+    karim = camp["Karim"]
+    services.change_status(by=users["clerk"], person=karim, status=Status.MISSING)
+    html = client_as("clerk").get(f"/people/{karim.pk}/").content.decode()
+    assert '<option value="injured" selected>' in html
+    assert 'value="found: back to injured"' in html
