@@ -94,9 +94,16 @@ def test_marking_the_unaccounted_missing_leaves_the_injured_injured_and_can_be_u
     assert (body["expected_count"], body["checked_in_count"]) == (296, 5)
     assert (body["elsewhere_count"], body["unaccounted_count"]) == (171, 120)
     assert {p["key"]: p["count"] for p in body["elsewhere"]} == {"clinic": 167, "mission": 4}
-    commander = client_as("commander")
-    assert commander.get("/").status_code == 200
-    assert commander.get("/health/").status_code == 200
+    dashboard = client_as("commander").get("/").content.decode()
+    assert "of 296 expected: 5 checked in, 171 elsewhere (167 in the clinic, 4 on mission)" in (
+        dashboard
+    )
+    injured_row = re.search(
+        r"status=injured\">Injured</a></td><td class=\"num\"><strong>(\d+)", dashboard
+    )
+    assert injured_row is not None and int(injured_row.group(1)) == IN_CLINIC
+    queue = client_as("commander").get("/health/").content.decode()
+    assert f"{IN_CLINIC} waiting" in queue
 
     batch = MissingBatch.objects.get()
     undone = clerk.post(
