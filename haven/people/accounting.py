@@ -192,19 +192,27 @@ class Elsewhere:
 
 
 def elsewhere(muster: Muster, limit: int | None = None) -> list[Elsewhere]:
-    """Who was accounted for elsewhere, by place then name (live while open)."""
+    """Who was accounted for elsewhere (live while open), by place then name; at most
+    `limit` per place. One query per place."""
     if muster.is_open:
         groups = elsewhere_groups()
-        labels = {group.key: group.label for group in groups}
-        order = {group.key: index for index, group in enumerate(groups)}
-        people = placed(muster, groups).exclude(whereabouts__in=RESERVED_KEYS)
-        found = [Elsewhere(p, p.whereabouts, labels[p.whereabouts]) for p in people]
-        found.sort(key=lambda e: (order[e.key], e.person.full_name, e.person.pk))
-        return found[:limit] if limit is not None else found
-    rows = muster.elsewhere.select_related("person").order_by("group", "person__full_name", "pk")
-    if limit is not None:
-        rows = rows[:limit]
-    return [Elsewhere(row.person, row.group, row.label) for row in rows]
+        places = [(group.key, group.label) for group in groups]
+        everyone = placed(muster, groups)
+    else:
+        places = list(muster.elsewhere.values_list("group", "label").distinct().order_by("group"))
+        everyone = Person.objects.filter(pk__in=muster.elsewhere.values("person_id"))
+    found: list[Elsewhere] = []
+    for key, label in places:
+        if muster.is_open:
+            people = everyone.filter(whereabouts=key)
+        else:
+            people = everyone.filter(pk__in=muster.elsewhere.filter(group=key).values("person_id"))
+        people = people.order_by("full_name", "pk")
+        found.extend(
+            Elsewhere(person, key, label)
+            for person in (people[:limit] if limit is not None else people)
+        )
+    return found
 
 
 def where_now(person_ids: QuerySet[Any] | Sequence[int]) -> dict[int, str]:

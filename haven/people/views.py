@@ -436,6 +436,17 @@ def muster_undo_batch(request: HttpRequest, muster_id: int, batch_id: int) -> Ht
     return redirect("people:muster_detail", muster_id=current.pk)
 
 
+def _places(
+    figures: accounting.MusterAccount, people: list[accounting.Elsewhere]
+) -> list[tuple[accounting.PlaceCount, list[accounting.Elsewhere]]]:
+    """Each place that holds anyone, with (up to the page's limit of) who is there."""
+    return [
+        (place, [entry for entry in people if entry.key == place.key])
+        for place in figures.elsewhere
+        if place.count
+    ]
+
+
 @permission_required("people.check_in_muster", "people.view_person")
 def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
     record = musters.get_muster(muster_id)
@@ -443,7 +454,7 @@ def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
     context: dict[str, object] = {
         "muster": record,
         "account": figures,
-        "elsewhere": accounting.elsewhere(record, limit=MUSTER_LIST_LIMIT),
+        "places": _places(figures, accounting.elsewhere(record, limit=MUSTER_LIST_LIMIT)),
         "limit": MUSTER_LIST_LIMIT,
     }
     if record.is_open:

@@ -331,3 +331,14 @@ def test_a_departure_needs_a_reason(users: dict[str, Any], camp: dict[str, Perso
     with pytest.raises(HavenError, match="departure needs a reason"):
         services.record_departure(by=users["clerk"], person=camp["Amina"], reason=" ")
     assert status_of(camp["Amina"]) == Status.PRESENT
+
+
+def test_closing_writes_its_record_in_batches(
+    users: dict[str, Any], camp: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(musters, "BULK_BATCH", 2)
+    for index in range(5):
+        services.register_person(by=users["clerk"], full_name=f"Newcomer {index}")
+    closed = closed_muster(users, camp, "Amina")
+    assert figures(closed) == (14, 1, {"clinic": 2, "mission": 2}, 9)
+    assert closed.unaccounted.count() == 9 and closed.elsewhere.count() == 4
