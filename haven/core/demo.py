@@ -1,4 +1,5 @@
-"""The demo camp: each app adds its part in `<app>.demo.build(camp)`, in HAVEN_APPS order."""
+"""The demo camp: each app adds its part in `<app>.demo.build(camp)`, in HAVEN_APPS order,
+then, once every app has built, what needs them all in `<app>.demo.finish(camp)` (optional)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,10 @@ def build_demo_camp(*, seed: int, now: datetime) -> DemoCamp:
     faker.seed_instance(seed)
     camp = DemoCamp(seed=seed, now=now, rng=random.Random(seed), faker=faker)
     with transaction.atomic():
-        for _, module in app_modules("demo"):
+        modules = [module for _, module in app_modules("demo")]
+        for module in modules:
             module.build(camp)
+        for module in modules:
+            if hasattr(module, "finish"):
+                module.finish(camp)
     return camp

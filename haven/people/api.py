@@ -1,4 +1,5 @@
-"""People API: registry, status changes and history, departures and returns, musters."""
+"""People API: registry, status changes and history, departures and returns; musters are
+in haven/people/muster_api.py, mounted under /musters."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
@@ -20,15 +20,16 @@ from haven.people.choices import Sex, Status
 from haven.people.models import (
     Departure,
     Household,
-    Muster,
     Person,
     Return,
     Skill,
     StatusEvent,
     Team,
 )
+from haven.people.muster_api import router as muster_router
 
 router = ApiRouter(tags=["people"])
+router.add_router("/musters", muster_router)  # haven/people/muster_api.py
 
 AlternateName = Annotated[str, column(Person, "full_name")]
 SkillCode = Annotated[str, column(Skill, "code")]
@@ -187,51 +188,6 @@ class PersonReturnOut(Schema):
     note: str
 
 
-class MusterIn(Schema):
-    label: str = column(Muster, "label", "")
-    place: str = column(Muster, "place", "")
-
-
-class MusterOut(Schema):
-    id: int
-    label: str
-    place: str
-    opened_at: datetime
-    closed_at: datetime | None
-    expected_count: int
-    checked_in_count: int
-    unaccounted_count: int
-    is_open: bool
-
-    @staticmethod
-    def resolve_checked_in_count(muster: Muster) -> int:
-        return muster.check_ins.count() if muster.is_open else muster.checked_in_count
-
-    @staticmethod
-    def resolve_unaccounted_count(muster: Muster) -> int:
-        # A closed muster's list is kept; the list view counts it in the same query.
-        closed_count = getattr(muster, "unaccounted_rows", None)
-        if not muster.is_open and closed_count is not None:
-            return int(closed_count)
-        return services.unaccounted(muster).count()
-
-
-class CheckInIn(Schema):
-    person_id: Id
-
-
-class CheckInOut(Schema):
-    person_id: int
-    full_name: str
-    checked_at: datetime
-    created: bool
-    status: str
-
-
-class MarkMissingIn(Schema):
-    reason: str = column(StatusEvent, "reason", "")
-
-
 def _may_see(request: HttpRequest, person: Person) -> None:
     """Staff see every record; a member only their own."""
     user = request.user
@@ -340,68 +296,6 @@ def record_return(
     require(request.user, "people.record_departure")
     person = _person(person_id)
     return WithStatus(201, services.record_return(by=request.user, person=person, **payload.dict()))
-
-
-@router.get("/musters", response=page_of(MusterOut), summary="Recent musters")
-def list_musters(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
-    require(request.user, "people.check_in_muster")
-    return paginate(Muster.objects.annotate(unaccounted_rows=Count("unaccounted")), page)
-
-
-@router.post("/musters", response={201: MusterOut}, summary="Open a muster")
-def open_muster(request: HttpRequest, payload: MusterIn) -> WithStatus[Muster]:
-    require(request.user, "people.run_muster")
-    return WithStatus(201, services.open_muster(by=request.user, **payload.dict()))
-
-
-@router.get("/musters/{int:muster_id}", response=MusterOut, summary="One muster")
-def get_muster(request: HttpRequest, muster_id: Id) -> Muster:
-    require(request.user, "people.check_in_muster")
-    return services.get_muster(muster_id)
-
-
-@router.post("/musters/{int:muster_id}/check-in", response=CheckInOut, summary="Check a person in")
-def check_in(request: HttpRequest, muster_id: Id, payload: CheckInIn) -> dict[str, Any]:
-    require(request.user, "people.check_in_muster")
-    muster = services.get_muster(muster_id)
-    person = _person(payload.person_id)
-    result = services.check_in(by=request.user, muster=muster, person=person)
-    person.refresh_from_db(fields=["status"])
-    return {
-        "person_id": person.pk,
-        "full_name": person.full_name,
-        "checked_at": result.check_in.checked_at,
-        "created": result.created,
-        "status": person.status,
-    }
-
-
-@router.post("/musters/{int:muster_id}/close", response=MusterOut, summary="Close a muster")
-def close_muster(request: HttpRequest, muster_id: Id) -> Muster:
-    require(request.user, "people.run_muster")
-    return services.close_muster(by=request.user, muster=services.get_muster(muster_id))
-
-
-@router.get(
-    "/musters/{int:muster_id}/unaccounted",
-    response=page_of(PersonName),
-    summary="Who has not answered",
-)
-def unaccounted(request: HttpRequest, muster_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
-    require(request.user, "people.check_in_muster")
-    muster = services.get_muster(muster_id)
-    return paginate(services.unaccounted(muster).only("id", "full_name"), page)
-
-
-@router.post(
-    "/musters/{int:muster_id}/mark-missing",
-    response=list[StatusEventOut],
-    summary="Mark the unaccounted missing",
-)
-def mark_missing(request: HttpRequest, muster_id: Id, payload: MarkMissingIn) -> Any:
-    require(request.user, "people.run_muster")
-    muster = services.get_muster(muster_id)
-    return services.mark_unaccounted_missing(by=request.user, muster=muster, **payload.dict())
 
 
 class HouseholdIn(Schema):

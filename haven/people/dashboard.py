@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from haven.core.dashboard import Panel
-from haven.people import services
+from haven.people import accounting, musters
 from haven.people.choices import AGE_BANDS, IN_CAMP, STATUS_COLOURS, Sex, Status
 from haven.people.models import Person
 
@@ -68,14 +68,12 @@ def age_sex_pyramid() -> dict[str, Any]:
 
 
 def last_muster_summary() -> dict[str, Any] | None:
-    muster = services.last_muster()
+    muster = musters.last_muster()
     if muster is None:
         return None
-    missing = services.unaccounted(muster)
     return {
-        "muster": muster,
-        "unaccounted_count": missing.count(),
-        "unaccounted": list(missing.order_by("full_name")[:12]),
+        "account": accounting.account(muster),
+        "unaccounted": list(accounting.unaccounted(muster).order_by("full_name")[:12]),
     }
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from faker import Faker
 
 from haven.core.demo import DEMO_LOCALES, DemoCamp
-from haven.people import services
+from haven.people import accounting, musters, services
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Person, Skill, Team
 
@@ -104,7 +104,8 @@ def build(camp: DemoCamp) -> None:
     survivors: list[Person] = []
     for person in living + missing + departed:
         adult = (person.age_years(camp.now.date()) or 0) >= 16
-        injured = rng.random() < 0.62
+        # Those who go missing went out looking for food: they could walk.
+        injured = rng.random() < 0.62 and person not in missing
         record = register(
             person, Status.INJURED if injured else Status.PRESENT, rng.uniform(0, 30), ""
         )
@@ -135,23 +136,24 @@ def build(camp: DemoCamp) -> None:
             left_at=attack + timedelta(days=rng.uniform(2.5, 4)),
         )
     missing_names = {p.full_name for p in missing}
-    # Yesterday evening's roll call: the 30 who went out looking for food never came back.
+    # Yesterday evening's roll call: the walking answered, the injured lay in the clinic, and
+    # the 30 who went out looking for food never came back.
     muster_time = camp.now - timedelta(hours=20)
-    muster = services.open_muster(
+    muster = musters.open_muster(
         by=clerk, label="Evening roll call", place="Assembly point", at=muster_time
     )
     for record in survivors:
         record.refresh_from_db(fields=["status"])
         if record.is_in_camp and record.full_name not in missing_names:
-            services.check_in(
-                by=clerk,
-                muster=muster,
-                person=record,
-                at=muster_time + timedelta(minutes=rng.uniform(1, 40)),
-            )
-    services.close_muster(by=clerk, muster=muster, at=muster_time + timedelta(minutes=45))
-    services.mark_unaccounted_missing(
-        by=camp.users.get("commander"), muster=muster, at=muster_time + timedelta(minutes=50)
+            answered_at = muster_time + timedelta(minutes=rng.uniform(1, 40))
+            if record.status == Status.PRESENT:
+                musters.check_in(by=clerk, muster=muster, person=record, at=answered_at)
+    musters.close_muster(by=clerk, muster=muster, at=muster_time + timedelta(minutes=45))
+    musters.mark_missing(
+        by=camp.users.get("commander"),
+        muster=muster,
+        note="the food party from the mill road",
+        at=muster_time + timedelta(minutes=50),
     )
     member = next(p for p in survivors if p.status == Status.PRESENT)
     member.user = camp.users.get("member")
@@ -164,4 +166,48 @@ def build(camp: DemoCamp) -> None:
         f"({Person.objects.filter(status=Status.INJURED).count()} injured), "
         f"{Person.objects.filter(status=Status.MISSING).count()} missing, "
         f"{len(departed_records)} departed"
+    )
+
+
+def finish(camp: DemoCamp) -> None:
+    """This morning's roll call, once the clinic and the missions are in place: the injured
+    are in the clinic and the hospital team is out, both accounted for elsewhere. A few did
+    not answer; the clerk marked five of them missing, then undid it: they were at the
+    spring pump."""
+    rng = camp.rng
+    clerk = camp.users.get("clerk")
+    opened = camp.now - timedelta(minutes=70)
+    muster = musters.open_muster(
+        by=clerk, label="Morning roll call", place="Assembly point", at=opened
+    )
+    groups = accounting.elsewhere_groups()
+    answering = list(
+        accounting.placed(muster, groups)
+        .filter(whereabouts=accounting.UNACCOUNTED, status_changed_at__lt=opened)
+        .order_by("pk")
+    )
+    absent = set(rng.sample([p.pk for p in answering if p.status == Status.PRESENT], 5))
+    for person in answering:
+        if person.pk not in absent:
+            musters.check_in(
+                by=clerk,
+                muster=muster,
+                person=person,
+                at=opened + timedelta(minutes=rng.uniform(1, 30)),
+            )
+    musters.close_muster(by=clerk, muster=muster, at=camp.now - timedelta(minutes=35))
+    marked = musters.mark_missing(
+        by=clerk, muster=muster, person_ids=sorted(absent), at=camp.now - timedelta(minutes=30)
+    )
+    musters.undo_missing_batch(
+        by=clerk,
+        batch=marked.batch,
+        reason="they were at the spring pump with the water team",
+        at=camp.now - timedelta(minutes=20),
+    )
+    figures = accounting.account(muster)
+    camp.log(
+        f"morning roll call: {figures.expected} expected = {figures.checked_in} checked in + "
+        f"{figures.elsewhere_count} elsewhere ({figures.elsewhere_summary}) + "
+        f"{figures.unaccounted} unaccounted"
     )

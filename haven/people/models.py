@@ -259,7 +259,11 @@ class Return(models.Model):
 
 
 class Muster(models.Model):
-    """A roll call: open it, check people in, close it and see who is unaccounted for."""
+    """A roll call: open it, check people in, close it and see who is unaccounted for.
+
+    Everyone in camp is expected. While the muster is open its four figures are live;
+    closing fixes them: expected = checked in + accounted for elsewhere + unaccounted.
+    """
 
     label = models.CharField(max_length=120)
     place = models.CharField(max_length=120, blank=True)
@@ -267,13 +271,15 @@ class Muster(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    expected_count = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    checked_in_count = models.PositiveIntegerField(default=0)
-    missing_marked_at = models.DateTimeField(null=True, blank=True)
+    # The figures at closing (empty while open, when they are counted live).
+    expected_count = models.PositiveIntegerField(null=True, blank=True)
+    checked_in_count = models.PositiveIntegerField(null=True, blank=True)
+    elsewhere_count = models.PositiveIntegerField(null=True, blank=True)
+    unaccounted_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -284,6 +290,11 @@ class Muster(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def reference(self) -> str:
+        """How status events and messages name this muster: "muster #12 'Evening roll call'"."""
+        return f"muster #{self.pk} '{self.label}'"
 
 
 class MusterCheckIn(models.Model):
@@ -306,15 +317,32 @@ class MusterCheckIn(models.Model):
         return f"{self.person_id} at muster {self.muster_id}"
 
 
+class MusterElsewhere(models.Model):
+    """Someone who did not answer a muster but was accounted for elsewhere when it closed
+    (in the clinic, out on a mission), as another app reported them."""
+
+    muster = models.ForeignKey(Muster, on_delete=models.CASCADE, related_name="elsewhere")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=80, help_text="The reporting group's key, e.g. clinic.")
+    label = models.CharField(max_length=120, help_text="Where they were, e.g. 'in the clinic'.")
+    status_at_close = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muster", "person"], name="one_elsewhere_per_muster")
+        ]
+        indexes = [models.Index(fields=["muster", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.label} at muster {self.muster_id}"
+
+
 class MusterUnaccounted(models.Model):
-    """Who had not answered when a muster closed, as they were then."""
+    """Who had not answered, and was not accounted for elsewhere, when a muster closed."""
 
     muster = models.ForeignKey(Muster, on_delete=models.CASCADE, related_name="unaccounted")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     status_at_close = models.CharField(max_length=20, choices=Status.choices)
-    marked_missing = models.ForeignKey(
-        StatusEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         constraints = [
@@ -323,3 +351,51 @@ class MusterUnaccounted(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} unaccounted at muster {self.muster_id}"
+
+
+class MissingBatch(models.Model):
+    """One "mark missing" of some of a closed muster's unaccounted; undone as a whole by new
+    (correction) events, never by deleting anything."""
+
+    muster = models.ForeignKey(Muster, on_delete=models.PROTECT, related_name="missing_batches")
+    marked_at = models.DateTimeField(default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undo_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-marked_at", "-id"]
+        verbose_name_plural = "missing batches"
+
+    def __str__(self) -> str:
+        return f"batch #{self.pk} of muster {self.muster_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
+class MissingMark(models.Model):
+    """One person marked missing in a batch: the event that did it and, if the batch was
+    undone and they had not changed since, the correction that restored them."""
+
+    batch = models.ForeignKey(MissingBatch, on_delete=models.PROTECT, related_name="marks")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    event = models.OneToOneField(StatusEvent, on_delete=models.PROTECT, related_name="+")
+    undo_event = models.OneToOneField(
+        StatusEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "person"], name="one_mark_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} marked missing in batch {self.batch_id}"

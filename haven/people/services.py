@@ -1,4 +1,4 @@
-"""People use cases: registry, status changes, departures, returns and musters.
+"""People use cases: registry, status changes, departures and returns (musters: musters.py).
 
 Every write is one function with keyword-only arguments run in one transaction; the web,
 the API and the CLI all call these, so the rules live here once.
@@ -7,13 +7,11 @@ the API and the CLI all call these, so the rules live here once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
@@ -21,9 +19,6 @@ from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
     Departure,
     Household,
-    Muster,
-    MusterCheckIn,
-    MusterUnaccounted,
     Person,
     PersonRevision,
     Return,
@@ -235,34 +230,92 @@ def change_status(
     correction: bool = False,
 ) -> StatusEvent:
     """Record a status change as a new event; impossible changes are refused."""
-    if status not in Status.values:
-        raise HavenError(f"unknown status {status!r}: use one of {', '.join(Status.values)}")
+    [event] = change_statuses(
+        by=by,
+        changes=[(person.pk, status)],
+        reason=reason,
+        place=place,
+        occurred_at=occurred_at,
+        correction=correction,
+    )
+    return event
+
+
+# Keeps each statement's list of ids well inside SQLite's limit on query parameters.
+CHUNK = 500
+
+
+@transaction.atomic
+def change_statuses(
+    *,
+    by: Author,
+    changes: Sequence[tuple[int, str]],
+    reason: str = "",
+    place: str = "",
+    occurred_at: datetime | None = None,
+    correction: bool = False,
+) -> list[StatusEvent]:
+    """Record status changes of many people at once, (person id, new status) each, with one
+    reason (a muster's "mark missing", its undo): one event each, all or none, under the
+    same rules as `change_status`."""
+    for _, status in changes:
+        if status not in Status.values:
+            raise HavenError(f"unknown status {status!r}: use one of {', '.join(Status.values)}")
     if correction and not reason.strip():
         raise HavenError("a correction needs a reason")
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    problem = _transition_error(person, status, correction, reason)
-    if problem:
-        raise HavenError(problem)
+    wanted = dict(changes)
+    if len(wanted) != len(changes):
+        raise HavenError("each person may change status only once at a time")
+    ids = list(wanted)
+    locked: dict[int, Person] = {}
+    for start in range(0, len(ids), CHUNK):
+        locked.update(Person.objects.select_for_update().in_bulk(ids[start : start + CHUNK]))
+    unknown = [pk for pk in ids if pk not in locked]
+    if unknown:
+        raise NotFoundError(f"no person with id {unknown[0]}")
+    for pk, status in wanted.items():
+        problem = _transition_error(locked[pk], status, correction, reason)
+        if problem:
+            raise HavenError(problem)
     when = _check_when(occurred_at, "time of the change")
-    if when < person.status_changed_at:
-        raise HavenError(
-            f"the change at {when.isoformat()} is before {person.full_name}'s last status "
-            f"change at {person.status_changed_at.isoformat()}"
+    for pk in ids:
+        person = locked[pk]
+        if when < person.status_changed_at:
+            raise HavenError(
+                f"the change at {when.isoformat()} is before {person.full_name}'s last status "
+                f"change at {person.status_changed_at.isoformat()}"
+            )
+    events = StatusEvent.objects.bulk_create(
+        StatusEvent(
+            person=locked[pk],
+            previous_status=locked[pk].status,
+            status=status,
+            occurred_at=when,
+            recorded_by=acting_user(by),
+            reason=reason.strip(),
+            place=place.strip(),
+            is_correction=correction,
         )
-    event = StatusEvent.objects.create(
-        person=person,
-        previous_status=person.status,
-        status=status,
-        occurred_at=when,
-        recorded_by=acting_user(by),
-        reason=reason.strip(),
-        place=place.strip(),
-        is_correction=correction,
+        for pk, status in wanted.items()
     )
-    person.status = status
-    person.status_changed_at = when
-    person.save(update_fields=["status", "status_changed_at"])
-    return event
+    for status in set(wanted.values()):
+        same = [pk for pk, new in wanted.items() if new == status]
+        for start in range(0, len(same), CHUNK):
+            Person.objects.filter(pk__in=same[start : start + CHUNK]).update(
+                status=status, status_changed_at=when
+            )
+    return events
+
+
+def status_before_missing(person: Person) -> str:
+    """The status someone had before they were last recorded missing: where someone found
+    goes back to (an injured person stays injured). Present if it is not known."""
+    event = (
+        person.status_events.filter(status=Status.MISSING).order_by("-occurred_at", "-id").first()
+    )
+    if event is not None and event.previous_status in IN_CAMP:
+        return event.previous_status
+    return Status.PRESENT
 
 
 @transaction.atomic
@@ -313,17 +366,27 @@ def record_return(
     returned_at: datetime | None = None,
     injured: bool = False,
 ) -> Return:
-    """Someone comes back (after a departure or being missing); linked to their departure."""
+    """Someone comes back (after a departure or being missing); linked to their departure.
+
+    Someone found after being missing goes back to the status they had before (an injured
+    person stays injured); `injured` records that they came back hurt.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status not in (Status.DEPARTED, Status.MISSING):
         raise HavenError(
             f"{person.full_name} is {person.get_status_display().lower()}: only someone "
             "departed or missing can return"
         )
     departure = person.departures.first() if person.status == Status.DEPARTED else None
+    back: str = Status.PRESENT
+    if injured:
+        back = Status.INJURED
+    elif person.status == Status.MISSING:
+        back = status_before_missing(person)
     event = change_status(
         by=by,
         person=person,
-        status=Status.INJURED if injured else Status.PRESENT,
+        status=back,
         reason=note or "returned",
         occurred_at=returned_at,
     )
@@ -353,157 +416,3 @@ def create_team(*, name: str, purpose: str = "") -> Team:
     if Team.objects.filter(name__iexact=name.strip()).exists():
         raise HavenError(f"team {name.strip()!r} already exists")
     return Team.objects.create(name=name.strip(), purpose=purpose.strip())
-
-
-# --- muster -------------------------------------------------------------------------
-
-
-def expected_at_muster() -> QuerySet[Person]:
-    """Who should answer a roll call: everyone present or injured, except those out on a run."""
-    from haven.missions.models import MissionMember
-
-    out = MissionMember.objects.out().values("person_id")
-    return Person.objects.in_camp().exclude(pk__in=out)
-
-
-def open_muster_or_none() -> Muster | None:
-    return Muster.objects.filter(closed_at__isnull=True).order_by("-opened_at").first()
-
-
-@transaction.atomic
-def open_muster(
-    *, by: Author, label: str = "", place: str = "", at: datetime | None = None
-) -> Muster:
-    """Start a roll call; only one may be open at a time."""
-    current = Muster.objects.select_for_update().filter(closed_at__isnull=True).first()
-    if current is not None:
-        raise HavenError(f"muster {current.pk} ({current.label}) is still open: close it first")
-    now = _check_when(at, "opening time")
-    return Muster.objects.create(
-        label=label.strip() or f"Roll call {timezone.localtime(now):%a %d %b %H:%M}",
-        place=place.strip(),
-        opened_at=now,
-        opened_by=acting_user(by),
-        expected_count=expected_at_muster().count(),
-    )
-
-
-def get_muster(muster_id: int) -> Muster:
-    try:
-        return Muster.objects.get(pk=muster_id)
-    except Muster.DoesNotExist as error:
-        raise NotFoundError(f"no muster with id {muster_id}") from error
-
-
-@dataclass(frozen=True, slots=True)
-class CheckInResult:
-    check_in: MusterCheckIn
-    created: bool
-    status_event: StatusEvent | None = None
-
-
-def check_in(
-    *, by: Author, muster: Muster, person: Person, at: datetime | None = None
-) -> CheckInResult:
-    """Mark a person as here; checking in twice is harmless. A missing person found is present."""
-    try:
-        with transaction.atomic():
-            return _check_in(by=by, muster=muster, person=person, at=at)
-    except IntegrityError:
-        # Another clerk checked the same person in at the same moment: theirs stands.
-        existing = MusterCheckIn.objects.get(muster=muster, person=person)
-        return CheckInResult(check_in=existing, created=False)
-
-
-def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None) -> CheckInResult:
-    muster = Muster.objects.get(pk=muster.pk)
-    person = Person.objects.get(pk=person.pk)
-    if not muster.is_open:
-        raise HavenError(f"muster {muster.pk} ({muster.label}) is closed")
-    existing = MusterCheckIn.objects.filter(muster=muster, person=person).first()
-    if existing is not None:
-        return CheckInResult(check_in=existing, created=False)
-    if person.status in (Status.DECEASED, Status.DEPARTED):
-        raise HavenError(
-            f"{person.full_name} is recorded {person.get_status_display().lower()}: "
-            "record a return or a correction first"
-        )
-    event = None
-    if person.status == Status.MISSING:
-        event = change_status(
-            by=by,
-            person=person,
-            status=Status.PRESENT,
-            reason=f"answered muster {muster.pk}",
-            place=muster.place,
-            occurred_at=at,
-        )
-    record = MusterCheckIn.objects.create(
-        muster=muster,
-        person=person,
-        checked_by=acting_user(by),
-        checked_at=_check_when(at, "check-in time"),
-    )
-    return CheckInResult(check_in=record, created=True, status_event=event)
-
-
-def unaccounted(muster: Muster) -> QuerySet[Person]:
-    """Who has not answered: live while the muster is open, as recorded once it is closed."""
-    if muster.is_open:
-        return expected_at_muster().exclude(muster_check_ins__muster=muster)
-    return Person.objects.filter(pk__in=muster.unaccounted.values("person_id"))
-
-
-@transaction.atomic
-def close_muster(*, by: Author, muster: Muster, at: datetime | None = None) -> Muster:
-    """End the roll call and keep the list of who had not answered."""
-    muster = Muster.objects.select_for_update().get(pk=muster.pk)
-    if not muster.is_open:
-        raise HavenError(f"muster {muster.pk} ({muster.label}) is already closed")
-    missing = list(unaccounted(muster).values_list("pk", "status"))
-    MusterUnaccounted.objects.bulk_create(
-        MusterUnaccounted(muster=muster, person_id=pk, status_at_close=status)
-        for pk, status in missing
-    )
-    muster.closed_at = _check_when(at, "closing time")
-    muster.closed_by = acting_user(by)
-    muster.checked_in_count = muster.check_ins.count()
-    muster.save(update_fields=["closed_at", "closed_by", "checked_in_count"])
-    return muster
-
-
-@transaction.atomic
-def mark_unaccounted_missing(
-    *, by: Author, muster: Muster, reason: str = "", at: datetime | None = None
-) -> list[StatusEvent]:
-    """Mark everyone a closed muster left unaccounted for, and still in camp, as missing."""
-    muster = Muster.objects.select_for_update().get(pk=muster.pk)
-    if muster.is_open:
-        raise HavenError(f"muster {muster.pk} is still open: close it first")
-    events: list[StatusEvent] = []
-    rows = muster.unaccounted.filter(marked_missing__isnull=True).select_related("person")
-    for row in rows:
-        if row.person.status not in IN_CAMP:
-            continue
-        event = change_status(
-            by=by,
-            person=row.person,
-            status=Status.MISSING,
-            reason=reason.strip() or f"unaccounted for at muster {muster.pk} ({muster.label})",
-            place=muster.place,
-            occurred_at=at,
-        )
-        row.marked_missing = event
-        row.save(update_fields=["marked_missing"])
-        events.append(event)
-    muster.missing_marked_at = _check_when(at, "time marked missing")
-    muster.save(update_fields=["missing_marked_at"])
-    return events
-
-
-def last_muster() -> Muster | None:
-    return Muster.objects.order_by("-opened_at", "-id").first()
-
-
-def people_by_ids(ids: Sequence[int]) -> dict[int, Person]:
-    return Person.objects.in_bulk(list(ids))

@@ -28,4 +28,9 @@ urlpatterns = [
         views.muster_mark_missing,
         name="muster_mark_missing",
     ),
+    path(
+        "muster/<int:muster_id>/batches/<int:batch_id>/undo/",
+        views.muster_undo_batch,
+        name="muster_undo_batch",
+    ),
 ]

@@ -7,14 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from haven.core.access import permission_required, require
+from haven.core.access import permission_required
 from haven.core.errors import HavenError
-from haven.people import importing, services
+from haven.people import accounting, importing, musters, services
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Muster, Person, Skill, Team
 
@@ -95,6 +96,17 @@ def _visible_person(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
+def _status_form(person: Person) -> StatusForm:
+    """For someone missing, the form offers the status they had before: found, an injured
+    person is injured again, not present."""
+    if person.status != Status.MISSING:
+        return StatusForm()
+    before = services.status_before_missing(person)
+    return StatusForm(
+        initial={"status": before, "reason": f"found: back to {Status(before).label.lower()}"}
+    )
+
+
 @permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _visible_person(request, person_id)
@@ -106,7 +118,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "events": person.status_events.select_related("recorded_by"),
             "revisions": person.revisions.select_related("changed_by")[:20],
             "departures": person.departures.all()[:10],
-            "status_form": StatusForm(),
+            "status_form": _status_form(person),
             "departure_form": DepartureForm(),
             "return_form": ReturnForm(),
             "household_members": (
@@ -257,45 +269,45 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 # --- muster ----------------------------------------------------------------------------
 
+# How many names a muster page lists in one go (the figures always count everyone).
+MUSTER_LIST_LIMIT = 500
+
 
 @permission_required("people.check_in_muster")
 def muster(request: HttpRequest) -> HttpResponse:
-    current = services.open_muster_or_none()
+    current = musters.open_muster_or_none()
     if current is not None:
         return render(request, "people/muster_open.html", _muster_context(current))
-    last = services.last_muster()
+    recent = list(Muster.objects.all()[:10])
+    counted = accounting.accounts(recent)
     return render(
         request,
         "people/muster_closed.html",
         {
-            "last": last,
-            "unaccounted": services.unaccounted(last).order_by("full_name") if last else [],
-            "recent": Muster.objects.all()[:10],
-            "expected": services.expected_at_muster().count(),
+            "last": counted[recent[0].pk] if recent else None,
+            "recent": [counted[m.pk] for m in recent],
+            "in_camp": Person.objects.in_camp().count(),
         },
     )
 
 
 def _muster_context(current: Muster) -> dict[str, object]:
-    checked = current.check_ins.count()
     return {
         "muster": current,
-        "checked": checked,
-        "expected": current.expected_count,
-        "remaining": services.unaccounted(current).count(),
+        "account": accounting.account(current),
         "recent": current.check_ins.select_related("person", "checked_by")[:8],
     }
 
 
 @permission_required("people.check_in_muster")
 def muster_counts(request: HttpRequest, muster_id: int) -> HttpResponse:
-    current = services.get_muster(muster_id)
+    current = musters.get_muster(muster_id)
     return render(request, "people/_muster_counts.html", _muster_context(current))
 
 
 @permission_required("people.check_in_muster")
 def muster_search(request: HttpRequest, muster_id: int) -> HttpResponse:
-    current = services.get_muster(muster_id)
+    current = musters.get_muster(muster_id)
     query = request.GET.get("q", "").strip()
     results = []
     if query:
@@ -315,12 +327,13 @@ def muster_search(request: HttpRequest, muster_id: int) -> HttpResponse:
 @require_POST
 @permission_required("people.check_in_muster")
 def muster_check_in(request: HttpRequest, muster_id: int) -> HttpResponse:
-    current = services.get_muster(muster_id)
-    person = get_object_or_404(Person, pk=request.POST.get("person_id") or 0)
+    current = musters.get_muster(muster_id)
+    person = get_object_or_404(Person, pk=_posted_id(request.POST.get("person_id", "")) or 0)
     try:
-        result = services.check_in(by=request.user, muster=current, person=person)
+        result = musters.check_in(by=request.user, muster=current, person=person)
     except HavenError as error:
         return render(request, "people/_muster_flash.html", {"error": str(error)}, status=400)
+    person.refresh_from_db(fields=["status"])
     context = {"person": person, "created": result.created, "found": result.status_event}
     if request.headers.get("HX-Request"):
         return render(request, "people/_muster_flash.html", context)
@@ -331,7 +344,7 @@ def muster_check_in(request: HttpRequest, muster_id: int) -> HttpResponse:
 @permission_required("people.run_muster")
 def muster_open(request: HttpRequest) -> HttpResponse:
     try:
-        services.open_muster(
+        musters.open_muster(
             by=request.user,
             label=request.POST.get("label", ""),
             place=request.POST.get("place", ""),
@@ -344,35 +357,120 @@ def muster_open(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("people.run_muster")
 def muster_close(request: HttpRequest, muster_id: int) -> HttpResponse:
+    current = musters.get_muster(muster_id)
     try:
-        closed = services.close_muster(by=request.user, muster=services.get_muster(muster_id))
-        messages.success(
-            request, f"Muster closed: {services.unaccounted(closed).count()} unaccounted for."
-        )
+        closed = musters.close_muster(by=request.user, muster=current)
     except HavenError as error:
         messages.error(request, str(error))
-    return redirect("people:muster")
+        return redirect("people:muster")
+    figures = accounting.account(closed)
+    elsewhere = f" ({figures.elsewhere_summary})" if figures.elsewhere_summary else ""
+    messages.success(
+        request,
+        f"Muster closed: {figures.checked_in} checked in, {figures.elsewhere_count} accounted "
+        f"for elsewhere{elsewhere}, {figures.unaccounted} unaccounted for.",
+    )
+    return redirect("people:muster_detail", muster_id=closed.pk)
+
+
+def _posted_id(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+def _left_alone(people: list[musters.LeftAlone]) -> str:
+    return "; left alone: " + "; ".join(map(str, people)) if people else ""
 
 
 @require_POST
 @permission_required("people.run_muster")
 def muster_mark_missing(request: HttpRequest, muster_id: int) -> HttpResponse:
+    current = musters.get_muster(muster_id)
+    everyone = request.POST.get("all") == "1"
+    posted = request.POST.getlist("person")
+    ids = [_posted_id(value) for value in posted]
     try:
-        events = services.mark_unaccounted_missing(
-            by=request.user, muster=services.get_muster(muster_id)
+        if not everyone and not posted:
+            raise HavenError("Tick at least one person to mark missing.")
+        if None in ids:
+            raise HavenError(f"not a person id: {next(v for v in posted if not _posted_id(v))!r}")
+        result = musters.mark_missing(
+            by=request.user,
+            muster=current,
+            person_ids=None if everyone else [pk for pk in ids if pk is not None],
+            note=request.POST.get("note", ""),
         )
-        messages.success(request, f"{len(events)} people marked missing.")
     except HavenError as error:
         messages.error(request, str(error))
-    return redirect("people:muster")
+    else:
+        left = (
+            "; left alone: " + "; ".join(map(str, result.left_alone)) if result.left_alone else ""
+        )
+        messages.success(
+            request,
+            f"{len(result.marks)} marked missing (batch #{result.batch.pk}){left}. "
+            "If this was a mistake, undo the batch below.",
+        )
+    return redirect("people:muster_detail", muster_id=current.pk)
 
 
-@permission_required("people.check_in_muster")
+@require_POST
+@permission_required("people.run_muster")
+def muster_undo_batch(request: HttpRequest, muster_id: int, batch_id: int) -> HttpResponse:
+    current = musters.get_muster(muster_id)
+    batch = musters.get_batch(current, batch_id)
+    try:
+        result = musters.undo_missing_batch(
+            by=request.user, batch=batch, reason=request.POST.get("reason", "")
+        )
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        left = (
+            "; left alone: " + "; ".join(map(str, result.left_alone)) if result.left_alone else ""
+        )
+        messages.success(
+            request,
+            f"Batch #{batch.pk} undone: {len(result.restored)} back to their status before{left}.",
+        )
+    return redirect("people:muster_detail", muster_id=current.pk)
+
+
+def _places(
+    figures: accounting.MusterAccount, people: list[accounting.Elsewhere]
+) -> list[tuple[accounting.PlaceCount, list[accounting.Elsewhere]]]:
+    """Each place that holds anyone, with (up to the page's limit of) who is there."""
+    return [
+        (place, [entry for entry in people if entry.key == place.key])
+        for place in figures.elsewhere
+        if place.count
+    ]
+
+
+@permission_required("people.check_in_muster", "people.view_person")
 def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
-    record = services.get_muster(muster_id)
-    require(request.user, "people.view_person")
-    return render(
-        request,
-        "people/muster_detail.html",
-        {"muster": record, "unaccounted": services.unaccounted(record).order_by("full_name")},
-    )
+    record = musters.get_muster(muster_id)
+    figures = accounting.account(record)
+    context: dict[str, object] = {
+        "muster": record,
+        "account": figures,
+        "places": _places(figures, accounting.elsewhere(record, limit=MUSTER_LIST_LIMIT)),
+        "limit": MUSTER_LIST_LIMIT,
+    }
+    if record.is_open:
+        context["unaccounted"] = list(
+            accounting.unaccounted(record).order_by("full_name", "pk")[:MUSTER_LIST_LIMIT]
+        )
+    else:
+        rows = musters.unaccounted_now(record, limit=MUSTER_LIST_LIMIT)
+        context["rows"] = rows
+        context["markable"] = sum(row.markable for row in rows)
+        # Until a first batch, everyone who can be marked is ticked; after it, those left
+        # out were left out on purpose, and nobody is ticked for the clerk.
+        context["tick"] = not record.missing_batches.exists()
+        context["batches"] = list(
+            record.missing_batches.select_related("marked_by", "undone_by").annotate(
+                marked=Count("marks"), restored=Count("marks__undo_event")
+            )
+        )
+    return render(request, "people/muster_detail.html", context)

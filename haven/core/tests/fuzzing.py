@@ -63,6 +63,7 @@ def build_camp() -> FuzzCamp:
     from haven.accounts.services import create_user
     from haven.health import services as health
     from haven.missions import services as missions
+    from haven.people import musters
     from haven.people import services as people
     from haven.rations import services as rations
     from haven.shelter import services as shelter
@@ -113,7 +114,13 @@ def build_camp() -> FuzzCamp:
     )
     tent = shelter.add_shelter(by=clerk, name="Tent A", covered_area_m2=16)
     shelter.assign(by=clerk, person=persons[0], shelter=tent)
-    muster = people.open_muster(by=clerk, label="Morning")
+    # A closed muster with a batch marked missing (and undone, so nobody stays missing),
+    # then the open muster of the morning.
+    roll_call = musters.open_muster(by=clerk, label="Evening")
+    musters.close_muster(by=clerk, muster=roll_call)
+    batch = musters.mark_missing(by=clerk, muster=roll_call, person_ids=[persons[2].pk]).batch
+    musters.undo_missing_batch(by=clerk, batch=batch, reason="seen at the well")
+    muster = musters.open_muster(by=clerk, label="Morning")
     triage = health.record_triage(
         by=commander,
         person=injured,
@@ -140,7 +147,8 @@ def build_camp() -> FuzzCamp:
     return FuzzCamp(
         ids={
             "person_id": [p.pk for p in persons] + [injured.pk],
-            "muster_id": [muster.pk],
+            "muster_id": [muster.pk, roll_call.pk],
+            "batch_id": [batch.pk],
             "mission_id": [mission.pk],
             "shelter_id": [tent.pk],
             "entry_id": [e.pk for e in entries],

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from haven.health import services as health
 from haven.missions import services as missions
+from haven.people import musters
 from haven.people import services as people
 from haven.people.choices import Status
 from haven.rations import services as rations
@@ -92,12 +93,12 @@ def grow_history(camp: Camp, n: int) -> str:
 def grow_musters(camp: Camp, n: int) -> None:
     camp.person()
     for _ in range(n):
-        muster = people.open_muster(by=camp.clerk, label=f"Roll {next(serial)}")
-        people.close_muster(by=camp.clerk, muster=muster)
+        muster = musters.open_muster(by=camp.clerk, label=f"Roll {next(serial)}")
+        musters.close_muster(by=camp.clerk, muster=muster)
 
 
 def grow_unaccounted(camp: Camp, n: int) -> str:
-    muster = camp.once("muster", lambda: people.open_muster(by=camp.clerk, label="Roll"))
+    muster = camp.once("muster", lambda: musters.open_muster(by=camp.clerk, label="Roll"))
     for _ in range(n):
         camp.person()
     return f"/api/v1/people/musters/{muster.pk}/unaccounted"

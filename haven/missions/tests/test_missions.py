@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from haven.core.errors import HavenError
 from haven.missions import services
 from haven.missions.models import Mission
-from haven.people import services as people_services
+from haven.people import accounting, musters
 from haven.people.models import Person
 from haven.stock import services as stock
 from haven.stock.models import LedgerEntry, Store
@@ -64,12 +64,16 @@ def test_bad_plans_are_refused(
     assert Mission.objects.count() == 0
 
 
-def test_people_out_are_not_expected_at_muster_and_show_on_the_roster(
+def test_people_out_are_accounted_for_on_mission_at_a_muster_and_show_on_the_roster(
     planned: Mission, team: list[Person], client_as: Callable[[str], Any]
 ) -> None:
-    before = people_services.expected_at_muster().count()
+    muster = musters.open_muster(by=None, label="Noon")
+    before = accounting.account(muster)
     services.depart(by=None, mission=planned)
-    assert people_services.expected_at_muster().count() == before - 3
+    after = accounting.account(muster)
+    assert after.expected == before.expected
+    assert {place.key: place.count for place in after.elsewhere}["mission"] == 3
+    assert after.unaccounted == before.unaccounted - 3
     assert set(services.people_out()) == set(team)
     roster = client_as("clerk").get("/people/").content.decode()
     assert roster.count("on mission") == 3

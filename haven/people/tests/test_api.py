@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -8,7 +9,6 @@ import pytest
 from django.test import Client
 
 from haven.people import services
-from haven.people.choices import Status
 from haven.people.models import Person, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -193,33 +193,6 @@ def test_departure_and_return_by_api(api_as: Callable[[str], Client], amina: Per
     assert back.json()["departure_id"] == left.json()["id"]
 
 
-def test_muster_over_the_api(
-    api_as: Callable[[str], Client], users: dict[str, Any], amina: Person
-) -> None:
-    omar = services.register_person(by=users["clerk"], full_name="Omar Haddad")
-    clerk, scout = api_as("clerk"), api_as("scout")
-    assert post(scout, f"{API}/musters", {}).status_code == 403
-    muster = post(clerk, f"{API}/musters", {"label": "Evening"}).json()
-    assert muster["expected_count"] == 2
-    checked = post(scout, f"{API}/musters/{muster['id']}/check-in", {"person_id": amina.pk})
-    assert checked.status_code == 200 and checked.json()["created"] is True
-    assert (
-        post(
-            api_as("member"), f"{API}/musters/{muster['id']}/check-in", {"person_id": omar.pk}
-        ).status_code
-        == 403
-    )
-    assert post(scout, f"{API}/musters/{muster['id']}/close", {}).status_code == 403
-    closed = post(clerk, f"{API}/musters/{muster['id']}/close", {}).json()
-    assert closed["unaccounted_count"] == 1
-    missing = scout.get(f"{API}/musters/{muster['id']}/unaccounted").json()["items"]
-    assert missing == [{"id": omar.pk, "full_name": "Omar Haddad"}]
-    marked = post(clerk, f"{API}/musters/{muster['id']}/mark-missing", {}).json()
-    assert [event["status"] for event in marked] == ["missing"]
-    omar.refresh_from_db()
-    assert omar.status == Status.MISSING
-
-
 def test_pagination(api_as: Callable[[str], Client], users: dict[str, Any]) -> None:
     for index in range(7):
         services.register_person(by=users["clerk"], full_name=f"Person {index}")
@@ -239,7 +212,7 @@ def test_openapi_schema_is_served() -> None:
 def test_healthz_gives_the_schema_version() -> None:
     body = Client().get("/healthz").json()
     assert body["status"] == "ok"
-    assert "people.0002" in body["schema_version"]
+    assert re.search(r"\bpeople\.\d{4}\b", body["schema_version"])
 
 
 def test_api_docs_use_no_cdn(client_as: Callable[[str], Client]) -> None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from haven.people import services
+from haven.people import musters, services
 from haven.people.choices import Status
 from haven.people.models import Person
+from haven.people.tests.camp import send_on_mission, to_clinic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = Path(__file__).resolve().parents[3] / "docs" / "screens"
+SHOTS = Path(os.environ.get("HAVEN_SCREENSHOTS", "/tmp/screens"))
 
 
 def test_clerk_runs_a_muster_and_sees_the_unaccounted(
@@ -48,9 +51,73 @@ def test_clerk_runs_a_muster_and_sees_the_unaccounted(
     assert "Amina Yusuf" not in unaccounted and "Omar Haddad" not in unaccounted
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.click("text=Mark all 1 missing")
-    page.wait_for_selector("text=1 people marked missing")
+    page.click("text=Mark 1 ticked missing")
+    page.wait_for_selector("text=1 marked missing")
     assert Person.objects.get(full_name="Lina Haddad").status == Status.MISSING
+
+
+def test_clerk_closes_ticks_some_marks_them_missing_and_undoes_it_on_a_phone(
+    page_as: Callable[[str], Any], users: dict[str, Any], live_server: Any
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    clerk = users["clerk"]
+    people = {
+        name: services.register_person(by=clerk, full_name=name)
+        for name in (
+            "Amina Yusuf",
+            "Omar Haddad",
+            "Lina Haddad",
+            "Jonas Berg",
+            "Sara Ali",
+            "Karim Nasser",
+            "Mona Idris",
+        )
+    }
+    to_clinic(users["medic"], people["Karim Nasser"])
+    send_on_mission(users["quartermaster"], [people["Mona Idris"]])
+    muster = musters.open_muster(by=clerk, label="Evening roll call", place="Assembly point")
+    musters.check_in(by=clerk, muster=muster, person=people["Amina Yusuf"])
+
+    page = page_as("clerk")
+    page.goto(f"{live_server.url}/people/muster/")
+    page.wait_for_selector("#elsewhere-summary >> text=1 in the clinic, 1 on mission")
+    page.screenshot(path=str(SHOTS / "muster-open-phone.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Close muster")
+    page.wait_for_selector("#mark-missing")
+    figures = page.inner_text("#figures")
+    assert "7 expected = 1 checked in + 2 accounted for elsewhere" in figures
+    assert "(1 in the clinic, 1 on mission) + 4 unaccounted for" in figures
+    assert page.locator("#mark-missing input[name=person]:checked").count() == 4
+    assert "Karim Nasser" not in page.inner_text("#unaccounted")
+    page.screenshot(path=str(SHOTS / "muster-closed-phone.png"), full_page=True)
+
+    # Untick the two the clerk knows are at the water point.
+    page.uncheck(f"input[name=person][value='{people['Jonas Berg'].pk}']")
+    page.uncheck(f"input[name=person][value='{people['Sara Ali'].pk}']")
+    assert page.inner_text("#ticked-count") == "2"
+    page.fill("#mark-missing input[name=note]", "not seen since noon")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#mark-ticked")
+    page.wait_for_selector("text=2 marked missing")
+    statuses = dict(Person.objects.values_list("full_name", "status"))
+    assert statuses["Omar Haddad"] == statuses["Lina Haddad"] == Status.MISSING
+    assert statuses["Jonas Berg"] == statuses["Sara Ali"] == Status.PRESENT
+    assert statuses["Karim Nasser"] == Status.INJURED
+    page.screenshot(path=str(SHOTS / "muster-marked-phone.png"), full_page=True)
+
+    page.fill("#batches input[name=reason]", "both were at the clinic tent")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#batches button:has-text('Undo batch')")
+    page.wait_for_selector("text=2 back to their status before")
+    statuses = dict(Person.objects.values_list("full_name", "status"))
+    assert statuses["Omar Haddad"] == statuses["Lina Haddad"] == Status.PRESENT
+    assert "both were at the clinic tent" in page.inner_text("#batches")
+    # After a first batch nobody is ticked for the clerk any more.
+    assert page.locator("#mark-missing input[name=person]:checked").count() == 0
+    page.screenshot(path=str(SHOTS / "muster-undone-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(SHOTS / "muster-undone-desktop.png"), full_page=True)
 
 
 def test_member_sees_names_only(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from haven.people import services
+from haven.people import musters, services
 from haven.people.models import MusterCheckIn
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +18,7 @@ def test_four_clerks_checking_in_the_same_people(users: dict[str, Any]) -> None:
     people = [
         services.register_person(by=users["clerk"], full_name=f"Person {i}") for i in range(10)
     ]
-    muster = services.open_muster(by=users["clerk"])
+    muster = musters.open_muster(by=users["clerk"])
     errors: list[BaseException] = []
     created = []
     lock = threading.Lock()
@@ -26,7 +26,7 @@ def test_four_clerks_checking_in_the_same_people(users: dict[str, Any]) -> None:
     def clerk() -> None:
         try:
             for person in people:
-                result = services.check_in(by=users["clerk"], muster=muster, person=person)
+                result = musters.check_in(by=users["clerk"], muster=muster, person=person)
                 with lock:
                     created.append(result.created)
         except BaseException as error:  # pragma: no cover - reported below
