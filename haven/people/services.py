@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.services import Author as Author
+from haven.core.services import acting_user as acting_user
+from haven.core.services import event_time
+from haven.core.services import get_person as get_person
 from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
     Departure,
@@ -31,11 +34,6 @@ from haven.people.models import (
     StatusEvent,
     Team,
 )
-
-Author = AbstractBaseUser | AnonymousUser | None
-
-# Clocks drift between phones and laptops; a few minutes ahead is not "the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 EDITABLE_FIELDS = (
     "record_id",
@@ -57,10 +55,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def acting_user(user: Author) -> User | None:
-    return user if isinstance(user, User) else None
-
-
 def birth_date_from_age(age_years: float, *, on: date | None = None) -> date:
     """An estimated date of birth for someone who gives only an age (mid-year)."""
     on = on or timezone.localdate()
@@ -70,24 +64,6 @@ def birth_date_from_age(age_years: float, *, on: date | None = None) -> date:
         if (on.month, on.day) < (7, 1)
         else date(on.year - whole, 7, 1)
     )
-
-
-def get_person(person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id)
-    except Person.DoesNotExist as error:
-        raise NotFoundError(f"no person with id {person_id}") from error
-
-
-def _check_when(when: datetime | None, what: str) -> datetime:
-    now = timezone.now()
-    if when is None:
-        return now
-    if timezone.is_naive(when):
-        raise HavenError(f"{what} {when.isoformat()} has no time zone")
-    if when > now + FUTURE_TOLERANCE:
-        raise HavenError(f"{what} {when.isoformat()} is in the future")
-    return when
 
 
 def _clean_details(fields: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +129,7 @@ def register_person(
         raise HavenError("a person needs a name (full name, or given and family name)")
     if person.record_id and Person.objects.filter(record_id=person.record_id).exists():
         raise HavenError(f"record id {person.record_id!r} is already used")
-    now = _check_when(registered_at, "registration time")
+    now = event_time(registered_at, "registration time")
     person.status_changed_at = now
     person.created_at = now
     person.save()
@@ -243,7 +219,7 @@ def change_status(
     problem = _transition_error(person, status, correction, reason)
     if problem:
         raise HavenError(problem)
-    when = _check_when(occurred_at, "time of the change")
+    when = event_time(occurred_at, "time of the change")
     if when < person.status_changed_at:
         raise HavenError(
             f"the change at {when.isoformat()} is before {person.full_name}'s last status "
@@ -378,7 +354,7 @@ def open_muster(
     current = Muster.objects.select_for_update().filter(closed_at__isnull=True).first()
     if current is not None:
         raise HavenError(f"muster {current.pk} ({current.label}) is still open: close it first")
-    now = _check_when(at, "opening time")
+    now = event_time(at, "opening time")
     return Muster.objects.create(
         label=label.strip() or f"Roll call {timezone.localtime(now):%a %d %b %H:%M}",
         place=place.strip(),
@@ -442,7 +418,7 @@ def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None
         muster=muster,
         person=person,
         checked_by=acting_user(by),
-        checked_at=_check_when(at, "check-in time"),
+        checked_at=event_time(at, "check-in time"),
     )
     return CheckInResult(check_in=record, created=True, status_event=event)
 
@@ -465,7 +441,7 @@ def close_muster(*, by: Author, muster: Muster, at: datetime | None = None) -> M
         MusterUnaccounted(muster=muster, person_id=pk, status_at_close=status)
         for pk, status in missing
     )
-    muster.closed_at = _check_when(at, "closing time")
+    muster.closed_at = event_time(at, "closing time")
     muster.closed_by = acting_user(by)
     muster.checked_in_count = muster.check_ins.count()
     muster.save(update_fields=["closed_at", "closed_by", "checked_in_count"])
@@ -496,7 +472,7 @@ def mark_unaccounted_missing(
         row.marked_missing = event
         row.save(update_fields=["marked_missing"])
         events.append(event)
-    muster.missing_marked_at = _check_when(at, "time marked missing")
+    muster.missing_marked_at = event_time(at, "time marked missing")
     muster.save(update_fields=["missing_marked_at"])
     return events
 

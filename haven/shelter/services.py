@@ -19,9 +19,10 @@ from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.services import Author, acting_user, event_time, get_record
+from haven.core.services import get_person as get_person
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Person
-from haven.people.services import Author, acting_user
 from haven.planning.errors import PlanningInputError
 from haven.planning.shelter import (
     AllocationPlan,
@@ -52,10 +53,8 @@ ELDERLY_FROM_YEARS = 60
 
 
 def get_shelter(shelter_id: int) -> Shelter:
-    try:
-        return Shelter.objects.get(pk=shelter_id)
-    except Shelter.DoesNotExist as error:
-        raise NotFoundError(f"no shelter with id {shelter_id}") from error
+    shelter: Shelter = get_record(Shelter, shelter_id, "shelter")
+    return shelter
 
 
 def find_shelter(name_or_id: str) -> Shelter:
@@ -70,17 +69,8 @@ def find_shelter(name_or_id: str) -> Shelter:
 
 
 def get_plan(plan_id: int) -> ShelterPlan:
-    try:
-        return ShelterPlan.objects.get(pk=plan_id)
-    except ShelterPlan.DoesNotExist as error:
-        raise NotFoundError(f"no shelter plan with id {plan_id}") from error
-
-
-def get_person(person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id)
-    except Person.DoesNotExist as error:
-        raise NotFoundError(f"no person with id {person_id}") from error
+    plan: ShelterPlan = get_record(ShelterPlan, plan_id, "shelter plan")
+    return plan
 
 
 def open_stays() -> QuerySet[Stay]:
@@ -396,15 +386,6 @@ def _close(stay: Stay, *, by: Author, at: datetime, end: str, note: str = "") ->
     stay.save(update_fields=["ended_at", "ended_by", "end", "end_note"])
 
 
-def _when(at: datetime | None, what: str) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise HavenError(f"{what} {at.isoformat()} has no time zone")
-    return at
-
-
 @transaction.atomic
 def set_condition(
     *,
@@ -423,7 +404,7 @@ def set_condition(
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
     if shelter.condition == condition:
         raise HavenError(f"{shelter.name} is already {Condition(condition).label.lower()}")
-    when = _when(at, "time of the change")
+    when = event_time(at, "time of the change")
     change = ConditionChange.objects.create(
         shelter=shelter,
         previous_condition=shelter.condition,
@@ -502,7 +483,7 @@ def assign(
     if current is not None and current.shelter_id == shelter.pk:
         raise HavenError(f"{person.full_name} already sleeps in {shelter.name}")
     _require_room(shelter)
-    when = _when(at, "check-in time")
+    when = event_time(at, "check-in time")
     if current is not None:
         _close(current, by=by, at=when, end=StayEnd.MOVED, note=f"to {shelter.name}")
     try:
@@ -525,14 +506,16 @@ def check_out(*, by: Author, person: Person, note: str = "", at: datetime | None
     )
     if stay is None:
         raise HavenError(f"{person.full_name} ({person.display_id}) has no shelter to leave")
-    _close(stay, by=by, at=_when(at, "check-out time"), end=StayEnd.CHECKED_OUT, note=note.strip())
+    _close(
+        stay, by=by, at=event_time(at, "check-out time"), end=StayEnd.CHECKED_OUT, note=note.strip()
+    )
     return stay
 
 
 @transaction.atomic
 def release_people_gone(*, by: Author, at: datetime | None = None) -> int:
     """End the stays of people no longer in camp (dead, departed, missing): their places free up."""
-    when = _when(at, "time")
+    when = event_time(at, "time")
     stays = (
         Stay.objects.select_for_update()
         .filter(ended_at__isnull=True)
@@ -624,7 +607,7 @@ def make_plan(*, by: Author, at: datetime | None = None) -> ShelterPlan:
         if p.current_shelter_id != result.assignments.get(p.person_id)
     ]
     return ShelterPlan.objects.create(
-        created_at=_when(at, "time of the plan"),
+        created_at=event_time(at, "time of the plan"),
         created_by=acting_user(by),
         method=result.method,
         objective=result.objective,
@@ -720,7 +703,7 @@ def apply_plan(
         chosen = [by_person[pid] for pid in sorted(set(person_ids))]
     if not chosen:
         raise HavenError(f"choose at least one change of shelter plan {plan.pk} to apply")
-    when = _when(at, "time")
+    when = event_time(at, "time")
     release_people_gone(by=by, at=when)
     shelter_ids = {sid for row in chosen for sid in row[1:] if sid is not None}
     shelters = {s.pk: s for s in Shelter.objects.select_for_update().filter(pk__in=shelter_ids)}

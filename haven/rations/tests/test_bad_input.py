@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
     [
         ({"horizon_days": 0}, "horizon of 0 days"),
         ({"horizon_days": -3}, "horizon of -3 days"),
-        ({"store": "Atlantis"}, "no store 'Atlantis'"),
+        ({"store": "Atlantis"}, "no store 'Atlantis' (stores: Main store)"),
     ],
 )
 def test_api_plan_refuses_bad_input(
