@@ -56,7 +56,7 @@ def test_a_time_a_few_minutes_ahead_is_clock_drift_not_the_future() -> None:
 
 def test_a_time_beyond_the_tolerance_is_in_the_future(settings: Any) -> None:
     at = timezone.now() + timedelta(minutes=20)
-    with pytest.raises(HavenError, match="triage time .* is in the future"):
+    with pytest.raises(HavenError, match=r"triage time .* is in the future"):
         core.event_time(at, "triage time")
     settings.HAVEN_FUTURE_TOLERANCE_MINUTES = 30
     assert core.event_time(at, "triage time") == at
@@ -70,7 +70,7 @@ def test_something_that_is_not_a_time_is_refused() -> None:
 def test_a_planned_time_may_lie_ahead_but_needs_a_zone() -> None:
     ahead = timezone.now() + timedelta(days=3)
     assert core.planned_time(ahead, "planned departure") == ahead
-    with pytest.raises(HavenError, match="planned departure .* has no time zone"):
+    with pytest.raises(HavenError, match=r"planned departure .* has no time zone"):
         core.planned_time(datetime(2026, 12, 3, 6, 0), "planned departure")
 
 
@@ -167,9 +167,7 @@ def test_an_item_like_nothing_gets_no_suggestion(db: None) -> None:
 def _people_change(at: datetime, camp: dict[str, Any]) -> Any:
     from haven.people import services
 
-    return services.change_status(
-        by=None, person=camp["person"], status="injured", occurred_at=at
-    )
+    return services.change_status(by=None, person=camp["person"], status="injured", occurred_at=at)
 
 
 def _stock_receive(at: datetime, camp: dict[str, Any]) -> Any:
