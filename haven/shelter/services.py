@@ -19,6 +19,7 @@ from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.rows import BadRow, build_rows, read_rows, read_values
 from haven.core.services import Author, acting_user, event_time, get_record
 from haven.core.services import get_person as get_person
 from haven.people.choices import IN_CAMP, Status
@@ -109,9 +110,13 @@ def fill_class(occupied: int, capacity: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ShelterRow:
+    """One shelter's places tonight; `problem` says why its places could not be counted
+    (a record written around the services, such as a covered area of 0)."""
+
     shelter: Shelter
     capacity: int
     occupied: int
+    problem: str = ""
 
     @property
     def fill(self) -> str:
@@ -156,13 +161,25 @@ class Board:
     def sheltered_percent(self) -> int:
         return round(100 * self.occupied / self.in_camp) if self.in_camp else 100
 
+    @property
+    def uncounted(self) -> list[ShelterRow]:
+        """Shelters whose places could not be counted, and why."""
+        return [row for row in self.rows if row.problem]
+
 
 def shelter_rows(shelters: Iterable[Shelter] | None = None) -> list[ShelterRow]:
+    """Each shelter's places and people; one whose places cannot be counted counts 0
+    places and says why, and the board goes on."""
     counts = occupancy()
-    chosen = Shelter.objects.all() if shelters is None else shelters
-    return [
-        ShelterRow(shelter=s, capacity=s.capacity, occupied=counts.get(s.pk, 0)) for s in chosen
-    ]
+    chosen = read_rows(Shelter.objects.all()) if shelters is None else list(shelters)
+    return build_rows(
+        (s for s in chosen if not isinstance(s, BadRow)),
+        lambda s: ShelterRow(shelter=s, capacity=s.capacity, occupied=counts.get(s.pk, 0)),
+        label=lambda s: f"shelter {s.name}",
+        fallback=lambda s, problem: ShelterRow(
+            shelter=s, capacity=0, occupied=counts.get(s.pk, 0), problem=problem
+        ),
+    )
 
 
 def tent_types() -> list[TentType]:
@@ -221,11 +238,17 @@ def board(*, tent_type_id: int | None = None) -> Board:
 
 def unsheltered(limit: int | None = None) -> list[Unsheltered]:
     """People in camp without shelter tonight, and why: a destroyed shelter, the last plan, …"""
-    people = list(
+    return unsheltered_rows(limit)[0]
+
+
+def unsheltered_rows(limit: int | None = None) -> tuple[list[Unsheltered], list[BadRow]]:
+    """`unsheltered`, and apart from them the records among them that cannot be read."""
+    rows = read_rows(
         unsheltered_queryset()
         .select_related("household")
         .order_by(Case(When(status=Status.INJURED, then=0), default=1), "full_name")[:limit]
     )
+    people = [row for row in rows if not isinstance(row, BadRow)]
     ids = [p.pk for p in people]
     last_stays: dict[int, Stay] = {}
     for stay in (
@@ -257,7 +280,7 @@ def unsheltered(limit: int | None = None) -> list[Unsheltered]:
         else:
             reason = "not yet given a shelter"
         result.append(Unsheltered(person=person, reason=reason))
-    return result
+    return result, [row for row in rows if isinstance(row, BadRow)]
 
 
 # --- shelters ---------------------------------------------------------------------------
@@ -547,11 +570,12 @@ def planner_people() -> list[PlannerPerson]:
     """Everyone in camp as the planner sees them (injured, vulnerable, child, where now)."""
     today = timezone.localdate()
     current = dict(open_stays().values_list("person_id", "shelter_id"))
-    rows = Person.objects.in_camp().values_list(
-        "pk", "household_id", "team_id", "status", "date_of_birth", "special_needs"
+    rows = read_values(
+        Person.objects.in_camp().order_by("pk"),
+        *("pk", "household_id", "team_id", "status", "date_of_birth", "special_needs"),
     )
     people = []
-    for pk, household_id, team_id, status, born, needs in rows.order_by("pk"):
+    for pk, household_id, team_id, status, born, needs in rows:
         age = _age(born, today)
         child = age is not None and age < CHILD_BELOW_YEARS
         elderly = age is not None and age >= ELDERLY_FROM_YEARS
@@ -570,15 +594,17 @@ def planner_people() -> list[PlannerPerson]:
 
 
 def planner_shelters() -> list[PlannerShelter]:
+    """The shelters the planner may fill. One whose places cannot be counted is held as it
+    is: room for those sleeping there tonight and nobody more."""
     return [
         PlannerShelter(
-            shelter_id=s.pk,
-            capacity=s.capacity,
-            use=s.use,
-            zone=s.zone,
-            usable=s.is_usable,
+            shelter_id=row.shelter.pk,
+            capacity=row.occupied if row.problem else row.capacity,
+            use=row.shelter.use,
+            zone=row.shelter.zone,
+            usable=row.shelter.is_usable,
         )
-        for s in Shelter.objects.order_by("pk")
+        for row in shelter_rows(Shelter.objects.order_by("pk"))
     ]
 
 

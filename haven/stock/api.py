@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
@@ -43,7 +43,11 @@ class ItemOut(Schema):
     reorder_level: Decimal
     on_hand: Decimal
     daily_use: float
-    days_of_supply: float | None
+    days_of_supply: float | None = Field(
+        description="Days of supply of the need the item serves (haven.stock.runway), "
+        "else on hand ÷ its own daily use; null when it never runs out."
+    )
+    need: str | None = Field(description="The need it serves: kcal, litres, medical:<category>")
     status: str
 
 
@@ -92,6 +96,7 @@ class EntryOut(Schema):
     mission_id: int | None
     counterpart_id: int | None
     reverses_id: int | None
+    accepted_expired: bool = Field(description="A receipt of a lot already past its expiry")
 
 
 class ReceiveIn(Schema):
@@ -103,6 +108,9 @@ class ReceiveIn(Schema):
     expiry_date: date | None = None
     reference: str = ""
     note: str = ""
+    accept_expired: bool = Field(
+        False, description="Confirm receiving a lot already past its expiry (else refused)"
+    )
 
 
 class IssueIn(Schema):
@@ -186,7 +194,8 @@ def item_out(row: ItemRunwayRow) -> dict[str, Any]:
         "reorder_level": item.reorder_level,
         "on_hand": row.on_hand,
         "daily_use": round(row.runway.recent_rate, 3),
-        "days_of_supply": _days(row.runway.days_of_supply),
+        "days_of_supply": _days(row.days_of_supply),
+        "need": row.need.need if row.need is not None else None,
         "status": row.status.value,
     }
 
@@ -226,6 +235,7 @@ def entry_out(entry: LedgerEntry) -> dict[str, Any]:
         "mission_id": entry.mission_id,
         "counterpart_id": entry.counterpart_id,
         "reverses_id": entry.reverses_id,
+        "accepted_expired": entry.accepted_expired,
     }
 
 

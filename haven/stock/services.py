@@ -147,6 +147,7 @@ def _post(
     balance: Balance | None = None,
     counted: Decimal | None = None,
     reverses: LedgerEntry | None = None,
+    accepted_expired: bool = False,
 ) -> LedgerEntry:
     """Write one entry and move its balance; the caller holds the transaction."""
     balance = balance or _lock_balance(lot, store)
@@ -176,6 +177,7 @@ def _post(
         person=post.person,
         mission=post.mission,
         reverses=reverses,
+        accepted_expired=accepted_expired,
     )
 
 
@@ -290,22 +292,39 @@ def receive(
     note: str = "",
     mission: Mission | None = None,
     at: datetime | None = None,
+    accept_expired: bool = False,
 ) -> list[LedgerEntry]:
     """Receive stock into a store (source: mission, donation, fabrication, opening, other).
 
     Without a lot code the stock goes to a lot named after its expiry date, or to the
-    item's unlotted stock. Returns the one receipt entry (as a list, like the others).
+    item's unlotted stock. A lot already past its expiry on the day received is refused
+    unless `accept_expired` confirms it; the entry is then flagged `accepted_expired`.
+    Returns the one receipt entry (as a list, like the others).
     """
     item, store = get_item(item), get_store(store)
     amount = parse_quantity(quantity)
     _check_reason(source, ReceiptSource.values, "source")
     if mission is not None and source != ReceiptSource.MISSION:
         raise HavenError(f"a receipt linked to a mission has source 'mission', not {source!r}")
+    when = event_time(at)
     lot = receiving_lot(item, lot_code, expiry_date)
-    post = _Post(by=by, at=event_time(at), reference=reference, note=note, mission=mission)
-    return [
-        _post(post, kind=EntryKind.RECEIPT, reason=source, lot=lot, store=store, quantity=amount)
-    ]
+    expired = lot.expiry_date is not None and lot.expiry_date < timezone.localdate(when)
+    if expired and not accept_expired:
+        raise HavenError(
+            f"lot {lot.label} of {item.name} expired on {lot.expiry_date:%Y-%m-%d}: "
+            "receiving it needs an explicit confirmation that it is expired (accept expired)"
+        )
+    post = _Post(by=by, at=when, reference=reference, note=note, mission=mission)
+    entry = _post(
+        post,
+        kind=EntryKind.RECEIPT,
+        reason=source,
+        lot=lot,
+        store=store,
+        quantity=amount,
+        accepted_expired=expired,
+    )
+    return [entry]
 
 
 @transaction.atomic
