@@ -120,11 +120,13 @@ class ShelterRow:
 
     @property
     def fill(self) -> str:
-        return fill_class(self.occupied, self.capacity)
+        return "unknown" if self.problem else fill_class(self.occupied, self.capacity)
 
     @property
     def percent(self) -> int:
         """Bar width, capped at 100 (an over-full shelter shows a full bar in the 'over' colour)."""
+        if self.problem:
+            return 0
         if not self.capacity:
             return 100 if self.occupied else 0
         return min(100, round(100 * self.occupied / self.capacity))

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
+from haven.core.errors import HavenError
 from haven.stock import services
 from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource, StoreKind
 from haven.stock.models import Balance, Item, LedgerEntry, Store
@@ -333,7 +334,10 @@ def _entries(entries: list[LedgerEntry]) -> WithStatus[list[dict[str, Any]]]:
 @router.post("/receive", response={201: list[EntryOut]}, summary="Receive stock")
 def receive(request: HttpRequest, payload: ReceiveIn) -> WithStatus[list[dict[str, Any]]]:
     require(request.user, "stock.receive_stock")
-    return _entries(services.receive(by=request.user, **payload.dict()))
+    try:
+        return _entries(services.receive(by=request.user, **payload.dict()))
+    except services.ExpiredLotError as error:
+        raise HavenError(f'{error}: send "accept_expired": true to receive it') from error
 
 
 @router.post("/issue", response={201: list[EntryOut]}, summary="Issue stock (FEFO)")

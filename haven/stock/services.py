@@ -44,6 +44,13 @@ if TYPE_CHECKING:
     from haven.people.models import Person
 
 Number = Decimal | int | float | str
+
+
+class ExpiredLotError(HavenError):
+    """A receipt of a lot already past its expiry, not confirmed: each entry point says
+    how to confirm it (a box on the web, --accept-expired, accept_expired)."""
+
+
 MAX_QUANTITY = Decimal("1e12")
 BULK_BATCH = 5000
 
@@ -310,9 +317,9 @@ def receive(
     lot = receiving_lot(item, lot_code, expiry_date)
     expired = lot.expiry_date is not None and lot.expiry_date < timezone.localdate(when)
     if expired and not accept_expired:
-        raise HavenError(
+        raise ExpiredLotError(
             f"lot {lot.label} of {item.name} expired on {lot.expiry_date:%Y-%m-%d}: "
-            "receiving it needs an explicit confirmation that it is expired (accept expired)"
+            "receiving it needs an explicit confirmation that it is expired"
         )
     post = _Post(by=by, at=when, reference=reference, note=note, mission=mission)
     entry = _post(

@@ -34,9 +34,10 @@ class ReceiveForm(forms.Form):
     lot_code = forms.CharField(max_length=60, required=False)
     expiry_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(max_length=120, required=False)
+    EXPIRED_LABEL = "The lot is already expired: receive it anyway"
     accept_expired = forms.BooleanField(
         required=False,
-        label="The lot is already expired: receive it anyway",
+        label=EXPIRED_LABEL,
         help_text="A receipt of an expired lot is refused unless this is ticked, and flagged.",
     )
 
@@ -174,6 +175,8 @@ def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
             services.count(
                 by=request.user, item=item, lot_code=data.pop("lot_code") or None, **data
             )
+    except services.ExpiredLotError as error:
+        messages.error(request, f"{error}: tick “{ReceiveForm.EXPIRED_LABEL}” to receive it.")
     except HavenError as error:
         messages.error(request, str(error))
     else:

@@ -92,8 +92,8 @@ def test_the_web_form_needs_the_box_ticked(
     url = "/stock/items/ration-pack/receive/"
     page = quartermaster.post(url, form, follow=True).content.decode()
     assert REFUSED in page
+    assert "tick “The lot is already expired: receive it anyway” to receive it" in page
     assert not LedgerEntry.objects.exists()
-    assert "The lot is already expired: receive it anyway" in page
 
     page = quartermaster.post(url, form | {"receive-accept_expired": "on"}, follow=True)
     assert LedgerEntry.objects.get().accepted_expired
@@ -106,6 +106,7 @@ def test_the_cli_needs_accept_expired(store: Store) -> None:
     with pytest.raises(CommandError) as error:
         call_command("stock", *argv)
     assert error.value.returncode == 2 and REFUSED in str(error.value)
+    assert str(error.value).endswith("add --accept-expired to receive it")
     assert not LedgerEntry.objects.exists()
     out = io.StringIO()
     call_command("stock", *argv, "--accept-expired", stdout=out)
@@ -125,6 +126,7 @@ def test_the_api_needs_accept_expired(api_as: Callable[[str], Any], store: Store
     api = api_as("quartermaster")
     refused = api.post("/api/v1/stock/receive", body, content_type="application/json")
     assert refused.status_code == 400 and REFUSED in refused.json()["detail"]
+    assert refused.json()["detail"].endswith('send "accept_expired": true to receive it')
     assert not LedgerEntry.objects.exists()
     posted = api.post(
         "/api/v1/stock/receive", body | {"accept_expired": True}, content_type="application/json"

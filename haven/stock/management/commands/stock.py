@@ -88,8 +88,8 @@ class Command(HavenCommand):
         return services.get_lot(options["item"], options["lot"]) if options.get("lot") else None
 
     def _receive(self, options: dict[str, Any]) -> None:
-        self._show(
-            services.receive(
+        try:
+            entries = services.receive(
                 by=None,
                 item=options["item"],
                 store=options["store"],
@@ -101,7 +101,9 @@ class Command(HavenCommand):
                 note=options["note"],
                 accept_expired=options["accept_expired"],
             )
-        )
+        except services.ExpiredLotError as error:
+            raise HavenError(f"{error}: add --accept-expired to receive it") from error
+        self._show(entries)
 
     def _issue(self, options: dict[str, Any]) -> None:
         self._show(
