@@ -71,6 +71,7 @@ def test_the_demo_has_stock_in_several_stores(demo: str, db: None) -> None:
     assert Store.objects.count() >= 3
     assert Balance.objects.filter(quantity__gt=0).values("store").distinct().count() >= 3
     assert LedgerEntry.objects.filter(kind="issue").count() > 20
+    assert LedgerEntry.objects.filter(accepted_expired=True).exists()  # from the rubble
 
 
 def test_the_demo_has_missions_out_and_back(demo: str, db: None) -> None:
