@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models import Model, QuerySet
 
 logger = logging.getLogger("haven.rows")
@@ -26,9 +26,11 @@ logger = logging.getLogger("haven.rows")
 Record = TypeVar("Record")
 Built = TypeVar("Built")
 
-# What a value the database holds but Python cannot take raises while a row is read
-# (an impossible date, a malformed decimal or JSON text, a number out of range).
-UNREADABLE = (ValueError, TypeError, ArithmeticError)
+# What a value the database holds but Python cannot take raises while a row is read: an
+# impossible date (SQLite keeps any text), a malformed decimal or JSON text, a number out
+# of range, and psycopg's DataError for a date past year 9999 (raised as the row is
+# converted, in Python: the transaction is still good).
+UNREADABLE = (ValueError, TypeError, ArithmeticError, DataError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,8 @@ def _label(model: type[Model], pk: Any) -> str:
 
 
 def _unreadable_fields(queryset: QuerySet[Any], pk: Any) -> list[str]:
-    """Which stored values of row `pk` Python cannot read, and why (values left out: the
-    role reading the page may not be one that sees them)."""
+    """Which stored values of row `pk` Python cannot read. The page names the field but
+    not the value (the role reading it may not be one that sees it); the log has both."""
     model = queryset.model
     one = model._base_manager.filter(pk=pk)
     problems = []
@@ -78,15 +80,18 @@ def _unreadable_fields(queryset: QuerySet[Any], pk: Any) -> list[str]:
         try:
             list(one.values_list(field.attname))
         except UNREADABLE as error:
-            problems.append(f"{field.verbose_name} is not a valid value ({error})")
+            kind = field.get_internal_type().removesuffix("Field").lower()
+            valid = {"date": "date", "datetime": "date and time", "decimal": "number"}
+            problems.append(f"{field.verbose_name} is not a valid {valid.get(kind, 'value')}")
+            logger.warning("%s: %s %s", _label(model, pk), field.attname, error)
     return problems
 
 
 def _read_one(queryset: QuerySet[Any], pk: Any) -> Any:
     try:
         return queryset.filter(pk=pk).get()
-    except UNREADABLE as error:
-        problems = _unreadable_fields(queryset, pk) or [f"could not be read ({error})"]
+    except UNREADABLE:
+        problems = _unreadable_fields(queryset, pk) or ["it could not be read"]
         logger.warning("%s could not be read: %s", _label(queryset.model, pk), "; ".join(problems))
         return BadRow(_label(queryset.model, pk), "; ".join(problems), pk)
 
