@@ -191,6 +191,8 @@ HAVEN_COLD_COVERED_M2_PER_PERSON = envfloat("COLD_COVERED_M2_PER_PERSON", 4.5)
 # API lists: rows in a page unless `limit` says otherwise, and the most `limit` may ask for.
 HAVEN_API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
 HAVEN_API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1000)
+# How far ahead of the server clock a recorded time may be (clocks drift between devices).
+HAVEN_FUTURE_TOLERANCE_MINUTES = envfloat("FUTURE_TOLERANCE_MINUTES", 5.0)
 
 # Health (haven.health): minutes until a casualty must be triaged again, per category;
 # 0 means never (the dead). The starting population is used until the commander sets one.

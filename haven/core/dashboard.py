@@ -1,13 +1,22 @@
-"""Dashboard panels: each app offers its own in `<app>.dashboard.panels(request)`."""
+"""Dashboard panels: each app offers its own in `<app>.dashboard.panels(request)`.
+
+A panel that fails, while its figures are gathered or while it is drawn, shows "this
+panel could not be drawn" in its place and the error goes to the log (once, with its
+traceback); the other panels and the page still render.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
 
 from haven.core.registry import app_modules
+from haven.core.rows import log_failure, savepoint
+
+FAILED_TEMPLATE = "core/panel_failed.html"
 
 
 @dataclass(slots=True)
@@ -21,8 +30,19 @@ class Panel:
     wide: bool = False
 
 
+def failed_panel(title: str, ref: str, order: int = 99) -> Panel:
+    """The card shown in place of a panel that could not be drawn."""
+    return Panel(title, FAILED_TEMPLATE, {"ref": ref}, order=order)
+
+
 def collect_panels(request: HttpRequest) -> list[Panel]:
     panels: list[Panel] = []
-    for _, module in app_modules("dashboard"):
-        panels.extend(module.panels(request))
+    for label, module in app_modules("dashboard"):
+        try:
+            with savepoint():
+                panels.extend(module.panels(request))
+        except Exception:
+            title = str(apps.get_app_config(label).verbose_name)
+            ref = log_failure(f"dashboard panels of {label} could not be drawn")
+            panels.append(failed_panel(title, ref))
     return sorted(panels, key=lambda panel: panel.order)

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.services import Author, acting_user, event_time
+from haven.core.services import get_person as get_person
 from haven.health.choices import (
     FINAL_OUTCOMES,
     BodyRegion,
@@ -38,7 +40,6 @@ from haven.health.models import (
 from haven.people import services as people
 from haven.people.choices import Status
 from haven.people.models import Person
-from haven.people.services import FUTURE_TOLERANCE, Author, acting_user
 from haven.planning.errors import PlanningInputError
 from haven.planning.triage import (
     GLASGOW_COMA_SCALE_RANGE,
@@ -62,25 +63,10 @@ from haven.stock.choices import Category, IssuePurpose
 from haven.stock.services import ItemRef, StoreRef
 
 
-def _when(value: datetime | None, what: str) -> datetime:
-    now = timezone.now()
-    if value is None:
-        return now
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > now + FUTURE_TOLERANCE:
-        raise HavenError(f"{what} {value.isoformat()} is in the future")
-    return value
-
-
 def _choice(value: str, choices: Any, what: str) -> str:
     if value not in choices.values:
         raise HavenError(f"unknown {what} {value!r}: use one of {', '.join(choices.values)}")
     return value
-
-
-def get_person(person_id: int) -> Person:
-    return people.get_person(person_id)
 
 
 # --- triage ---------------------------------------------------------------------------
@@ -160,7 +146,7 @@ def record_triage(
     The category comes from the planning engine; the answers must reach a result.
     """
     person = _triage_target(person)
-    when = _when(triaged_at, "triage time")
+    when = event_time(triaged_at, "triage time")
     chosen = (
         algorithm_for(person, when)
         if algorithm is None or algorithm == ""
@@ -280,7 +266,7 @@ def record_injury(
         kind=kind,
         cause=cause,
         burn_body_surface_percent=burn_body_surface_percent,
-        occurred_at=_when(occurred_at, "injury time"),
+        occurred_at=event_time(occurred_at, "injury time"),
         place=place.strip(),
         description=description.strip(),
         recorded_by=acting_user(by),
@@ -312,7 +298,7 @@ def record_treatment(
     treatment = Treatment.objects.create(
         person=person,
         injury=injury,
-        given_at=_when(given_at, "treatment time"),
+        given_at=event_time(given_at, "treatment time"),
         given_by=acting_user(by),
         what=what.strip(),
         note=note.strip(),
@@ -369,7 +355,7 @@ def record_outcome(
     records their departure; a final outcome takes them off the triage queue."""
     _choice(outcome, Outcome, "outcome")
     person = _living(person, f"the outcome {outcome!r}")
-    when = _when(occurred_at, "outcome time")
+    when = event_time(occurred_at, "outcome time")
     event = None
     if outcome == Outcome.DIED:
         details = dict(death or {})
@@ -443,7 +429,7 @@ def _clean_death(values: dict[str, Any]) -> dict[str, Any]:
     if "died_at" in cleaned:
         if cleaned["died_at"] is None:
             raise HavenError("a death record needs the date and time of death")
-        cleaned["died_at"] = _when(cleaned["died_at"], "time of death")
+        cleaned["died_at"] = event_time(cleaned["died_at"], "time of death")
     for name, value in cleaned.items():
         if isinstance(value, str):
             cleaned[name] = value.strip()

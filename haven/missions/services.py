@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import QuerySet, Sum
-from django.utils import timezone
 
-from haven.core.errors import HavenError, NotFoundError
+from haven.core.errors import HavenError
+from haven.core.services import Author, acting_user, event_time, get_record, planned_time
 from haven.missions.choices import MissionStatus, RiskLevel
 from haven.missions.models import Mission, MissionMember, MissionObjective
 from haven.people import services as people_services
@@ -28,20 +28,12 @@ from haven.stock import services as stock
 from haven.stock.choices import EntryKind, ReceiptSource
 from haven.stock.models import Item, LedgerEntry
 
-Author = AbstractBaseUser | AnonymousUser | None
 ACTIVE = (MissionStatus.PLANNED, MissionStatus.OUT)
-FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-def acting_user(user: Author) -> User | None:
-    return user if isinstance(user, User) else None
 
 
 def get_mission(mission_id: int) -> Mission:
-    try:
-        return Mission.objects.get(pk=mission_id)
-    except Mission.DoesNotExist as error:
-        raise NotFoundError(f"no mission with id {mission_id}") from error
+    mission: Mission = get_record(Mission, mission_id, "mission")
+    return mission
 
 
 def visible_missions(user: User | AnonymousUser) -> QuerySet[Mission]:
@@ -61,17 +53,6 @@ def may_see(user: User | AnonymousUser, mission: Mission) -> bool:
 def people_out() -> QuerySet[Person]:
     """People checked out on a mission and not yet back."""
     return Person.objects.filter(pk__in=MissionMember.objects.out().values("person_id"))
-
-
-def _now(at: datetime | None, what: str) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise HavenError(f"{what} {at.isoformat()} has no time zone")
-    if at > now + FUTURE_TOLERANCE:
-        raise HavenError(f"{what} {at.isoformat()} is in the future")
-    return at
 
 
 def _lines(objectives: Sequence[tuple[Any, Any]], what: str) -> list[tuple[Item, Decimal]]:
@@ -106,9 +87,8 @@ def plan_mission(
         raise HavenError("a mission needs a destination")
     if risk_level not in RiskLevel.values:
         raise HavenError(f"risk level {risk_level!r} is not one of {', '.join(RiskLevel.values)}")
-    for when in (planned_departure_at, expected_return_at):
-        if timezone.is_naive(when):
-            raise HavenError(f"time {when.isoformat()} has no time zone")
+    planned_time(planned_departure_at, "planned departure")
+    planned_time(expected_return_at, "expected return")
     if expected_return_at <= planned_departure_at:
         raise HavenError(
             f"expected return {expected_return_at:%Y-%m-%d %H:%M} is not after departure "
@@ -133,7 +113,7 @@ def plan_mission(
         expected_return_at=expected_return_at,
         notes=notes.strip(),
         created_by=acting_user(by),
-        created_at=created_at or timezone.now(),
+        created_at=event_time(created_at, "time the mission was planned"),
     )
     MissionMember.objects.bulk_create(
         MissionMember(
@@ -153,7 +133,7 @@ def depart(*, by: Author, mission: Mission, at: datetime | None = None) -> Missi
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.status != MissionStatus.PLANNED:
         raise HavenError(f"mission {mission.pk} ({mission.name}) is {mission.status}, not planned")
-    when = _now(at, "departure time")
+    when = event_time(at, "departure time")
     members = list(mission.members.select_related("person"))
     for member in members:
         if member.person.status not in IN_CAMP:
@@ -197,7 +177,7 @@ def return_mission(
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.status != MissionStatus.OUT:
         raise HavenError(f"mission {mission.pk} ({mission.name}) is {mission.status}, not out")
-    when = _now(at, "return time")
+    when = event_time(at, "return time")
     if mission.departed_at and when < mission.departed_at:
         raise HavenError(f"return time {when:%Y-%m-%d %H:%M} is before the departure")
     lines = _lines(yield_lines, "yield")

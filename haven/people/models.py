@@ -11,6 +11,9 @@ from django.utils import timezone
 from haven.core.limits import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, as_id
 from haven.people.choices import IN_CAMP, Sex, Status
 
+# Nobody recorded alive is older than this; a date of birth before it is a typing mistake.
+OLDEST_AGE_YEARS = 130
+
 
 def fold(text: str) -> str:
     """Lower-case, accents stripped: how names are matched in search."""
@@ -166,6 +169,19 @@ class Person(models.Model):
         on = on or timezone.localdate()
         born = self.date_of_birth
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    @property
+    def problems(self) -> list[str]:
+        """What is impossible in this record as stored (it may have been written around the
+        services); values are left out, so any role that sees the row may see this."""
+        found = []
+        if self.date_of_birth is not None:
+            age = self.age_years()
+            if age is not None and age < 0:
+                found.append("date of birth is in the future")
+            elif age is not None and age > OLDEST_AGE_YEARS:
+                found.append(f"date of birth is more than {OLDEST_AGE_YEARS} years ago")
+        return found
 
     @property
     def is_in_camp(self) -> bool:

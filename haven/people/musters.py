@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.services import Author, acting_user, event_time
 from haven.people import accounting
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import (
@@ -29,9 +30,6 @@ from haven.people.models import (
     StatusEvent,
 )
 from haven.people.services import (
-    Author,
-    _check_when,
-    acting_user,
     change_status,
     change_statuses,
     status_before_missing,
@@ -87,7 +85,7 @@ def open_muster(
     current = Muster.objects.select_for_update().filter(closed_at__isnull=True).first()
     if current is not None:
         raise HavenError(f"muster {current.pk} ({current.label}) is still open: close it first")
-    now = _check_when(at, "opening time")
+    now = event_time(at, "opening time")
     return Muster.objects.create(
         label=label or f"Roll call {timezone.localtime(now):%a %d %b %H:%M}",
         place=place,
@@ -130,7 +128,7 @@ def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None
             f"{person.full_name} is recorded {person.get_status_display().lower()}: "
             "record a return or a correction first"
         )
-    when = _check_when(at, "check-in time")
+    when = event_time(at, "check-in time")
     if when < muster.opened_at:
         raise HavenError(f"check-in time {when.isoformat()} is before the muster opened")
     event = None
@@ -156,7 +154,7 @@ def close_muster(*, by: Author, muster: Muster, at: datetime | None = None) -> M
     muster = Muster.objects.select_for_update().get(pk=muster.pk)
     if not muster.is_open:
         raise HavenError(f"muster {muster.pk} ({muster.label}) is already closed")
-    when = _check_when(at, "closing time")
+    when = event_time(at, "closing time")
     if when < muster.opened_at:
         raise HavenError(f"closing time {when.isoformat()} is before the muster opened")
     groups = accounting.elsewhere_groups()
@@ -331,7 +329,7 @@ def mark_missing(
         refused = [f"{row.person.full_name} ({row.why_not})" for row in chosen if row.why_not]
         if refused:
             raise HavenError(f"cannot mark missing: {'; '.join(refused)}")
-    when = _check_when(at, "time marked missing")
+    when = event_time(at, "time marked missing")
     assert muster.closed_at is not None
     if when < muster.closed_at:
         raise HavenError(f"time marked missing {when.isoformat()} is before the muster closed")
@@ -406,7 +404,7 @@ def undo_missing_batch(
     for mark in restore:
         mark.undo_event = by_person[mark.person_id]
     MissingMark.objects.bulk_update(restore, ["undo_event"], batch_size=BULK_BATCH)
-    batch.undone_at = events[0].occurred_at if events else _check_when(at, "time undone")
+    batch.undone_at = events[0].occurred_at if events else event_time(at, "time undone")
     batch.undone_by = acting_user(by)
     batch.undo_reason = reason
     batch.save(update_fields=["undone_at", "undone_by", "undo_reason"])

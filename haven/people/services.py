@@ -7,14 +7,17 @@ the API and the CLI all call these, so the rules live here once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.services import Author as Author
+from haven.core.services import acting_user as acting_user
+from haven.core.services import event_time
+from haven.core.services import get_person as get_person
 from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
     Departure,
@@ -26,11 +29,6 @@ from haven.people.models import (
     StatusEvent,
     Team,
 )
-
-Author = AbstractBaseUser | AnonymousUser | None
-
-# Clocks drift between phones and laptops; a few minutes ahead is not "the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 EDITABLE_FIELDS = (
     "record_id",
@@ -52,10 +50,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def acting_user(user: Author) -> User | None:
-    return user if isinstance(user, User) else None
-
-
 def birth_date_from_age(age_years: float, *, on: date | None = None) -> date:
     """An estimated date of birth for someone who gives only an age (mid-year)."""
     on = on or timezone.localdate()
@@ -65,24 +59,6 @@ def birth_date_from_age(age_years: float, *, on: date | None = None) -> date:
         if (on.month, on.day) < (7, 1)
         else date(on.year - whole, 7, 1)
     )
-
-
-def get_person(person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id)
-    except Person.DoesNotExist as error:
-        raise NotFoundError(f"no person with id {person_id}") from error
-
-
-def _check_when(when: datetime | None, what: str) -> datetime:
-    now = timezone.now()
-    if when is None:
-        return now
-    if timezone.is_naive(when):
-        raise HavenError(f"{what} {when.isoformat()} has no time zone")
-    if when > now + FUTURE_TOLERANCE:
-        raise HavenError(f"{what} {when.isoformat()} is in the future")
-    return when
 
 
 def _clean_details(fields: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +124,7 @@ def register_person(
         raise HavenError("a person needs a name (full name, or given and family name)")
     if person.record_id and Person.objects.filter(record_id=person.record_id).exists():
         raise HavenError(f"record id {person.record_id!r} is already used")
-    now = _check_when(registered_at, "registration time")
+    now = event_time(registered_at, "registration time")
     person.status_changed_at = now
     person.created_at = now
     person.save()
@@ -277,7 +253,7 @@ def change_statuses(
         problem = _transition_error(locked[pk], status, correction, reason)
         if problem:
             raise HavenError(problem)
-    when = _check_when(occurred_at, "time of the change")
+    when = event_time(occurred_at, "time of the change")
     for pk in ids:
         person = locked[pk]
         if when < person.status_changed_at:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
+from haven.core.rows import read_rows
 from haven.people import accounting, importing, musters, services
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Muster, Person, Skill, Team
@@ -72,6 +73,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if status in Status.values:
         people = people.filter(status=status)
     page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page.object_list = read_rows(page.object_list)
     detailed = request.user.has_perm("people.view_person_details")
     template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(

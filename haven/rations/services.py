@@ -17,14 +17,17 @@ from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from haven.core.errors import HavenError, NotFoundError
-from haven.core.limits import as_id
 from haven.core.numbers import to_decimal
+from haven.core.services import Author, acting_user, get_record
+from haven.core.services import get_item as get_item
+from haven.core.services import get_person as get_person
+from haven.core.services import get_store as get_store
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Household, Person, Skill
 from haven.planning.errors import PlanningInputError
@@ -52,13 +55,8 @@ from haven.stock import services as stock
 from haven.stock.choices import Category, IssuePurpose
 from haven.stock.models import Item, Store
 
-Author = AbstractBaseUser | AnonymousUser | None
 UNIT = Decimal("0.001")
 SHARE_BATCH = 5000
-
-
-def acting_user(user: Author) -> User | None:
-    return user if isinstance(user, User) else None
 
 
 @contextmanager
@@ -94,27 +92,9 @@ def check_positive(what: str, value: Decimal | float) -> Decimal:
 
 
 def get_plan(plan_id: int) -> DistributionPlan:
-    try:
-        return DistributionPlan.objects.select_related("store").get(pk=plan_id)
-    except DistributionPlan.DoesNotExist:
-        raise NotFoundError(f"no distribution plan with id {plan_id}") from None
-
-
-def get_store(name_or_id: str | int) -> Store:
-    lookup = Q(name__iexact=str(name_or_id))
-    if (number := as_id(name_or_id)) is not None:
-        lookup |= Q(pk=number)
-    store = Store.objects.filter(lookup).first()
-    if store is None:
-        raise NotFoundError(f"no store {name_or_id!r}")
-    return store
-
-
-def get_item(code: str) -> Item:
-    try:
-        return Item.objects.get(code=code)
-    except Item.DoesNotExist:
-        raise NotFoundError(f"no item with code {code!r}") from None
+    records = DistributionPlan.objects.select_related("store")
+    plan: DistributionPlan = get_record(records, plan_id, "distribution plan")
+    return plan
 
 
 def get_recipe(code: str) -> Recipe:
@@ -124,18 +104,16 @@ def get_recipe(code: str) -> Recipe:
         raise NotFoundError(f"no recipe with code {code!r}") from None
 
 
-def get_person(person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id)
-    except Person.DoesNotExist:
-        raise NotFoundError(f"no person with id {person_id}") from None
-
-
 def default_store() -> Store:
     """The store that holds most food: where distributions are drawn from by default."""
+    # A store with no food sums to NULL, which PostgreSQL sorts first in descending order
+    # (SQLite last): count it as 0 so both databases pick the same store.
     store = (
         Store.objects.annotate(
-            food=Sum("balances__quantity", filter=Q(balances__item__category=Category.FOOD))
+            food=Coalesce(
+                Sum("balances__quantity", filter=Q(balances__item__category=Category.FOOD)),
+                Value(Decimal(0)),
+            )
         )
         .order_by("-food", "name")
         .first()

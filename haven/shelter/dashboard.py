@@ -23,6 +23,7 @@ def tonight() -> dict[str, Any]:
         "shortfall_m2": board.shortfall.covered_area_m2,
         "tents": board.shortfall.tents,
         "tent_name": board.tent_type.name,
+        "uncounted": board.uncounted,
     }
 
 

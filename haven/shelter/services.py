@@ -21,9 +21,11 @@ from django.utils import timezone
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.limits import as_id
 from haven.core.numbers import column_decimal
+from haven.core.rows import BadRow, build_rows, read_rows, read_values
+from haven.core.services import Author, acting_user, event_time, get_record
+from haven.core.services import get_person as get_person
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Person
-from haven.people.services import Author, acting_user
 from haven.planning.errors import PlanningInputError
 from haven.planning.shelter import (
     AllocationPlan,
@@ -54,10 +56,8 @@ ELDERLY_FROM_YEARS = 60
 
 
 def get_shelter(shelter_id: int) -> Shelter:
-    try:
-        return Shelter.objects.get(pk=shelter_id)
-    except Shelter.DoesNotExist as error:
-        raise NotFoundError(f"no shelter with id {shelter_id}") from error
+    shelter: Shelter = get_record(Shelter, shelter_id, "shelter")
+    return shelter
 
 
 def find_shelter(name_or_id: str) -> Shelter:
@@ -72,17 +72,8 @@ def find_shelter(name_or_id: str) -> Shelter:
 
 
 def get_plan(plan_id: int) -> ShelterPlan:
-    try:
-        return ShelterPlan.objects.get(pk=plan_id)
-    except ShelterPlan.DoesNotExist as error:
-        raise NotFoundError(f"no shelter plan with id {plan_id}") from error
-
-
-def get_person(person_id: int) -> Person:
-    try:
-        return Person.objects.get(pk=person_id)
-    except Person.DoesNotExist as error:
-        raise NotFoundError(f"no person with id {person_id}") from error
+    plan: ShelterPlan = get_record(ShelterPlan, plan_id, "shelter plan")
+    return plan
 
 
 def open_stays() -> QuerySet[Stay]:
@@ -121,17 +112,23 @@ def fill_class(occupied: int, capacity: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ShelterRow:
+    """One shelter's places tonight; `problem` says why its places could not be counted
+    (a record written around the services, such as a covered area of 0)."""
+
     shelter: Shelter
     capacity: int
     occupied: int
+    problem: str = ""
 
     @property
     def fill(self) -> str:
-        return fill_class(self.occupied, self.capacity)
+        return "unknown" if self.problem else fill_class(self.occupied, self.capacity)
 
     @property
     def percent(self) -> int:
         """Bar width, capped at 100 (an over-full shelter shows a full bar in the 'over' colour)."""
+        if self.problem:
+            return 0
         if not self.capacity:
             return 100 if self.occupied else 0
         return min(100, round(100 * self.occupied / self.capacity))
@@ -168,13 +165,25 @@ class Board:
     def sheltered_percent(self) -> int:
         return round(100 * self.occupied / self.in_camp) if self.in_camp else 100
 
+    @property
+    def uncounted(self) -> list[ShelterRow]:
+        """Shelters whose places could not be counted, and why."""
+        return [row for row in self.rows if row.problem]
+
 
 def shelter_rows(shelters: Iterable[Shelter] | None = None) -> list[ShelterRow]:
+    """Each shelter's places and people; one whose places cannot be counted counts 0
+    places and says why, and the board goes on."""
     counts = occupancy()
-    chosen = Shelter.objects.all() if shelters is None else shelters
-    return [
-        ShelterRow(shelter=s, capacity=s.capacity, occupied=counts.get(s.pk, 0)) for s in chosen
-    ]
+    chosen = read_rows(Shelter.objects.all()) if shelters is None else list(shelters)
+    return build_rows(
+        (s for s in chosen if not isinstance(s, BadRow)),
+        lambda s: ShelterRow(shelter=s, capacity=s.capacity, occupied=counts.get(s.pk, 0)),
+        label=lambda s: f"shelter {s.name}",
+        fallback=lambda s, problem: ShelterRow(
+            shelter=s, capacity=0, occupied=counts.get(s.pk, 0), problem=problem
+        ),
+    )
 
 
 def tent_types() -> list[TentType]:
@@ -233,11 +242,17 @@ def board(*, tent_type_id: int | None = None) -> Board:
 
 def unsheltered(limit: int | None = None) -> list[Unsheltered]:
     """People in camp without shelter tonight, and why: a destroyed shelter, the last plan, …"""
-    people = list(
+    return unsheltered_rows(limit)[0]
+
+
+def unsheltered_rows(limit: int | None = None) -> tuple[list[Unsheltered], list[BadRow]]:
+    """`unsheltered`, and apart from them the records among them that cannot be read."""
+    rows = read_rows(
         unsheltered_queryset()
         .select_related("household")
         .order_by(Case(When(status=Status.INJURED, then=0), default=1), "full_name")[:limit]
     )
+    people = [row for row in rows if not isinstance(row, BadRow)]
     ids = [p.pk for p in people]
     last_stays: dict[int, Stay] = {}
     for stay in (
@@ -269,7 +284,7 @@ def unsheltered(limit: int | None = None) -> list[Unsheltered]:
         else:
             reason = "not yet given a shelter"
         result.append(Unsheltered(person=person, reason=reason))
-    return result
+    return result, [row for row in rows if isinstance(row, BadRow)]
 
 
 # --- shelters ---------------------------------------------------------------------------
@@ -394,15 +409,6 @@ def _close(stay: Stay, *, by: Author, at: datetime, end: str, note: str = "") ->
     stay.save(update_fields=["ended_at", "ended_by", "end", "end_note"])
 
 
-def _when(at: datetime | None, what: str) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise HavenError(f"{what} {at.isoformat()} has no time zone")
-    return at
-
-
 @transaction.atomic
 def set_condition(
     *,
@@ -421,7 +427,7 @@ def set_condition(
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
     if shelter.condition == condition:
         raise HavenError(f"{shelter.name} is already {Condition(condition).label.lower()}")
-    when = _when(at, "time of the change")
+    when = event_time(at, "time of the change")
     change = ConditionChange.objects.create(
         shelter=shelter,
         previous_condition=shelter.condition,
@@ -500,7 +506,7 @@ def assign(
     if current is not None and current.shelter_id == shelter.pk:
         raise HavenError(f"{person.full_name} already sleeps in {shelter.name}")
     _require_room(shelter)
-    when = _when(at, "check-in time")
+    when = event_time(at, "check-in time")
     if current is not None:
         _close(current, by=by, at=when, end=StayEnd.MOVED, note=f"to {shelter.name}")
     try:
@@ -523,14 +529,16 @@ def check_out(*, by: Author, person: Person, note: str = "", at: datetime | None
     )
     if stay is None:
         raise HavenError(f"{person.full_name} ({person.display_id}) has no shelter to leave")
-    _close(stay, by=by, at=_when(at, "check-out time"), end=StayEnd.CHECKED_OUT, note=note.strip())
+    _close(
+        stay, by=by, at=event_time(at, "check-out time"), end=StayEnd.CHECKED_OUT, note=note.strip()
+    )
     return stay
 
 
 @transaction.atomic
 def release_people_gone(*, by: Author, at: datetime | None = None) -> int:
     """End the stays of people no longer in camp (dead, departed, missing): their places free up."""
-    when = _when(at, "time")
+    when = event_time(at, "time")
     stays = (
         Stay.objects.select_for_update()
         .filter(ended_at__isnull=True)
@@ -562,11 +570,12 @@ def planner_people() -> list[PlannerPerson]:
     """Everyone in camp as the planner sees them (injured, vulnerable, child, where now)."""
     today = timezone.localdate()
     current = dict(open_stays().values_list("person_id", "shelter_id"))
-    rows = Person.objects.in_camp().values_list(
-        "pk", "household_id", "team_id", "status", "date_of_birth", "special_needs"
+    rows = read_values(
+        Person.objects.in_camp().order_by("pk"),
+        *("pk", "household_id", "team_id", "status", "date_of_birth", "special_needs"),
     )
     people = []
-    for pk, household_id, team_id, status, born, needs in rows.order_by("pk"):
+    for pk, household_id, team_id, status, born, needs in rows:
         age = _age(born, today)
         child = age is not None and age < CHILD_BELOW_YEARS
         elderly = age is not None and age >= ELDERLY_FROM_YEARS
@@ -585,15 +594,17 @@ def planner_people() -> list[PlannerPerson]:
 
 
 def planner_shelters() -> list[PlannerShelter]:
+    """The shelters the planner may fill. One whose places cannot be counted is held as it
+    is: room for those sleeping there tonight and nobody more."""
     return [
         PlannerShelter(
-            shelter_id=s.pk,
-            capacity=s.capacity,
-            use=s.use,
-            zone=s.zone,
-            usable=s.is_usable,
+            shelter_id=row.shelter.pk,
+            capacity=row.occupied if row.problem else row.capacity,
+            use=row.shelter.use,
+            zone=row.shelter.zone,
+            usable=row.shelter.is_usable,
         )
-        for s in Shelter.objects.order_by("pk")
+        for row in shelter_rows(Shelter.objects.order_by("pk"))
     ]
 
 
@@ -622,7 +633,7 @@ def make_plan(*, by: Author, at: datetime | None = None) -> ShelterPlan:
         if p.current_shelter_id != result.assignments.get(p.person_id)
     ]
     return ShelterPlan.objects.create(
-        created_at=_when(at, "time of the plan"),
+        created_at=event_time(at, "time of the plan"),
         created_by=acting_user(by),
         method=result.method,
         objective=result.objective,
@@ -718,7 +729,7 @@ def apply_plan(
         chosen = [by_person[pid] for pid in sorted(set(person_ids))]
     if not chosen:
         raise HavenError(f"choose at least one change of shelter plan {plan.pk} to apply")
-    when = _when(at, "time")
+    when = event_time(at, "time")
     release_people_gone(by=by, at=when)
     shelter_ids = {sid for row in chosen for sid in row[1:] if sid is not None}
     shelters = {s.pk: s for s in Shelter.objects.select_for_update().filter(pk__in=shelter_ids)}

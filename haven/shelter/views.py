@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.core.limits import as_id
+from haven.core.rows import good, read_rows
 from haven.shelter import services
 from haven.shelter.choices import Condition, Kind, Use
 from haven.shelter.models import Shelter, ShelterPlan
@@ -51,13 +52,15 @@ def _tent_type_id(request: HttpRequest) -> int | None:
 def board(request: HttpRequest) -> HttpResponse:
     data = services.board(tent_type_id=_tent_type_id(request))
     names = request.user.has_perm("shelter.view_occupants")
+    unsheltered, unreadable = services.unsheltered_rows(limit=500) if names else (None, [])
     return render(
         request,
         "shelter/board.html",
         {
             "board": data,
             "tent_types": services.tent_types(),
-            "unsheltered": services.unsheltered(limit=500) if names else None,
+            "unsheltered": unsheltered,
+            "unreadable": unreadable,
             "names": names,
         },
     )
@@ -72,13 +75,15 @@ def shelter_detail(request: HttpRequest, shelter_id: int) -> HttpResponse:
         "shelter": shelter,
         "row": row,
         "names": names,
-        "occupants": services.people_in(shelter) if names else None,
+        "occupants": read_rows(services.people_in(shelter)) if names else None,
         "history": services.history(shelter) if names else None,
         "conditions": shelter.condition_changes.select_related("recorded_by")[:20],
         "condition_form": ConditionForm(initial={"condition": shelter.condition}),
     }
     if request.user.has_perm("shelter.assign_shelter"):
-        context["candidates"] = services.unsheltered_queryset().order_by("full_name")[:500]
+        context["candidates"] = good(
+            read_rows(services.unsheltered_queryset().order_by("full_name")[:500])
+        )
         context["other_shelters"] = [
             r for r in services.shelter_rows() if r.shelter.pk != shelter.pk and r.free
         ]

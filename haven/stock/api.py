@@ -14,6 +14,7 @@ from ninja.responses import Status as WithStatus
 
 from haven.core.access import require
 from haven.core.api import ApiRouter
+from haven.core.errors import HavenError
 from haven.core.pagination import PageQuery, page_of, paginate
 from haven.core.schemas import Id, column
 from haven.stock import services
@@ -52,7 +53,11 @@ class ItemOut(Schema):
     reorder_level: Decimal = Field(alias="item.reorder_level")
     on_hand: Decimal
     daily_use: float
-    days_of_supply: float | None
+    days_of_supply: float | None = Field(
+        description="Days of supply of the need the item serves (haven.stock.runway), "
+        "else on hand ÷ its own daily use; null when it never runs out."
+    )
+    need: str | None = Field(description="The need it serves: kcal, litres, medical:<category>")
     status: str
 
     @staticmethod
@@ -61,7 +66,11 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_days_of_supply(row: ItemRunwayRow) -> float | None:
-        return _days(row.runway.days_of_supply)
+        return _days(row.days_of_supply)
+
+    @staticmethod
+    def resolve_need(row: ItemRunwayRow) -> str | None:
+        return row.need.need if row.need is not None else None
 
     @staticmethod
     def resolve_status(row: ItemRunwayRow) -> str:
@@ -117,6 +126,7 @@ class EntryOut(Schema):
     mission_id: int | None
     counterpart_id: int | None
     reverses_id: int | None
+    accepted_expired: bool = Field(description="A receipt of a lot already past its expiry")
 
     @staticmethod
     def resolve_recorded_by(entry: LedgerEntry) -> str | None:
@@ -138,6 +148,9 @@ class ReceiveIn(Schema):
     source: ReceiptSource
     lot_code: str | None = _lot_code()
     expiry_date: date | None = None
+    accept_expired: bool = Field(
+        False, description="Confirm receiving a lot already past its expiry (else refused)"
+    )
     reference: str = column(LedgerEntry, "reference", "")
     note: str = column(LedgerEntry, "note", "")
 
@@ -298,7 +311,10 @@ def _entries(entries: list[LedgerEntry]) -> WithStatus[list[LedgerEntry]]:
 @router.post("/receive", response={201: list[EntryOut]}, summary="Receive stock")
 def receive(request: HttpRequest, payload: ReceiveIn) -> WithStatus[list[LedgerEntry]]:
     require(request.user, "stock.receive_stock")
-    return _entries(services.receive(by=request.user, **payload.dict()))
+    try:
+        return _entries(services.receive(by=request.user, **payload.dict()))
+    except services.ExpiredLotError as error:
+        raise HavenError(f'{error}: send "accept_expired": true to receive it') from error
 
 
 @router.post("/issue", response={201: list[EntryOut]}, summary="Issue stock (FEFO)")

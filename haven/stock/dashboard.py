@@ -23,7 +23,7 @@ def panels(request: HttpRequest) -> list[Panel]:
         for row in runway.items
         if row.status != RunwayStatus.OK and (row.on_hand > 0 or row.runway.recent_rate > 0)
     ]
-    short.sort(key=lambda row: (row.status != RunwayStatus.CRITICAL, row.runway.days_of_supply))
+    short.sort(key=lambda row: (row.status != RunwayStatus.CRITICAL, row.days_of_supply))
     return [
         Panel(
             "Supply runway",
@@ -43,7 +43,11 @@ def panels(request: HttpRequest) -> list[Panel]:
         Panel(
             "Low stock",
             "stock/panel_low.html",
-            {"rows": short[:10], "expired": services.expired_balances().count()},
+            {
+                "rows": short[:10],
+                "expired": services.expired_balances().count(),
+                "to_correct": [row.item for row in runway.items if row.item.problems],
+            },
             order=21,
         ),
     ]

@@ -169,6 +169,7 @@ def build(camp: DemoCamp) -> None:
         source="other",
         note="found in the pharmacy ruins",
         at=opening_at + timedelta(hours=3),
+        accept_expired=True,
     )
 
     services.transfer(

@@ -58,6 +58,18 @@ class Item(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def problems(self) -> list[str]:
+        """What is impossible in this item as stored (it may have been written around the
+        services): its quantities cannot be read right until it is corrected."""
+        found = []
+        if not self.unit.strip():
+            found.append("no unit of measure recorded")
+        for field in ("kcal_per_unit", "litres_per_unit", "doses_per_unit", "covered_area_m2"):
+            if getattr(self, field) < 0:
+                found.append(f"{field.replace('_', ' ')} is negative")
+        return found
+
 
 class Store(models.Model):
     """A place stock is kept: a warehouse, a tent store, a cache, a vehicle."""
@@ -139,6 +151,9 @@ class LedgerEntry(models.Model):
     )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    accepted_expired = models.BooleanField(
+        default=False, help_text="A receipt of a lot already past its expiry, confirmed as such."
     )
 
     class Meta:

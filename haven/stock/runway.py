@@ -1,16 +1,33 @@
-"""Supply runway from the ledger: days of supply per item and per need (energy, water,
-each medical category), using `haven.planning.runway` for the arithmetic.
+"""Days of supply: one definition, shown alike by the dashboard, the stock table, the item
+card and the API.
 
-Two aggregated queries do the work whatever the ledger's size: balances summed per item
-(unexpired lots), and issues summed per item per camp day over the recent window (an
-index on kind, day, item, quantity covers it).
+**Days of supply of a need** (food energy in kcal, drinking water in litres, treatments of
+each medical category) = usable stock ÷ what the camp needs a day, where
+
+- *usable stock* is what is on hand in every store, in lots not expired today, counted in
+  the need's unit (kg of cereal × kcal per kg, bottles × litres per bottle, …);
+- *a day* is the larger of the planning standard for the people in camp (Sphere: 2,100 kcal
+  and 15 L a person a day, plus the extra kcal of special needs) and the recent daily use
+  (the average issued per recorded day over the last `HAVEN_RUNWAY_WINDOW_DAYS` days). A
+  store issued below standard still runs out at the standard once rations are restored;
+  one issued above it runs out sooner. Medical needs have no per-head standard: recent use.
+
+An item that serves a need (food with kcal, water with litres, medical with treatments)
+shows its need's days of supply: a camp runs out of water, not of one kind of bottle. An
+item that serves none (soap, fuel, tools) has its own: usable on hand ÷ its recent use.
+
+`supply_figures` holds the definition and takes quantities (usable stock and recent use
+per item, the headcount), so it can be fed from aggregates; `camp_runway` reads them with
+two aggregated queries whatever the ledger's size: balances summed per item (unexpired
+lots), and issues summed per item per camp day over the window (an index on kind, day,
+item, quantity covers it). The arithmetic is `haven.planning.runway.item_runway`.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -30,39 +47,102 @@ STATUS_COLOURS = {
     RunwayStatus.LOW: "#f9a825",
     RunwayStatus.CRITICAL: "#c62828",
 }
+DEFINITION = (
+    "Days of supply = usable stock (on hand in every store, lots not expired) ÷ the larger "
+    "of the daily standard for the people in camp and the recent daily use; medical needs "
+    "count recent use only, and an item serving no need counts its own recent use."
+)
+
+
+def amount_text(value: float | Decimal) -> str:
+    """A quantity as the pages print it everywhere: 16,110 · 37.4 · 0.5."""
+    number = float(value)
+    if abs(number) >= 100:
+        return f"{number:,.0f}"
+    return f"{number:,.1f}".removesuffix(".0")
+
+
+def days_label(days: float) -> str:
+    if math.isinf(days):
+        return "∞"
+    return f"{days:.1f}"
 
 
 @dataclass(frozen=True, slots=True)
-class ItemRunwayRow:
-    """One item's runway, with its min/reorder level check folded into the status."""
+class Need:
+    """A need stock is counted in: its key (as in the API), name, unit and content field."""
 
-    item: Item
-    on_hand: Decimal
-    runway: ItemRunway
-    status: RunwayStatus
+    key: str
+    label: str
+    unit: str
+    content: str  # the Item field giving one unit's worth of this need
+    standard_per_person: float | None  # a day; None: no per-head standard (recent use only)
 
-    @property
-    def colour(self) -> str:
-        return STATUS_COLOURS[self.status]
 
-    @property
-    def days_text(self) -> str:
-        return days_label(self.runway.days_of_supply)
+def needs_for(catalogue: Sequence[Item]) -> list[Need]:
+    """Food energy, drinking water, and each medical category the catalogue holds."""
+    needs = [
+        Need(
+            "kcal",
+            "Food energy",
+            "kcal",
+            "kcal_per_unit",
+            settings.HAVEN_STANDARD_KCAL_PER_PERSON_DAY,
+        ),
+        Need(
+            "litres",
+            "Drinking water",
+            "L",
+            "litres_per_unit",
+            settings.HAVEN_STANDARD_WATER_L_PER_PERSON_DAY,
+        ),
+    ]
+    kept = {item.medical_category for item in catalogue if item.category == Category.MEDICAL}
+    needs += [
+        Need(
+            f"medical:{medical.value}",
+            f"Medical: {medical.label.lower()}",
+            "treatments",
+            "doses_per_unit",
+            None,
+        )
+        for medical in MedicalCategory
+        if medical.value in kept
+    ]
+    return needs
+
+
+def need_of(item: Item) -> str | None:
+    """The need an item serves, if any: food with kcal, water with litres, medical with
+    treatments (in its medical category)."""
+    if item.category == Category.FOOD and item.kcal_per_unit > 0:
+        return "kcal"
+    if item.category == Category.WATER and item.litres_per_unit > 0:
+        return "litres"
+    if item.category == Category.MEDICAL and item.medical_category and item.doses_per_unit > 0:
+        return f"medical:{item.medical_category}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class NeedRunwayRow:
-    """Days of supply of one need (kcal, litres, doses of a medical category)."""
+    """Days of supply of one need, with what it was computed from."""
 
     need: str
     label: str
     unit: str
     runway: ItemRunway
     standard_per_person: float | None
+    headcount: int
+    items: tuple[tuple[Item, float], ...]  # the items serving it, usable amount in need units
 
     @property
     def days(self) -> float:
         return self.runway.days_of_supply
+
+    @property
+    def days_text(self) -> str:
+        return days_label(self.runway.days_of_supply)
 
     @property
     def colour(self) -> str:
@@ -72,12 +152,162 @@ class NeedRunwayRow:
     def status(self) -> RunwayStatus:
         return self.runway.status
 
+    @property
+    def stock_text(self) -> str:
+        """ "16,170 L usable (Drinking water 16,110, Bottled water 60)"."""
+        text = f"{amount_text(self.runway.on_hand)} {self.unit} usable"
+        held = [(item, amount) for item, amount in self.items if amount > 0]
+        if len(held) > 1:
+            shown = ", ".join(f"{item.name} {amount_text(amount)}" for item, amount in held[:3])
+            text += f" ({shown}{', …' if len(held) > 3 else ''})"
+        return text
+
+    @property
+    def per_day_text(self) -> str:
+        """What a day takes, and which of standard and recent use decided it."""
+        runway, unit = self.runway, self.unit
+        recent = f"{amount_text(runway.recent_rate)} {unit} a day issued lately"
+        if self.standard_per_person is None:
+            return recent if runway.recent_rate else "nothing issued lately"
+        heads = self.standard_per_person * self.headcount
+        extra = " + special needs" if runway.planned_daily_need > heads else ""
+        standard = (
+            f"{amount_text(runway.planned_daily_need)} {unit} a day by the standard "
+            f"({amount_text(self.standard_per_person)} × {self.headcount} people{extra})"
+        )
+        if runway.recent_rate > runway.planned_daily_need:
+            return f"{recent} (more than {standard})"
+        return f"{standard}; {recent}" if runway.recent_rate else standard
+
+    @property
+    def explanation(self) -> str:
+        if math.isinf(self.days):
+            return f"{self.stock_text}; nothing used or needed a day"
+        return f"{self.stock_text} ÷ {self.per_day_text}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRunwayRow:
+    """One item: usable on hand, its own recent use, and its days of supply (its need's)."""
+
+    item: Item
+    on_hand: Decimal
+    runway: ItemRunway  # the item alone: on hand against its own recent use
+    status: RunwayStatus
+    need: NeedRunwayRow | None = None
+
+    @property
+    def days_of_supply(self) -> float:
+        return self.need.days if self.need is not None else self.runway.days_of_supply
+
+    @property
+    def days_text(self) -> str:
+        return days_label(self.days_of_supply)
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def on_hand_text(self) -> str:
+        return amount_text(self.on_hand)
+
+    @property
+    def explanation(self) -> str:
+        if self.need is not None:
+            return f"{self.need.label}: {self.need.explanation}"
+        if math.isinf(self.runway.days_of_supply):
+            return "nothing issued lately"
+        return (
+            f"{amount_text(self.on_hand)} {self.item.unit} usable ÷ "
+            f"{amount_text(self.runway.recent_rate)} {self.item.unit} a day issued lately"
+        )
+
 
 def _thresholds() -> dict[str, float]:
     return {
         "min_days": float(settings.HAVEN_RUNWAY_MIN_DAYS),
         "reorder_days": float(settings.HAVEN_RUNWAY_REORDER_DAYS),
     }
+
+
+def _worst(*statuses: RunwayStatus) -> RunwayStatus:
+    return max(statuses, key=lambda status: STATUS_ORDER[status])
+
+
+def _level_status(item: Item, on_hand: Decimal) -> RunwayStatus:
+    if item.min_level > 0 and on_hand < item.min_level:
+        return RunwayStatus.CRITICAL
+    if item.reorder_level > 0 and on_hand < item.reorder_level:
+        return RunwayStatus.LOW
+    return RunwayStatus.OK
+
+
+def supply_figures(
+    catalogue: Sequence[Item],
+    usable: Mapping[int, Decimal],
+    daily_use: Mapping[int, float],
+    *,
+    headcount: int,
+    extra_kcal: float = 0.0,
+) -> tuple[list[ItemRunwayRow], list[NeedRunwayRow]]:
+    """Days of supply per need and per item, from quantities (see the module docstring).
+
+    `usable` is on hand per item id in lots not expired; `daily_use` the recent daily use
+    per item id; `extra_kcal` the camp's extra daily kcal for special needs.
+    """
+    thresholds = _thresholds()
+    need_rows: dict[str, NeedRunwayRow] = {}
+    for need in needs_for(catalogue):
+        serving = [item for item in catalogue if need_of(item) == need.key]
+        amounts = tuple(
+            (item, float(usable.get(item.pk, 0)) * float(getattr(item, need.content)))
+            for item in serving
+        )
+        held = math.fsum(amount for _, amount in amounts)
+        rate = math.fsum(
+            daily_use.get(i.pk, 0.0) * float(getattr(i, need.content)) for i in serving
+        )
+        standard = need.standard_per_person
+        daily_need = 0.0
+        if standard is not None:
+            daily_need = headcount * float(standard) + (extra_kcal if need.key == "kcal" else 0.0)
+        runway = item_runway(held, rate, daily_need, **thresholds)
+        if standard is None and rate == 0 and held == 0:
+            # Nothing on hand and nothing used lately: scarce, not "lasts forever".
+            runway = replace(
+                runway, days_by_consumption=0.0, days_of_supply=0.0, status=RunwayStatus.CRITICAL
+            )
+        need_rows[need.key] = NeedRunwayRow(
+            need=need.key,
+            label=need.label,
+            unit=need.unit,
+            runway=runway,
+            standard_per_person=float(standard) if standard is not None else None,
+            headcount=headcount,
+            items=amounts,
+        )
+    item_rows: list[ItemRunwayRow] = []
+    for item in catalogue:
+        on_hand = Decimal(usable.get(item.pk, Decimal(0)))
+        rate = daily_use.get(item.pk, 0.0)
+        own = item_runway(float(on_hand), rate, 0.0, **thresholds)
+        key = need_of(item)
+        served = need_rows.get(key) if key else None
+        if served is not None:
+            status = served.status
+        else:
+            status = own.status if rate > 0 else RunwayStatus.OK
+        item_rows.append(
+            ItemRunwayRow(
+                item=item,
+                on_hand=on_hand,
+                runway=own,
+                status=_worst(status, _level_status(item, on_hand)),
+                need=served,
+            )
+        )
+    return item_rows, list(need_rows.values())
 
 
 def stock_by_item(today: date) -> dict[int, Decimal]:
@@ -116,18 +346,6 @@ def daily_issues(today: date, window_days: int) -> dict[int, list[float | None]]
     }
 
 
-def _worst(*statuses: RunwayStatus) -> RunwayStatus:
-    return max(statuses, key=lambda status: STATUS_ORDER[status])
-
-
-def _level_status(item: Item, on_hand: Decimal) -> RunwayStatus:
-    if item.min_level > 0 and on_hand < item.min_level:
-        return RunwayStatus.CRITICAL
-    if item.reorder_level > 0 and on_hand < item.reorder_level:
-        return RunwayStatus.LOW
-    return RunwayStatus.OK
-
-
 @dataclass(frozen=True, slots=True)
 class CampRunway:
     """Everything the runway pages show, computed once."""
@@ -141,113 +359,39 @@ class CampRunway:
     def need(self, name: str) -> NeedRunwayRow | None:
         return next((row for row in self.needs if row.need == name), None)
 
+    def item(self, item: Item) -> ItemRunwayRow:
+        return next(row for row in self.items if row.item.pk == item.pk)
+
 
 def camp_runway(
     *, today: date | None = None, window_days: int | None = None, items: list[Item] | None = None
 ) -> CampRunway:
-    """Runway per item and per need for today's headcount and the recent issue rate."""
+    """Days of supply per need and per item for today's headcount and recent issues.
+
+    Needs are always counted over the whole catalogue; `items` only narrows the item rows
+    returned (an item card, one API item), so every page shows the same figure.
+    """
     today = today or timezone.localdate()
     window = window_days or int(settings.HAVEN_RUNWAY_WINDOW_DAYS)
-    catalogue = items if items is not None else list(Item.objects.all())
-    stock = stock_by_item(today)
+    catalogue = list(Item.objects.all())
     issued = daily_issues(today, window)
-    thresholds = _thresholds()
-    rows: list[ItemRunwayRow] = []
-    rates: dict[int, float] = {}
-    for item in catalogue:
-        on_hand = stock.get(item.pk, Decimal(0))
-        rate = consumption_rate(issued.get(item.pk, []), window)
-        rates[item.pk] = rate
-        runway = item_runway(float(on_hand), rate, 0.0, **thresholds)
-        status = runway.status if rate > 0 else RunwayStatus.OK
-        rows.append(
-            ItemRunwayRow(
-                item=item,
-                on_hand=on_hand,
-                runway=runway,
-                status=_worst(status, _level_status(item, on_hand)),
-            )
-        )
-
     people = Person.objects.in_camp().aggregate(
         headcount=Count("id"), extra_kcal=Sum("extra_energy_kcal")
     )
     headcount = int(people["headcount"] or 0)
-    extra_kcal = float(people["extra_kcal"] or 0)
-
-    def need_row(
-        need: str,
-        label: str,
-        unit: str,
-        content: str,
-        wanted: Callable[[Item], bool],
-        standard: float | None,
-        extra: float,
-    ) -> NeedRunwayRow:
-        chosen = [row.item for row in rows if wanted(row.item)]
-        amount = sum(float(stock.get(i.pk, 0)) * float(getattr(i, content)) for i in chosen)
-        rate = sum(rates[i.pk] * float(getattr(i, content)) for i in chosen)
-        daily_need = headcount * standard + extra if standard is not None else 0.0
-        runway = item_runway(amount, rate, daily_need, **thresholds)
-        if standard is None and rate == 0 and amount == 0:
-            # Nothing on hand and nothing used lately: scarce, not "lasts forever".
-            runway = replace(
-                runway, days_by_consumption=0.0, days_of_supply=0.0, status=RunwayStatus.CRITICAL
-            )
-        return NeedRunwayRow(
-            need=need, label=label, unit=unit, runway=runway, standard_per_person=standard
-        )
-
-    needs = [
-        need_row(
-            "kcal",
-            "Food energy",
-            "kcal",
-            "kcal_per_unit",
-            lambda item: item.category == Category.FOOD,
-            float(settings.HAVEN_STANDARD_KCAL_PER_PERSON_DAY),
-            extra_kcal,
-        ),
-        need_row(
-            "litres",
-            "Drinking water",
-            "L",
-            "litres_per_unit",
-            lambda item: item.category == Category.WATER,
-            float(settings.HAVEN_STANDARD_WATER_L_PER_PERSON_DAY),
-            0.0,
-        ),
-    ]
-    kept = {item.medical_category for item in catalogue if item.category == Category.MEDICAL}
-    for medical in MedicalCategory:
-        if medical.value not in kept:
-            continue
-        needs.append(
-            need_row(
-                f"medical:{medical.value}",
-                f"Medical: {medical.label.lower()}",
-                "treatments",
-                "doses_per_unit",
-                _medical(medical.value),
-                None,
-                0.0,
-            )
-        )
-    return CampRunway(today=today, headcount=headcount, window_days=window, items=rows, needs=needs)
-
-
-def _medical(kind: str) -> Callable[[Item], bool]:
-    return lambda item: item.category == Category.MEDICAL and item.medical_category == kind
-
-
-def days_label(days: float) -> str:
-    if math.isinf(days):
-        return "∞"
-    return f"{days:.1f}"
-
-
-def _amount(value: float) -> str:
-    return f"{value:,.0f}"
+    item_rows, need_rows = supply_figures(
+        catalogue,
+        stock_by_item(today),
+        {item_id: consumption_rate(days, window) for item_id, days in issued.items()},
+        headcount=headcount,
+        extra_kcal=float(people["extra_kcal"] or 0),
+    )
+    if items is not None:
+        wanted = {item.pk for item in items}
+        item_rows = [row for row in item_rows if row.item.pk in wanted]
+    return CampRunway(
+        today=today, headcount=headcount, window_days=window, items=item_rows, needs=need_rows
+    )
 
 
 def need_bars(runway: CampRunway, *, scale_days: float = 21.0) -> list[dict[str, object]]:
@@ -255,14 +399,6 @@ def need_bars(runway: CampRunway, *, scale_days: float = 21.0) -> list[dict[str,
     rows: list[dict[str, object]] = []
     for row in runway.needs:
         days = row.runway.days_of_supply
-        detail = f"{_amount(row.runway.on_hand)} {row.unit} on hand"
-        if row.runway.planned_daily_need:
-            detail += (
-                f"; standard {_amount(row.runway.planned_daily_need)} {row.unit}/day "
-                f"for {runway.headcount} people"
-            )
-        if row.runway.recent_rate:
-            detail += f"; issued {_amount(row.runway.recent_rate)}/day lately"
         rows.append(
             {
                 "need": row.need,
@@ -272,7 +408,7 @@ def need_bars(runway: CampRunway, *, scale_days: float = 21.0) -> list[dict[str,
                 "width": 100 if math.isinf(days) else round(min(days / scale_days, 1) * 100, 1),
                 "colour": row.colour,
                 "status": row.status.value,
-                "detail": detail,
+                "detail": row.explanation,
             }
         )
     return rows

@@ -14,19 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
-from haven.core.limits import as_id
 from haven.core.numbers import to_decimal
+from haven.core.services import Author as Author
+from haven.core.services import ItemRef as ItemRef
+from haven.core.services import StoreRef as StoreRef
+from haven.core.services import acting_user, event_time
+from haven.core.services import get_item as get_item
+from haven.core.services import get_store as get_store
 from haven.stock.choices import (
     ADDING_REASONS,
     AdjustmentReason,
@@ -40,58 +44,19 @@ if TYPE_CHECKING:
     from haven.missions.models import Mission
     from haven.people.models import Person
 
-Author = AbstractBaseUser | AnonymousUser | None
 Number = Decimal | int | float | str
-ItemRef = Item | str | int
-StoreRef = Store | str | int
 
-# Clocks drift between phones and laptops; a few minutes ahead is not "the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
+
+class ExpiredLotError(HavenError):
+    """A receipt of a lot already past its expiry, not confirmed: each entry point says
+    how to confirm it (a box on the web, --accept-expired, accept_expired)."""
+
+
 MAX_QUANTITY = Decimal("1e12")
 BULK_BATCH = 5000
 
 
-def acting_user(user: Author) -> User | None:
-    return user if isinstance(user, User) else None
-
-
 # --- look-ups -------------------------------------------------------------------------
-
-
-def get_item(ref: ItemRef) -> Item:
-    """An item by instance, id, code or name (case ignored); NotFoundError otherwise."""
-    if isinstance(ref, Item):
-        return ref
-    text = str(ref).strip()
-    query = Q(code__iexact=text) | Q(name__iexact=text)
-    if (number := as_id(text)) is not None:
-        query |= Q(pk=number)
-    found = Item.objects.filter(query).first()
-    if found is None:
-        like = list(
-            Item.objects.filter(Q(code__icontains=text[:4]) | Q(name__icontains=text[:4]))
-            .order_by("code")
-            .values_list("code", flat=True)[:5]
-        )
-        hint = f" (did you mean {', '.join(like)}?)" if like and text else ""
-        raise NotFoundError(f"no item {text!r} in the catalogue{hint}")
-    return found
-
-
-def get_store(ref: StoreRef) -> Store:
-    """A store by instance, id or name (case ignored); NotFoundError otherwise."""
-    if isinstance(ref, Store):
-        return ref
-    text = str(ref).strip()
-    query = Q(name__iexact=text)
-    if (number := as_id(text)) is not None:
-        query |= Q(pk=number)
-    found = Store.objects.filter(query).first()
-    if found is None:
-        names = list(Store.objects.order_by("name").values_list("name", flat=True)[:12])
-        known = f" (stores: {', '.join(names)})" if names else " (no stores yet)"
-        raise NotFoundError(f"no store {text!r}{known}")
-    return found
 
 
 def get_lot(item: ItemRef, code: str) -> Lot:
@@ -142,17 +107,6 @@ def usable_on_hand(item: ItemRef, store: StoreRef, on: date | None = None) -> De
     return Decimal(total or 0)
 
 
-def _when(at: datetime | None) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise HavenError(f"time {at.isoformat()} has no time zone")
-    if at > now + FUTURE_TOLERANCE:
-        raise HavenError(f"time {at.isoformat()} is in the future")
-    return at
-
-
 def _check_reason(value: str, allowed: Iterable[str], what: str) -> str:
     allowed = list(allowed)
     if value not in allowed:
@@ -194,6 +148,7 @@ def _post(
     balance: Balance | None = None,
     counted: Decimal | None = None,
     reverses: LedgerEntry | None = None,
+    accepted_expired: bool = False,
 ) -> LedgerEntry:
     """Write one entry and move its balance; the caller holds the transaction."""
     balance = balance or _lock_balance(lot, store)
@@ -223,6 +178,7 @@ def _post(
         person=post.person,
         mission=post.mission,
         reverses=reverses,
+        accepted_expired=accepted_expired,
     )
 
 
@@ -337,22 +293,39 @@ def receive(
     note: str = "",
     mission: Mission | None = None,
     at: datetime | None = None,
+    accept_expired: bool = False,
 ) -> list[LedgerEntry]:
     """Receive stock into a store (source: mission, donation, fabrication, opening, other).
 
     Without a lot code the stock goes to a lot named after its expiry date, or to the
-    item's unlotted stock. Returns the one receipt entry (as a list, like the others).
+    item's unlotted stock. A lot already past its expiry on the day received is refused
+    unless `accept_expired` confirms it; the entry is then flagged `accepted_expired`.
+    Returns the one receipt entry (as a list, like the others).
     """
     item, store = get_item(item), get_store(store)
     amount = parse_quantity(quantity)
     _check_reason(source, ReceiptSource.values, "source")
     if mission is not None and source != ReceiptSource.MISSION:
         raise HavenError(f"a receipt linked to a mission has source 'mission', not {source!r}")
+    when = event_time(at)
     lot = receiving_lot(item, lot_code, expiry_date)
-    post = _Post(by=by, at=_when(at), reference=reference, note=note, mission=mission)
-    return [
-        _post(post, kind=EntryKind.RECEIPT, reason=source, lot=lot, store=store, quantity=amount)
-    ]
+    expired = lot.expiry_date is not None and lot.expiry_date < timezone.localdate(when)
+    if expired and not accept_expired:
+        raise ExpiredLotError(
+            f"lot {lot.label} of {item.name} expired on {lot.expiry_date:%Y-%m-%d}: "
+            "receiving it needs an explicit confirmation that it is expired"
+        )
+    post = _Post(by=by, at=when, reference=reference, note=note, mission=mission)
+    entry = _post(
+        post,
+        kind=EntryKind.RECEIPT,
+        reason=source,
+        lot=lot,
+        store=store,
+        quantity=amount,
+        accepted_expired=expired,
+    )
+    return [entry]
 
 
 @transaction.atomic
@@ -378,7 +351,7 @@ def issue(
     item, store = get_item(item), get_store(store)
     amount = parse_quantity(quantity)
     _check_reason(purpose, IssuePurpose.values, "purpose")
-    post = _Post(by=by, at=_when(at), reference=reference, note=note, person=person)
+    post = _Post(by=by, at=event_time(at), reference=reference, note=note, person=person)
     return _take(
         post,
         verb="issue",
@@ -413,7 +386,7 @@ def transfer(
     if source.pk == target.pk:
         raise HavenError(f"cannot transfer from {source.name} to itself")
     amount = parse_quantity(quantity)
-    post = _Post(by=by, at=_when(at), reference=reference, note=note)
+    post = _Post(by=by, at=event_time(at), reference=reference, note=note)
     outs = _take(
         post,
         verb="transfer",
@@ -465,7 +438,7 @@ def adjust(
     _check_reason(reason, AdjustmentReason.values, "reason")
     if lot is None and lot_code:
         lot = get_lot(item, lot_code)
-    post = _Post(by=by, at=_when(at), note=note)
+    post = _Post(by=by, at=event_time(at), note=note)
     if reason in ADDING_REASONS:
         target = lot or receiving_lot(item, None, None)
         return [
@@ -524,7 +497,7 @@ def count(
     elif lot.item_id != item.pk:
         raise HavenError(f"lot {lot.label} is a lot of {lot.item.name}, not of {item.name}")
     balance = _lock_balance(lot, store)
-    post = _Post(by=by, at=_when(at), note=note)
+    post = _Post(by=by, at=event_time(at), note=note)
     return _post(
         post,
         kind=EntryKind.COUNT,
@@ -606,7 +579,7 @@ def produce(
     if not produced:
         raise HavenError("a production step must produce something")
     store = get_store(store)
-    when = _when(at)
+    when = event_time(at)
     entries: list[LedgerEntry] = []
     for item, quantity in consumed:
         entries += issue(

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from haven.core.access import permission_required, require
 from haven.core.errors import HavenError
 from haven.core.forms import posted_text
+from haven.core.rows import BadRow, read_rows
 from haven.stock import exchange, services
 from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource
 from haven.stock.models import Balance, LedgerEntry, Store
 from haven.stock.permissions import may_issue
-from haven.stock.runway import camp_runway, days_label, need_bars
+from haven.stock.runway import DEFINITION, camp_runway, need_bars
 
 
 def _stores() -> Any:
@@ -34,6 +35,12 @@ class ReceiveForm(forms.Form):
     lot_code = forms.CharField(max_length=60, required=False)
     expiry_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(max_length=120, required=False)
+    EXPIRED_LABEL = "The lot is already expired: receive it anyway"
+    accept_expired = forms.BooleanField(
+        required=False,
+        label=EXPIRED_LABEL,
+        help_text="A receipt of an expired lot is refused unless this is ticked, and flagged.",
+    )
 
 
 class IssueForm(forms.Form):
@@ -87,16 +94,23 @@ def index(request: HttpRequest) -> HttpResponse:
     if store is not None:
         balances = balances.filter(store=store)
     by_item = {row.item.pk: row for row in runway.items}
-    rows = [{"balance": b, "store": b.store, "runway": by_item.get(b.item_id)} for b in balances]
+    rows = [
+        {"balance": b, "store": b.store, "runway": by_item.get(b.item_id)}
+        if not isinstance(b, BadRow)
+        else {"bad": b, "store": None}
+        for b in read_rows(balances)
+    ]
     return render(
         request,
         "stock/index.html",
         {
             "stores": stores,
             "store": store,
-            "rows": rows,
+            "rows": [row for row in rows if "bad" not in row],
+            "unreadable": [row["bad"] for row in rows if "bad" in row],
             "runway": runway,
             "needs": need_bars(runway),
+            "definition": DEFINITION,
             "today": timezone.localdate(),
         },
     )
@@ -105,7 +119,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @permission_required("stock.view_item")
 def item_card(request: HttpRequest, ref: str) -> HttpResponse:
     item = services.get_item(ref)
-    row = camp_runway(items=[item]).items[0]
+    row = camp_runway(items=[item]).item(item)
     balances = item.balances.filter(quantity__gt=0).select_related("lot", "store")
     show_ledger = request.user.has_perm("stock.view_ledgerentry")
     entries = list(services.ledger_for(item)[:200]) if show_ledger else []
@@ -120,7 +134,7 @@ def item_card(request: HttpRequest, ref: str) -> HttpResponse:
         {
             "item": item,
             "row": row,
-            "days": days_label(row.runway.days_of_supply),
+            "definition": DEFINITION,
             "balances": balances,
             "entries": entries,
             "show_ledger": show_ledger,
@@ -162,6 +176,8 @@ def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
             services.count(
                 by=request.user, item=item, lot_code=data.pop("lot_code") or None, **data
             )
+    except services.ExpiredLotError as error:
+        messages.error(request, f"{error}: tick “{ReceiveForm.EXPIRED_LABEL}” to receive it.")
     except HavenError as error:
         messages.error(request, str(error))
     else:

@@ -139,7 +139,7 @@ def test_dashboard_panel_shows_queue_counts_only_to_medical_roles(
     client_as: Callable[[str], Any], casualty: dict[str, Any], death: DeathRecord, role: str
 ) -> None:
     page = client_as(role).get("/").content.decode()
-    assert "deaths recorded" in page
+    assert "deaths in the casualty register" in page
     assert ("in the triage queue" in page) == _allowed(role)
 
 

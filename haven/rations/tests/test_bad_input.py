@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
     [
         ({"horizon_days": 0}, "horizon_days: Input should be greater than or equal to 1"),
         ({"horizon_days": -3}, "horizon_days: Input should be greater than or equal to 1"),
-        ({"store": "Atlantis"}, "no store 'Atlantis'"),
+        ({"store": "Atlantis"}, "no store 'Atlantis' (stores: Main store)"),
     ],
 )
 def test_api_plan_refuses_bad_input(

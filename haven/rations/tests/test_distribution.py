@@ -139,3 +139,12 @@ def test_transfer_is_kept_in_history_and_limited_to_the_ration(
             by=users["clerk"], from_person=mother, to_person=mother, item=cereal, quantity=1
         )
     assert RationTransfer.objects.count() == 1
+
+
+def test_plans_draw_by_default_from_the_store_with_most_food(camp: Camp) -> None:
+    # A store holding no food at all sums to NULL; PostgreSQL sorts NULL first when
+    # descending, which once sent the demo's fabrication to the empty clinic store.
+    stock.create_store(by=None, name="Aid post")
+    stock.create_store(by=None, name="Clinic store")
+    stock.receive(by=None, item="dressing-kit", store="Clinic store", quantity=4, source="donation")
+    assert services.default_store() == camp.store

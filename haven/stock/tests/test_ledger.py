@@ -60,6 +60,7 @@ def test_expired_lots_are_not_issued_but_flagged(store: Store, ration: Item, tod
         lot_code="OLD",
         expiry_date=today - timedelta(days=1),
         source="donation",
+        accept_expired=True,
     )
     with pytest.raises(HavenError, match="0 on hand; 4 more in expired lots"):
         services.issue(by=None, item=ration, store=store, quantity=1, purpose="person")

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from haven.core.commands import HavenCommand
-from haven.core.errors import HavenError, NotFoundError
+from haven.core.errors import HavenError
+from haven.core.services import get_people
 from haven.missions import services
 from haven.missions.choices import MissionStatus, RiskLevel
 from haven.missions.models import Mission
@@ -26,17 +27,13 @@ def _when(text: str) -> datetime:
 
 
 def _people(text: str) -> list[Person]:
-    ids: list[int] = []
+    ids: list[str] = []
     for part in text.split(","):
         if part.strip():
             if not part.strip().isdigit():
                 raise HavenError(f"person id {part.strip()!r} is not a number")
-            ids.append(int(part))
-    found = Person.objects.in_bulk(ids)
-    missing = [str(pk) for pk in ids if pk not in found]
-    if missing:
-        raise NotFoundError(f"no person with id {', '.join(missing)}")
-    return [found[pk] for pk in ids]
+            ids.append(part.strip())
+    return get_people(ids)
 
 
 def _lines(pairs: list[str]) -> list[tuple[str, str]]:

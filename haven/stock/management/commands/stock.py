@@ -43,6 +43,11 @@ class Command(HavenCommand):
         receive = posting("receive", "receive stock into a store")
         receive.add_argument("--source", choices=ReceiptSource.values, default="donation")
         receive.add_argument("--expiry", help="expiry date YYYY-MM-DD")
+        receive.add_argument(
+            "--accept-expired",
+            action="store_true",
+            help="receive a lot already past its expiry (refused without this; flagged)",
+        )
         receive.add_argument("--reference", default="")
         issue = posting("issue", "issue stock (first expiry first out)")
         issue.add_argument("--purpose", choices=IssuePurpose.values, default="distribution")
@@ -76,14 +81,15 @@ class Command(HavenCommand):
                 f"#{entry.pk} {entry.kind} {format_quantity(entry.quantity)} "
                 f"{entry.item.unit} {entry.item.name} · {entry.store.name} · lot "
                 f"{entry.lot.label} → {format_quantity(entry.balance_after)}"
+                + (" (expired lot, accepted)" if entry.accepted_expired else "")
             )
 
     def _lot(self, options: dict[str, Any]) -> Any:
         return services.get_lot(options["item"], options["lot"]) if options.get("lot") else None
 
     def _receive(self, options: dict[str, Any]) -> None:
-        self._show(
-            services.receive(
+        try:
+            entries = services.receive(
                 by=None,
                 item=options["item"],
                 store=options["store"],
@@ -93,8 +99,11 @@ class Command(HavenCommand):
                 source=options["source"],
                 reference=options["reference"],
                 note=options["note"],
+                accept_expired=options["accept_expired"],
             )
-        )
+        except services.ExpiredLotError as error:
+            raise HavenError(f"{error}: add --accept-expired to receive it") from error
+        self._show(entries)
 
     def _issue(self, options: dict[str, Any]) -> None:
         self._show(
