@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
+    # Reports the location, medical and protection fields a request showed (sensitive_read).
+    "haven.core.policy.ReadReportingMiddleware",
 ]
 
 ROOT_URLCONF = "haven.urls"

@@ -45,6 +45,18 @@ COLUMNS = (
     "notes",
 )
 
+# The person's field (in the access policy) behind each column.
+COLUMN_FIELDS = {"id": "record_id", "alternate_names": "alternate_names", "age": "age"}
+
+
+def export_columns(groups: Iterable[str]) -> tuple[str, ...]:
+    """The columns an export carries for a reader who sees these groups of the policy."""
+    from haven.core import policy
+
+    visible = policy.fields_of("people.person", [policy.FieldGroup(group) for group in groups])
+    return tuple(column for column in COLUMNS if COLUMN_FIELDS.get(column, column) in visible)
+
+
 SEX_WORDS = {
     "f": Sex.FEMALE,
     "female": Sex.FEMALE,
@@ -366,8 +378,9 @@ def export_queryset() -> Iterable[Person]:
     )
 
 
-def export_csv(people: Iterable[Person], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+def export_csv(people: Iterable[Person], out: IO[str], columns: tuple[str, ...] = COLUMNS) -> int:
+    """Write the people as CSV with these columns (the reader's, `export_columns`)."""
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     count = 0
     for row in export_rows(people):
