@@ -96,3 +96,20 @@ def test_a_strangers_page_hides_what_the_role_may_not_see(
     groups = policy.ROLE_GROUPS[role]
     for group, marker in MARKERS.items():
         assert (marker in response.content.decode()) == (group in groups), (role, group)
+
+
+@pytest.mark.parametrize(
+    ("role", "absent"),
+    [
+        ("clerk", {"special_needs", "pregnant_or_lactating", "notes", "extra_energy_kcal"}),
+        ("commander", set()),
+    ],
+)
+def test_the_people_export_carries_the_readers_columns(
+    camp: dict[str, Any], client_as: Callable[[str], Client], role: str, absent: set[str]
+) -> None:
+    text = client_as(role).get("/people/export.csv").content.decode()
+    header = set(text.splitlines()[0].split(","))
+    assert not header & absent
+    assert {"full_name", "phone", "household"} <= header
+    assert (MARKERS[policy.G.PROTECTION] in text) == (role == "commander")
