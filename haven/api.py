@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from haven.accounts.services import authenticate_token
-from haven.core.api import install_error_handlers
+from haven.core.api import HavenNinjaAPI, install_error_handlers
 from haven.core.registry import app_modules
 
 
@@ -21,7 +20,7 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+api = HavenNinjaAPI(
     title="Haven API",
     version="1",
     description=(

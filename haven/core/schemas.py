@@ -64,10 +64,11 @@ def limits(field: models.Field[Any, Any]) -> tuple[list[Any], dict[str, Any]]:
         constraints["max_length"] = field.max_length or TEXT_MAX_LENGTH
     elif isinstance(field, models.DecimalField):
         places, digits = field.decimal_places or 0, field.max_digits or 28
+        # _decimal rounds to the column and checks its digits itself: pydantic's own
+        # max_digits would also run on an optional field's null, and crash (TypeError → 500).
         validators.append(
             BeforeValidator(partial(_decimal, what=field.name, places=places, max_digits=digits))
         )
-        constraints.update(max_digits=digits, decimal_places=places)
     elif isinstance(field, models.FloatField):
         constraints["allow_inf_nan"] = False
     elif (bounds := _integer_range(field)) is not None:
