@@ -51,11 +51,15 @@ OPENAPI_PARAMETER = {
 
 def _user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser | None:
     """Who the API will take the request to be: a bearer token first, then the session."""
-    from haven.accounts.services import authenticate_token
+    from haven.accounts.services import TokenRefused, authenticate_token
 
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        return authenticate_token(header[7:].strip())
+        try:
+            token = authenticate_token(header[7:].strip())
+        except TokenRefused:
+            return None  # the API answers 401 and records nothing
+        return token.user if token is not None else None
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

@@ -64,11 +64,11 @@ def limits(field: models.Field[Any, Any]) -> tuple[list[Any], dict[str, Any]]:
         constraints["max_length"] = field.max_length or TEXT_MAX_LENGTH
     elif isinstance(field, models.DecimalField):
         places, digits = field.decimal_places or 0, field.max_digits or 28
-        # _decimal rounds to the column and checks its digits itself: pydantic's own
-        # max_digits would also run on an optional field's null, and crash (TypeError → 500).
         validators.append(
             BeforeValidator(partial(_decimal, what=field.name, places=places, max_digits=digits))
         )
+        # The precision is checked by _decimal (after rounding); pydantic's own max_digits
+        # would run on an optional field's null too and fail with a TypeError (a 500).
     elif isinstance(field, models.FloatField):
         constraints["allow_inf_nan"] = False
     elif (bounds := _integer_range(field)) is not None:
