@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "haven.core.middleware.HavenErrorMiddleware",
     # Reports the location, medical and protection fields a request showed (sensitive_read).
     "haven.core.policy.ReadReportingMiddleware",
+    # Under /api/v1/: a write retried with the same Idempotency-Key posts nothing again.
+    "haven.core.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: turns a locked-out login into Haven's lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -259,6 +261,10 @@ HAVEN_COLD_COVERED_M2_PER_PERSON = envfloat("COLD_COVERED_M2_PER_PERSON", 4.5)
 # API lists: rows in a page unless `limit` says otherwise, and the most `limit` may ask for.
 HAVEN_API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
 HAVEN_API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1000)
+# Hours an API write's Idempotency-Key is remembered (a retry within them posts nothing).
+HAVEN_IDEMPOTENCY_HOURS = envint("IDEMPOTENCY_HOURS", 24)
+if HAVEN_IDEMPOTENCY_HOURS < 1:
+    raise ValueError(f"HAVEN_IDEMPOTENCY_HOURS must be at least 1, not {HAVEN_IDEMPOTENCY_HOURS}")
 # How far ahead of the server clock a recorded time may be (clocks drift between devices).
 HAVEN_FUTURE_TOLERANCE_MINUTES = envfloat("FUTURE_TOLERANCE_MINUTES", 5.0)
 
