@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
+    # Reports the location, medical and protection fields a request showed (sensitive_read).
+    "haven.core.policy.ReadReportingMiddleware",
     # Last, as django-axes asks: turns a locked-out login into Haven's lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
