@@ -25,12 +25,12 @@ def runway_risk() -> dict[str, Any]:
     The forecast changes only when the ledger or the headcount does, so it is kept until
     either moves (or for ten minutes) instead of being drawn again on every page view.
     """
-    from haven.people.models import Person
+    from haven.people import aggregates
     from haven.stock.models import LedgerEntry
 
     key = "rations-runway-risk:{}:{}:{}".format(
         LedgerEntry.objects.aggregate(last=Max("pk"))["last"],
-        Person.objects.in_camp().count(),
+        aggregates.in_camp_totals()[0],
         timezone.localdate().isoformat(),
     )
     rows = cache.get(key)
