@@ -290,6 +290,10 @@ HAVEN_FABRICATION_HORIZON_DAYS = envint("FABRICATION_HORIZON_DAYS", 7)
 HAVEN_FORECAST_HORIZON_DAYS = envint("FORECAST_HORIZON_DAYS", 30)
 HAVEN_FORECAST_SCENARIOS = envint("FORECAST_SCENARIOS", 2000)
 HAVEN_FORECAST_HISTORY_DAYS = envint("FORECAST_HISTORY_DAYS", 14)
+# How often the worker looks for a computed result (forecast, risk panel) gone stale, and
+# how long a claim on one computation keeps other workers off it.
+HAVEN_WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", 5.0)
+HAVEN_WORKER_CLAIM_SECONDS = envint("WORKER_CLAIM_SECONDS", 300)
 
 # Shelter (haven.shelter): the tent the shortfall is counted in when no tent types are recorded.
 HAVEN_SHELTER_TENT_NAME = env("SHELTER_TENT_NAME", "Family tent")

@@ -19,6 +19,11 @@ class Command(HavenCommand):
         parser.add_argument("--port", type=int, default=8000, help="default: 8000")
         parser.add_argument("--threads", type=int, default=8, help="default: 8")
         parser.add_argument("--data-dir", help="the data folder (also HAVEN_DATA_DIR)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not compute forecasts in this process (run `haven worker` instead)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -27,4 +32,9 @@ class Command(HavenCommand):
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )
-        serve(host=options["host"], port=options["port"], threads=options["threads"])
+        serve(
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            worker=not options["no_worker"],
+        )
