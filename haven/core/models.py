@@ -67,6 +67,8 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.method} {self.path} → {self.status})"
+
+
 class ComputedResult(models.Model):
     """The last result of an expensive computation (a forecast, a risk panel), shared by
     every process: computed off the request path by the worker for one state of the camp,
