@@ -228,6 +228,7 @@ if HAVEN_HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000, minimum=1)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only a name submitted to the browsers' preload list is affected; a LAN name never is.
     SECURE_HSTS_PRELOAD = True
 # On every page in every mode: scripts only from Haven's own static files, never inline.
 # Inline style attributes are still used by the templates, hence 'unsafe-inline' for styles.
