@@ -21,9 +21,10 @@ class Command(HavenCommand):
         parser.add_argument("--data-dir", help="the data folder (also HAVEN_DATA_DIR)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Before the database is opened, so that its -wal and -shm are made private too.
         for change in tighten_private_files():
             self.stdout.write(change)
+        call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )
