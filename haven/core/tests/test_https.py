@@ -40,3 +40,15 @@ def test_the_deployment_check_is_clean_in_https_mode(tmp_path: Path) -> None:
     )
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_a_mistyped_setting_is_named_on_one_line(tmp_path: Path) -> None:
+    from haven.core.tests.test_cli import haven
+
+    for variable, value, message in [
+        ("HAVEN_HTTPS", "ture", "haven: error: HAVEN_HTTPS='ture': write true or false"),
+        ("HAVEN_LOGIN_FAILURE_LIMIT", "0", "haven: error: HAVEN_LOGIN_FAILURE_LIMIT=0: at least 1"),
+    ]:
+        result = haven("token", "list", data_dir=tmp_path, env={variable: value})
+        assert result.returncode == 2
+        assert result.stderr.strip() == message
