@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[3]
 def deploy_check(tmp_path: Path, https: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "HAVEN_DATA_DIR": str(tmp_path), "HAVEN_HTTPS": https}
     environment.pop("HAVEN_DATABASE_URL", None)
+    # The browser tests' live server sets this in the test process; a deployment never has it.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     code = (
         "import django, sys; django.setup();"
         "from django.conf import settings as s;"
