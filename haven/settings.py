@@ -73,6 +73,7 @@ HAVEN_APPS = [
     "haven.shelter",
     "haven.rations",
     "haven.tracing",
+    "haven.audit",
 ]
 
 INSTALLED_APPS = [
@@ -97,7 +98,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks what a request records as arriving through the web or the API (audit log).
+    "haven.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After a lockdown: the password page until a new password is set.
+    "haven.audit.middleware.PasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
 ]
@@ -166,6 +171,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
+# `haven serve` takes a backup a day into BACKUP_DIR and keeps the newest this many (0: none);
+# encrypted when a passphrase is set (HAVEN_BACKUP_PASSPHRASE_FILE names a file holding it).
+HAVEN_BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+HAVEN_BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE")
 
 LOGGING = {
     "version": 1,

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from haven.accounts.choices import Role
 from haven.accounts.models import ApiToken, hash_token
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 
 
+@audited("accounts.create_user")
 @transaction.atomic
 def create_user(*, username: str, password: str | None, role: str, superuser: bool = False) -> User:
     """Create a user in one role; the commander account made by `haven init` is a superuser."""
@@ -30,6 +32,7 @@ def create_user(*, username: str, password: str | None, role: str, superuser: bo
     return user
 
 
+@audited("accounts.create_token")
 @transaction.atomic
 def create_token(*, username: str, name: str = "") -> str:
     """Create an API bearer token for a user and return it (it is not stored in clear)."""
@@ -42,6 +45,8 @@ def create_token(*, username: str, name: str = "") -> str:
     return raw
 
 
+# Notes a token's last use only (at most once a minute); not a change worth an event.
+@read_only
 def authenticate_token(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     token = (

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
 from haven.people.choices import Sex, Status
@@ -186,6 +187,7 @@ def _parse_row(
     return _Row(line, person, skills, value["household"], value["team"])
 
 
+@read_only
 def read_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row of a CSV with a header line."""
     reader = csv.DictReader(stream)
@@ -205,6 +207,7 @@ def read_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
         yield line, row
 
 
+@audited("people.import_people")
 def import_people(
     *,
     by: Author,
@@ -332,6 +335,7 @@ def _first_events(*, start_after: int, author: User | None, when: datetime) -> N
         )
 
 
+@read_only
 def export_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:
     """One dict per person with the import columns, so an export imports again."""
     for person in people:
@@ -357,6 +361,7 @@ def export_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:
         }
 
 
+@read_only
 def export_queryset() -> Iterable[Person]:
     return (
         Person.objects.select_related("household", "team")
@@ -366,6 +371,7 @@ def export_queryset() -> Iterable[Person]:
     )
 
 
+@read_only
 def export_csv(people: Iterable[Person], out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
@@ -376,6 +382,7 @@ def export_csv(people: Iterable[Person], out: IO[str]) -> int:
     return count
 
 
+@read_only
 def csv_text(people: Iterable[Person]) -> str:
     buffer = io.StringIO()
     export_csv(people, buffer)

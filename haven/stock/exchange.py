@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
 from haven.stock import services
 from haven.stock.choices import EntryKind, ReceiptSource
@@ -56,6 +57,7 @@ REQUIRED = ("item", "store", "quantity")
 MAX_ERRORS_SHOWN = 5
 
 
+@read_only
 def export_rows(store: Store | None = None) -> Iterable[list[str]]:
     """Header row, HXL hashtag row, then one row per lot × store with stock on hand."""
     yield [header for header, _ in EXPORT_COLUMNS]
@@ -79,6 +81,7 @@ def export_rows(store: Store | None = None) -> Iterable[list[str]]:
         ]
 
 
+@read_only
 def export_csv(out: IO[str], store: Store | None = None) -> int:
     writer = csv.writer(out)
     rows = 0
@@ -111,6 +114,7 @@ def _parse_date(text: str, row: int) -> date | None:
         raise HavenError(f"row {row}: expiry {text!r} is not a date (YYYY-MM-DD)") from error
 
 
+@read_only
 def read_stock_list(stream: IO[str]) -> list[ImportLine]:
     """Check every row of a stock list before anything is written; all problems at once."""
     reader = csv.reader(stream)
@@ -169,6 +173,7 @@ def read_stock_list(stream: IO[str]) -> list[ImportLine]:
     return lines
 
 
+@audited("stock.import_stock_list")
 @transaction.atomic
 def import_stock_list(
     *,

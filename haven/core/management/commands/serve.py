@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
+from haven.audit.backup import daily_backups
 from haven.core.commands import HavenCommand
 from haven.core.server import serve
 
@@ -22,6 +23,7 @@ class Command(HavenCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        daily_backups(self.stdout.write)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )
