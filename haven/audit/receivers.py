@@ -46,8 +46,8 @@ def record_sensitive_read(
 def flag_new_password(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """Remember in the session, once at sign-in, that a lockdown asks this user for a new
     password: the middleware then reads only the session, no query per page."""
-    from haven.audit.middleware import NEW_PASSWORD_FLAG
+    from haven.audit.middleware import NEW_PASSWORD_FLAG, password_mark
     from haven.audit.services import must_change_password
 
     if request is not None and hasattr(request, "session") and must_change_password(user):
-        request.session[NEW_PASSWORD_FLAG] = True
+        request.session[NEW_PASSWORD_FLAG] = password_mark(user)

@@ -108,6 +108,8 @@ def model_refs(values: list[Any], depth: int = 0) -> Iterator[str]:
 
 def _secret(name: str) -> bool:
     lowered = name.lower()
+    if lowered.endswith(("_id", "_ids")):
+        return False  # a token's or session's number names it; it does not open anything
     return any(word in lowered for word in SECRET_WORDS)
 
 

@@ -9,5 +9,4 @@ app_name = "audit"
 urlpatterns = [
     path("", views.index, name="index"),
     path("lockdown/", views.lockdown, name="lockdown"),
-    path("password/", views.password, name="password"),
 ]

@@ -7,18 +7,13 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 
 from haven.audit import log, services
 from haven.audit.choices import Kind
-from haven.audit.middleware import NEW_PASSWORD_FLAG
 from haven.audit.models import AuditEvent
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
@@ -124,48 +119,3 @@ def lockdown(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "audit/lockdown_done.html", {"result": result})
     return render(request, "audit/lockdown.html", {"form": form})
-
-
-class NewPasswordForm(forms.Form):
-    old_password = forms.CharField(
-        label="Current password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new_password = forms.CharField(
-        label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    again = forms.CharField(
-        label="New password again",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("new_password") != cleaned.get("again"):
-            raise forms.ValidationError("the two new passwords differ")
-        return cleaned
-
-
-@login_required
-def password(request: HttpRequest) -> HttpResponse:
-    """Set a new password (what a lockdown asks of everyone before anything else)."""
-    form = NewPasswordForm(request.POST or None)
-    required = bool(request.session.get(NEW_PASSWORD_FLAG))
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.set_new_password(
-                by=request.user,  # type: ignore[arg-type]
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except HavenError as error:
-            form.add_error(None, str(error))
-        else:
-            update_session_auth_hash(request, user)
-            request.session.pop(NEW_PASSWORD_FLAG, None)
-            messages.success(request, "Your new password is set.")
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "/"
-            return redirect(target or "/")
-    return render(request, "audit/password.html", {"form": form, "required": required})

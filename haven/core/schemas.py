@@ -67,7 +67,8 @@ def limits(field: models.Field[Any, Any]) -> tuple[list[Any], dict[str, Any]]:
         validators.append(
             BeforeValidator(partial(_decimal, what=field.name, places=places, max_digits=digits))
         )
-        constraints.update(max_digits=digits, decimal_places=places)
+        # The precision is checked by _decimal (after rounding); pydantic's own max_digits
+        # would run on an optional field's null too and fail with a TypeError (a 500).
     elif isinstance(field, models.FloatField):
         constraints["allow_inf_nan"] = False
     elif (bounds := _integer_range(field)) is not None:

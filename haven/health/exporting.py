@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-from typing import TextIO
+from collections.abc import Iterator
+from typing import Any, TextIO
 
+from haven.core.tabular import write_csv
 from haven.health.figures import casualty_figures
 
 COLUMNS = (
@@ -22,13 +23,13 @@ FORMATS = ("csv", "hxl")
 def export_figures(out: TextIO, fmt: str = "csv") -> int:
     """Write one row per date, place and cause; return the number of rows."""
     figures = casualty_figures()
-    writer = csv.writer(out)
-    writer.writerow([name for name, _ in COLUMNS])
-    if fmt == "hxl":
-        writer.writerow([tag for _, tag in COLUMNS])
-    for row in figures.rows:
-        writer.writerow(
-            [
+
+    def rows() -> Iterator[list[Any]]:
+        yield [name for name, _ in COLUMNS]
+        if fmt == "hxl":
+            yield [tag for _, tag in COLUMNS]
+        for row in figures.rows:
+            yield [
                 row.day.isoformat(),
                 row.place,
                 row.cause,
@@ -37,5 +38,6 @@ def export_figures(out: TextIO, fmt: str = "csv") -> int:
                 row.injured,
                 row.missing,
             ]
-        )
+
+    write_csv(out, rows())
     return len(figures.rows)

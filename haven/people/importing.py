@@ -6,8 +6,8 @@ to skip invalid rows), so a clerk fixes the file and runs it again.
 
 from __future__ import annotations
 
-import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +21,7 @@ from django.utils import timezone
 from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
+from haven.core.tabular import read_table, write_csv
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Person, Skill, StatusEvent, Team, fold
 from haven.people.services import Author, acting_user, birth_date_from_age
@@ -188,30 +189,26 @@ def _parse_row(
 
 
 @read_only
-def read_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row of a CSV with a header line."""
-    reader = csv.DictReader(stream)
-    if reader.fieldnames is None:
-        raise HavenError("the file is empty: expected a header line with full_name, …")
-    unknown = [name for name in reader.fieldnames if name and name.strip() not in COLUMNS]
+def read_rows(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of a CSV with a header line; the encoding, the
+    CSV and the columns are checked by `haven.core.tabular` (one line naming line and column)."""
+    table = read_table(stream)
+    names = [name for name in table.names if name]
+    unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise HavenError(
             f"unknown column(s) {', '.join(unknown)}; known columns: {', '.join(COLUMNS)}"
         )
-    names = {name.strip() for name in reader.fieldnames if name}
-    if not names & {"full_name", "given_name", "family_name"}:
+    if not set(names) & {"full_name", "given_name", "family_name"}:
         raise HavenError("the file has no name column (full_name, given_name or family_name)")
-    line = 1
-    for row in reader:
-        line = reader.line_num
-        yield line, row
+    yield from table.mapped()
 
 
 @audited("people.import_people")
 def import_people(
     *,
     by: Author,
-    stream: IO[str],
+    stream: IO[bytes] | IO[str],
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
@@ -373,13 +370,9 @@ def export_queryset() -> Iterable[Person]:
 
 @read_only
 def export_csv(people: Iterable[Person], out: IO[str]) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    count = 0
-    for row in export_rows(people):
-        writer.writerow(row)
-        count += 1
-    return count
+    """The registry as CSV, every cell safe to open in a spreadsheet; returns people written."""
+    rows = ([row[name] for name in COLUMNS] for row in export_rows(people))
+    return write_csv(out, itertools.chain([COLUMNS], rows)) - 1
 
 
 @read_only

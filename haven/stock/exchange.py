@@ -6,7 +6,6 @@ tools (and `libhxl`) read the columns by meaning, not by header text.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,8 @@ from django.utils import timezone
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
+from haven.core.services import event_time
+from haven.core.tabular import read_table, write_csv
 from haven.stock import services
 from haven.stock.choices import EntryKind, ReceiptSource
 from haven.stock.models import Balance, Item, Store, format_quantity
@@ -36,9 +37,10 @@ EXPORT_COLUMNS = (
 
 IMPORT_ALIASES = {
     "item": "item",
-    "item code": "item",
-    "#item+code": "item",
+    "item name": "item",
     "#item+name": "item",
+    "item code": "item_code",
+    "#item+code": "item_code",
     "store": "store",
     "#loc+name": "store",
     "quantity": "quantity",
@@ -53,7 +55,7 @@ IMPORT_ALIASES = {
     "reference": "reference",
     "note": "note",
 }
-REQUIRED = ("item", "store", "quantity")
+REQUIRED = ("store", "quantity")
 MAX_ERRORS_SHOWN = 5
 
 
@@ -83,12 +85,7 @@ def export_rows(store: Store | None = None) -> Iterable[list[str]]:
 
 @read_only
 def export_csv(out: IO[str], store: Store | None = None) -> int:
-    writer = csv.writer(out)
-    rows = 0
-    for row in export_rows(store):
-        writer.writerow(row)
-        rows += 1
-    return rows - 2
+    return write_csv(out, export_rows(store)) - 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,27 +101,34 @@ class ImportLine:
     note: str
 
 
-def _parse_date(text: str, row: int) -> date | None:
+def _parse_date(text: str, line: int) -> date | None:
     text = text.strip()
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise HavenError(f"row {row}: expiry {text!r} is not a date (YYYY-MM-DD)") from error
+        raise HavenError(f"line {line}: expiry {text!r} is not a date (YYYY-MM-DD)") from error
+
+
+def _column_name(header: str) -> str | None:
+    return IMPORT_ALIASES.get(header.strip().lower())
+
+
+def _hashtag_row(cells: list[str]) -> bool:
+    return bool(cells) and cells[0].startswith("#")
 
 
 @read_only
-def read_stock_list(stream: IO[str]) -> list[ImportLine]:
-    """Check every row of a stock list before anything is written; all problems at once."""
-    reader = csv.reader(stream)
-    try:
-        header = next(reader)
-    except StopIteration as error:
-        raise HavenError("the stock list is empty") from error
-    columns = {IMPORT_ALIASES.get(name.strip().lower()): i for i, name in enumerate(header)}
-    columns.pop(None, None)
+def read_stock_list(stream: IO[bytes] | IO[str]) -> list[ImportLine]:
+    """Check every row of a stock list before anything is written; all problems at once.
+
+    The file itself (encoding, CSV, columns) is checked by `haven.core.tabular`."""
+    table = read_table(stream, name_of=_column_name, what="the stock list", skip=_hashtag_row)
+    columns = {name for name in table.names if name}
     missing = [name for name in REQUIRED if name not in columns]
+    if not columns & {"item", "item_code"}:
+        missing.insert(0, "item")
     if missing:
         raise HavenError(f"the stock list has no column {', '.join(missing)}")
     items = {i.code.lower(): i for i in Item.objects.all()}
@@ -132,25 +136,23 @@ def read_stock_list(stream: IO[str]) -> list[ImportLine]:
     stores = {s.name.lower(): s for s in Store.objects.all()}
     lines: list[ImportLine] = []
     problems: list[str] = []
-    for number, raw in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in raw) or raw[0].startswith("#"):
-            continue  # blank rows and an HXL hashtag row
+    for number, raw in table.mapped():
 
-        def cell(name: str, raw: list[str] = raw) -> str:
-            index = columns.get(name)
-            return raw[index].strip() if index is not None and index < len(raw) else ""
+        def cell(name: str, raw: dict[str, str] = raw) -> str:
+            return raw.get(name, "").strip()
 
         try:
-            item = items.get(cell("item").lower())
+            wanted = cell("item_code") or cell("item")
+            item = items.get(wanted.lower())
             if item is None:
-                raise HavenError(f"row {number}: no item {cell('item')!r} in the catalogue")
+                raise HavenError(f"line {number}: no item {wanted!r} in the catalogue")
             store = stores.get(cell("store").lower())
             if store is None:
-                raise HavenError(f"row {number}: no store {cell('store')!r}")
-            quantity = services.parse_quantity(cell("quantity"), what=f"row {number}: quantity")
+                raise HavenError(f"line {number}: no store {cell('store')!r}")
+            quantity = services.parse_quantity(cell("quantity"), what=f"line {number}: quantity")
             source = cell("source") or ReceiptSource.OPENING
             if source not in ReceiptSource.values:
-                raise HavenError(f"row {number}: source {source!r} is not a receipt source")
+                raise HavenError(f"line {number}: source {source!r} is not a receipt source")
             lines.append(
                 ImportLine(
                     row=number,
@@ -180,13 +182,25 @@ def import_stock_list(
     by: services.Author,
     lines: list[ImportLine],
     at: datetime | None = None,
+    accept_expired: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Receive every line of a checked stock list in one transaction; returns entries posted."""
-    when = at or timezone.now()
+    """Receive every line of a checked stock list in one transaction; returns entries posted.
+
+    Like a single receipt, a lot already past its expiry on the day received is refused
+    unless `accept_expired` confirms it (every such line is named); its entry is flagged."""
+    when = event_time(at)
+    today = timezone.localdate(when)
     movements: list[services.Movement] = []
+    expired: list[str] = []
     for done, line in enumerate(lines, start=1):
         lot = services.receiving_lot(line.item, line.lot or None, line.expiry)
+        is_expired = lot.expiry_date is not None and lot.expiry_date < today
+        if is_expired:
+            expired.append(
+                f"line {line.row}: lot {lot.label} of {line.item.name} expired on "
+                f"{lot.expiry_date:%Y-%m-%d}"
+            )
         movements.append(
             services.Movement(
                 kind=EntryKind.RECEIPT,
@@ -198,8 +212,16 @@ def import_stock_list(
                 occurred_at=when,
                 reference=line.reference or "stock list import",
                 note=line.note,
+                accepted_expired=is_expired,
             )
         )
         if progress is not None:
             progress(done)
+    if expired and not accept_expired:
+        more = len(expired) - MAX_ERRORS_SHOWN
+        shown = "; ".join(expired[:MAX_ERRORS_SHOWN]) + (f"; and {more} more" if more > 0 else "")
+        raise services.ExpiredLotError(
+            f"stock list not imported: {shown} — receiving an expired lot needs an explicit "
+            "confirmation that it is expired"
+        )
     return services.post_many(by=by, movements=movements).entries

@@ -672,6 +672,7 @@ class Movement:
     note: str = ""
     person_id: int | None = None
     mission_id: int | None = None
+    accepted_expired: bool = False
 
 
 @dataclass(slots=True)
@@ -736,6 +737,7 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
                 "note": move.note[:300],
                 "person_id": move.person_id,
                 "mission_id": move.mission_id,
+                "accepted_expired": move.accepted_expired,
             }
         )
     # Every row is checked above; the model layer would cost more than the database.

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -209,15 +208,21 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @permission_required("stock.import_stock")
 def import_list(request: HttpRequest) -> HttpResponse:
+    """A CSV stock list received in one go; a bad file is a 400 naming line and column."""
     upload = request.FILES.get("file")
     if request.method == "POST" and isinstance(upload, UploadedFile):
-        text = upload.read().decode("utf-8-sig", errors="replace")
+        accept_expired = request.POST.get("accept_expired") == "on"
         try:
-            lines = exchange.read_stock_list(io.StringIO(text))
-            posted = exchange.import_stock_list(by=request.user, lines=lines)
+            lines = exchange.read_stock_list(upload.open("rb"))
+            posted = exchange.import_stock_list(
+                by=request.user, lines=lines, accept_expired=accept_expired
+            )
+        except services.ExpiredLotError as error:
+            messages.error(request, f"{error}: tick “already expired” to receive them")
         except HavenError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"{posted} stock lines received.")
             return redirect("stock:index")
+        return render(request, "stock/import.html", {}, status=400)
     return render(request, "stock/import.html", {})

@@ -6,7 +6,7 @@ are the people import's (any subset); those that say who a person is are compare
 
 from __future__ import annotations
 
-import csv
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from datetime import date
 from typing import IO
 
 from haven.core.errors import HavenError
+from haven.core.tabular import read_table, write_csv
 from haven.people.importing import COLUMNS, SEX_WORDS
 from haven.planning.errors import PlanningInputError
 from haven.planning.matching import MatchSettings, PersonRecord, Registry, ScoredPair
@@ -91,14 +92,12 @@ def _parse_row(
     )
 
 
-def read_records(stream: IO[str], *, today: date) -> list[PersonRecord]:
-    """Every row as a record; any bad row and nothing is returned (every problem by line)."""
-    reader = csv.DictReader(stream)
-    if reader.fieldnames is None:
-        raise HavenError(
-            "the file is empty: expected a header line with given_name, family_name, …"
-        )
-    names = [name.strip() for name in reader.fieldnames if name and name.strip()]
+def read_records(stream: IO[bytes] | IO[str], *, today: date) -> list[PersonRecord]:
+    """Every row as a record; any bad row and nothing is returned (every problem by line).
+
+    The file itself (encoding, CSV, columns) is checked by `haven.core.tabular`."""
+    table = read_table(stream)
+    names = [name for name in table.names if name]
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise HavenError(
@@ -112,9 +111,7 @@ def read_records(stream: IO[str], *, today: date) -> list[PersonRecord]:
     records: list[PersonRecord] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        clean = {(key or "").strip(): text for key, text in row.items() if isinstance(text, str)}
+    for line, clean in table.mapped():
         outcome = _parse_row(line, clean, today, seen)
         if isinstance(outcome, list):
             errors.extend(f"line {line}: {problem}" for problem in outcome)
@@ -146,10 +143,8 @@ def match_records(records: list[PersonRecord], *, threshold: float, today: date)
 
 def write_pairs(pairs: Iterable[ScoredPair], stream: IO[str]) -> int:
     """`id_a,id_b,score` lines, most probable first; returns how many."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["id_a", "id_b", "score"])
-    count = 0
-    for pair in pairs:
-        writer.writerow([pair.record_id_a, pair.record_id_b, f"{pair.probability:.4f}"])
-        count += 1
-    return count
+    rows = ([pair.record_id_a, pair.record_id_b, f"{pair.probability:.4f}"] for pair in pairs)
+    return (
+        write_csv(stream, itertools.chain([["id_a", "id_b", "score"]], rows), lineterminator="\n")
+        - 1
+    )

@@ -109,8 +109,13 @@ def test_a_failed_write_appends_nothing_and_nested_services_are_one_event(
 
 
 def test_secrets_never_reach_the_summary() -> None:
-    summary = plain({"username": "ana", "password": "hunter2", "api_token": "hvn_x"})
-    assert summary == {"username": "ana", "password": "(secret)", "api_token": "(secret)"}
+    summary = plain({"username": "ana", "password": "hunter2", "api_token": "hvn_x", "token_id": 4})
+    assert summary == {
+        "username": "ana",
+        "password": "(secret)",
+        "api_token": "(secret)",
+        "token_id": 4,
+    }
 
 
 @pytest.mark.django_db

@@ -296,3 +296,19 @@ def test_a_posted_text_longer_than_its_column_is_refused_on_a_page(
     )
     assert "reason is 301 characters long: at most 300" in response.content.decode()
     assert not LedgerEntry.objects.filter(reverses=entry).exists()
+
+
+@pytest.mark.parametrize(
+    ("quantity", "status", "named"),
+    [(None, 201, ""), ("1e40", 422, "quantity"), (1.5, 400, "quantity")],
+)
+def test_an_optional_decimal_takes_null_and_refuses_too_many_digits(
+    api_as: Callable[[str], Any], quantity: Any, status: int, named: str
+) -> None:
+    """Found by the PostgreSQL fuzz campaign: `"quantity": null` on a treatment was a 500
+    (pydantic's max_digits ran on the null)."""
+    person = _post(api_as("clerk"), f"{PEOPLE}/", {"given_name": "Amina", "sex": "f"}).json()
+    url = f"/api/v1/health/people/{person['id']}/treatments"
+    response = _post(api_as("medic"), url, {"what": "dressing", "quantity": quantity})
+    assert response.status_code == status, response.json()
+    assert named in response.json().get("detail", "")

@@ -57,8 +57,8 @@ def test_import_with_a_bad_row_writes_nothing(tmp_path: Path, store: Store) -> N
     with pytest.raises(CommandError) as error:
         call_command("stock", "import", str(path))
     assert error.value.returncode == 2
-    assert "row 3: no item 'unobtainium'" in str(error.value)
-    assert "row 4: quantity '-4' must be > 0" in str(error.value)
+    assert "line 3: no item 'unobtainium'" in str(error.value)
+    assert "line 4: quantity '-4' must be > 0" in str(error.value)
     assert LedgerEntry.objects.count() == 0
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import CommandParser
 
 from haven.audit.backup import daily_backups
 from haven.core.commands import HavenCommand
-from haven.core.server import serve
+from haven.core.server import serve, tighten_private_files
 
 
 class Command(HavenCommand):
@@ -23,6 +23,8 @@ class Command(HavenCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        for change in tighten_private_files():
+            self.stdout.write(change)
         daily_backups(self.stdout.write)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"

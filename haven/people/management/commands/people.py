@@ -37,7 +37,10 @@ class Command(HavenCommand):
     def _import(self, path: Path, skip_invalid: bool) -> None:
         if not path.is_file():
             raise HavenError(f"no such file: {path}")
-        total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0)
+        with path.open("rb") as counted:  # for the progress bar only; any encoding
+            total = max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: counted.read(1 << 20), b"")) - 1, 0
+            )
         progress = Progress(
             TextColumn("importing"),
             BarColumn(),
@@ -46,7 +49,7 @@ class Command(HavenCommand):
             disable=not sys.stderr.isatty(),
             transient=True,
         )
-        with progress, path.open(encoding="utf-8-sig", newline="") as stream:
+        with progress, path.open("rb") as stream:
             task = progress.add_task("import", total=total)
             result = importing.import_people(
                 by=None,

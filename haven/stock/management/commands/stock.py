@@ -65,6 +65,11 @@ class Command(HavenCommand):
         count.add_argument("--note", default="")
         load = actions.add_parser("import", help="receive a CSV stock list")
         load.add_argument("file")
+        load.add_argument(
+            "--accept-expired",
+            action="store_true",
+            help="receive lots already past their expiry (refused without this; flagged)",
+        )
         dump = actions.add_parser("export", help="stock levels as HXL-tagged CSV")
         dump.add_argument("--store")
         dump.add_argument("--output", "-o")
@@ -160,7 +165,7 @@ class Command(HavenCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise HavenError(f"no such file: {path}")
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        with path.open("rb") as stream:
             lines = exchange.read_stock_list(stream)
         progress = Progress(
             TextColumn("receiving"),
@@ -172,9 +177,15 @@ class Command(HavenCommand):
         )
         with progress:
             task = progress.add_task("import", total=len(lines))
-            posted = exchange.import_stock_list(
-                by=None, lines=lines, progress=lambda done: progress.update(task, completed=done)
-            )
+            try:
+                posted = exchange.import_stock_list(
+                    by=None,
+                    lines=lines,
+                    accept_expired=options["accept_expired"],
+                    progress=lambda done: progress.update(task, completed=done),
+                )
+            except services.ExpiredLotError as error:
+                raise HavenError(f"{error}: add --accept-expired to receive them") from error
         self.stdout.write(self.style.SUCCESS(f"received {posted} stock lines from {path}"))
 
     def _export(self, options: dict[str, Any]) -> None:

@@ -58,13 +58,8 @@ class Command(HavenCommand):
         if not path.is_file():
             raise HavenError(f"no such file: {path}")
         today = timezone.localdate()
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                records = files.read_records(stream, today=today)
-        except UnicodeDecodeError as error:
-            raise HavenError(
-                f"{path} is not UTF-8 text: {error.reason} at byte {error.start}"
-            ) from None
+        with path.open("rb") as stream:
+            records = files.read_records(stream, today=today)
         result = files.match_records(records, threshold=threshold, today=today)
         if output is None or output == "-":
             buffer = io.StringIO()

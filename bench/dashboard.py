@@ -1,0 +1,275 @@
+"""Render the dashboard over a large camp: first, warm and right after a write.
+
+    python -m bench.dashboard [--people N] [--ledger N] [--database-url URL] [--quick]
+
+Builds a camp of N people (the multilingual registry of `bench.camp_people`, with statuses,
+teams and special needs) and a ledger of N entries over 40 items in 4 stores (posted
+through `stock.services.post_many`), then renders `/` as the commander and prints, in ms
+and as a ratio to `/healthz` measured in the same run: the first render (empty cache),
+the warm render, and the first render after one registration and one stock issue, each
+with the number of SQL queries it made. A raw `SELECT count(*)` of the people shows what
+one pass over the registry costs on this database.
+
+On PostgreSQL the database named in the URL must be empty (no tables), or `--reset`
+drops and creates it again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import random
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bench.camp_people import generate_camp
+
+ITEMS = 40
+STORES = 4
+CHUNK = 20_000
+AIM_MS = 300
+CATEGORIES = ["food", "water", "medical", "hygiene", "fuel"]
+STATUSES = ["present"] * 70 + ["injured"] * 10 + ["missing"] * 6 + ["deceased"] * 8
+STATUSES += ["departed"] * 6
+
+
+def prepare_postgres(url: str, reset: bool) -> None:
+    """An empty database to build the camp in (dropped and created again with --reset)."""
+    import psycopg
+
+    name = urlparse(url).path.lstrip("/")
+    maintenance = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and reset:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(url) as database:
+        tables = database.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchone()
+    if tables and tables[0]:
+        raise SystemExit(f"database {name!r} is not empty: pass --reset to drop and recreate it")
+
+
+def build_stock(ledger: int) -> None:
+    from django.utils import timezone
+
+    from bench.ledger import DAYS, make_movements
+    from haven.stock import services
+    from haven.stock.models import Item, Lot
+
+    Item.objects.bulk_create(
+        Item(
+            code=f"bench-{n}",
+            name=f"Bench item {n}",
+            category=CATEGORIES[n % len(CATEGORIES)],
+            medical_category="trauma" if CATEGORIES[n % len(CATEGORIES)] == "medical" else "",
+            unit="kg",
+            kcal_per_unit=Decimal(3500) if n % len(CATEGORIES) == 0 else Decimal(0),
+            litres_per_unit=Decimal(1) if n % len(CATEGORIES) == 1 else Decimal(0),
+            doses_per_unit=Decimal(1) if n % len(CATEGORIES) == 2 else Decimal(0),
+        )
+        for n in range(ITEMS)
+    )
+    stores = [services.create_store(by=None, name=f"Bench store {n}").pk for n in range(STORES)]
+    today = timezone.localdate()
+    rng = random.Random(3)
+    Lot.objects.bulk_create(
+        Lot(item=item, code=f"L{k}", expiry_date=today + timedelta(days=rng.randint(30, 700)))
+        for item in Item.objects.filter(code__startswith="bench-")
+        for k in range(2)
+    )
+    lots = list(Lot.objects.filter(code__in=["L0", "L1"]).values_list("pk", "item_id"))
+    # Each slice spans the last DAYS days, receiving before it issues.
+    start = timezone.now() - timedelta(days=DAYS, minutes=1)
+    for offset in range(0, ledger, 200_000):
+        moves = make_movements(min(200_000, ledger - offset), lots, stores, start, seed=offset)
+        for chunk in range(0, len(moves), CHUNK):
+            services.post_many(by=None, movements=moves[chunk : chunk + CHUNK])
+
+
+def build_people(count: int) -> None:
+    from django.db import transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from haven.core.bulk import insert_rows
+    from haven.people.models import Person, Team, fold
+
+    teams = [Team.objects.create(name=f"Bench team {n}").pk for n in range(20)]
+    rng = random.Random(11)
+    now = timezone.now()
+    made = 0
+    seed = 0
+    while made < count:
+        records, _ = generate_camp(min(50_000, count - made), seed=seed, duplicate_share=0.0)
+        seed += 1
+        rows: list[dict[str, Any]] = []
+        for record in records[: count - made]:
+            name = f"{record.given_name} {record.family_name}".strip()
+            status = rng.choice(STATUSES)
+            rows.append(
+                {
+                    "record_id": f"bench/{made + len(rows)}",
+                    "full_name": name,
+                    "given_name": record.given_name,
+                    "family_name": record.family_name,
+                    "sex": record.sex or "u",
+                    "date_of_birth": record.date_of_birth,
+                    "phone": record.phone,
+                    "team_id": rng.choice(teams) if rng.random() < 0.05 else None,
+                    "pregnant_or_lactating": record.sex == "f" and rng.random() < 0.03,
+                    "extra_energy_kcal": 300 if rng.random() < 0.02 else 0,
+                    "status": status,
+                    "status_changed_at": now,
+                    "created_at": now,
+                    "search_text": fold(name),
+                }
+            )
+        with transaction.atomic():
+            start_after = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+            insert_rows(Person, rows)
+            added = _aggregates_hook()
+            if added is not None:
+                added(start_after)
+        made += len(rows)
+
+
+def _aggregates_hook() -> Callable[[int], None] | None:
+    """The people aggregates' bulk-insert hook, when this version of Haven keeps them."""
+    try:
+        aggregates = importlib.import_module("haven.people.aggregates")
+    except ImportError:
+        return None
+    hook: Callable[[int], None] | None = getattr(aggregates, "people_inserted", None)
+    return hook
+
+
+def timed(get: Callable[[], Any]) -> tuple[float, int]:
+    """Milliseconds and SQL queries of one call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        get()
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, len(queries.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--ledger", type=int, default=None, help="entries (default: --people)")
+    parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
+    parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
+    parser.add_argument("--quick", action="store_true", help="10,000 people and entries")
+    args = parser.parse_args()
+    people = 10_000 if args.quick else args.people
+    ledger = people if args.ledger is None else args.ledger
+    if args.quick and args.ledger is None:
+        ledger = 10_000
+
+    workdir = Path(tempfile.mkdtemp(prefix="haven-bench-dashboard-"))
+    os.environ["HAVEN_DATA_DIR"] = str(workdir)
+    os.environ.pop("HAVEN_DATABASE_URL", None)
+    if args.database_url:
+        prepare_postgres(args.database_url, args.reset)
+        os.environ["HAVEN_DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from haven.accounts.services import create_user
+    from haven.people.models import Person
+    from haven.people.services import register_person
+    from haven.stock import services as stock
+    from haven.stock.models import Item, Store
+
+    call_command("migrate", verbosity=0)
+    engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
+    print(f"Haven dashboard bench: {people:,} people, {ledger:,} ledger entries, {engine}")
+    began = time.perf_counter()
+    build_stock(ledger)
+    print(f"  built the ledger in {time.perf_counter() - began:.0f} s")
+    began = time.perf_counter()
+    build_people(people)
+    print(f"  built the registry in {time.perf_counter() - began:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    create_user(username="bench", password=None, role="commander")
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+
+    def get(path: str) -> Callable[[], None]:
+        def fetch() -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return fetch
+
+    def count_people() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM people_person")
+            cursor.fetchone()
+
+    get("/healthz")()
+    healthz = statistics.median(timed(get("/healthz"))[0] for _ in range(9))
+    scan = statistics.median(timed(count_people)[0] for _ in range(3))
+
+    cache.clear()
+    first, first_queries = timed(get("/"))
+    warm_runs = [timed(get("/")) for _ in range(5)]
+    warm = statistics.median(ms for ms, _ in warm_runs)
+    warm_queries = warm_runs[-1][1]
+
+    food = Item.objects.filter(category="food").order_by("code").first()
+    store = Store.objects.order_by("pk").first()
+    after_runs = []
+    for n in range(3):
+        register_person(by=None, full_name=f"Bench newcomer {n}", sex="f")
+        if food is not None and store is not None and stock.on_hand(food, store) >= 1:
+            stock.issue(by=None, item=food, store=store, quantity=1, purpose="distribution")
+        after_runs.append(timed(get("/")))
+    after = statistics.median(ms for ms, _ in after_runs)
+    after_queries = after_runs[-1][1]
+
+    def line(what: str, ms: float, queries: int | None = None, aim: bool = True) -> None:
+        shown = f"{queries:4d} queries" if queries is not None else " " * 12
+        mark = ("ok" if ms < AIM_MS else f"over {AIM_MS} ms") if aim else ""
+        print(f"  {what:<28} {ms:9.1f} ms  {ms / healthz:8.1f}× /healthz  {shown}  {mark}")
+
+    print(f"  ({Person.objects.count():,} people; load average {os.getloadavg()[0]:.2f})")
+    line("/healthz (baseline)", healthz, aim=False)
+    line("SELECT count(*) of people", scan, aim=False)
+    line("dashboard, first render", first, first_queries)
+    line("dashboard, warm", warm, warm_queries)
+    line("dashboard, after a write", after, after_queries)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak RSS {rss:,.0f} MB (bench and server in one process)")
+    connection.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
