@@ -53,7 +53,7 @@ class PasswordChangeMiddleware:
         if user.is_authenticated and password_mark(user) != mark:
             from haven.audit.services import password_renewed
 
-            password_renewed(by=user)  # type: ignore[arg-type]
+            password_renewed(by=user)
             session.pop(NEW_PASSWORD_FLAG, None)
             return self.get_response(request)
         page = reverse("accounts:password_change")
