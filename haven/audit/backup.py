@@ -412,11 +412,11 @@ def ensure_empty(data_dir: Path, database: dict[str, Any], media_root: Path) -> 
     kind = database_kind(database)
     if kind == "sqlite":
         db_path = Path(database["NAME"])
-        present = [
-            path.name
-            for path in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"))
-            if path.exists()
-        ]
+        # The settings make an empty private database file up front: empty means no tables.
+        present = [db_path.name] if db_path.exists() and _sqlite_tables(db_path) else []
+        wal = Path(f"{db_path}-wal")
+        if wal.exists() and wal.stat().st_size:
+            present.append(wal.name)
         if present:
             raise BackupError(
                 f"the data folder {data_dir} is not empty (it holds {', '.join(present)}): "
