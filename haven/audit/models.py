@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 
@@ -59,6 +61,9 @@ class AuditEvent(models.Model):
 
     def record_list(self) -> list[str]:
         return self.records.split()
+
+    def summary_text(self) -> str:
+        return json.dumps(self.summary, ensure_ascii=False, sort_keys=True)
 
 
 class AuditHead(models.Model):

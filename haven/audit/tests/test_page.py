@@ -73,3 +73,17 @@ def test_medical_pages_append_read_events(
     read = AuditEvent.objects.filter(kind="read").get()
     assert (read.group, read.username, read.channel) == ("medical", "medic", "web")
     assert read.record_list() == [f"people.person:{person.pk}"]
+
+
+def test_the_medical_record_shows_the_commander_who_read_it(
+    client_as: Callable[[str], Any], users: dict[str, Any]
+) -> None:
+    from haven.people.services import register_person
+
+    person = register_person(by=users["clerk"], full_name="Amal Haddad")
+    client_as("medic").get(f"/health/person/{person.pk}/")
+    page = client_as("commander").get(f"/health/person/{person.pk}/").content.decode()
+    reads = page.split('id="record-reads"')[1]
+    assert "medic · medical · web" in reads and "commander · medical · web" in reads
+    medic_page = client_as("medic").get(f"/health/person/{person.pk}/").content.decode()
+    assert 'id="record-reads"' not in medic_page
