@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "haven.audit.middleware.PasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
+    # Reports the location, medical and protection fields a request showed (sensitive_read).
+    "haven.core.policy.ReadReportingMiddleware",
     # Last, as django-axes asks: turns a locked-out login into Haven's lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
