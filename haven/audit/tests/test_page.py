@@ -87,3 +87,26 @@ def test_the_medical_record_shows_the_commander_who_read_it(
     assert "medic · medical · web" in reads and "commander · medical · web" in reads
     medic_page = client_as("medic").get(f"/health/person/{person.pk}/").content.decode()
     assert 'id="record-reads"' not in medic_page
+
+
+def test_exports_are_recorded_as_sensitive_reads(
+    client_as: Callable[[str], Any], users: dict[str, Any], tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+
+    from haven.people.services import register_person
+
+    register_person(by=users["clerk"], full_name="Amal Haddad")
+    assert client_as("clerk").get("/people/export.csv").status_code == 200
+    assert client_as("quartermaster").get("/stock/export.csv").status_code == 200
+    call_command("people", "export", "-o", str(tmp_path / "people.csv"))
+    exports = list(
+        AuditEvent.objects.filter(group="export")
+        .order_by("seq")
+        .values_list("username", "channel", "summary")
+    )
+    assert exports == [
+        ("clerk", "web", {"model": "people.person", "rows": 1, "format": "csv"}),
+        ("quartermaster", "web", {"model": "stock.balance", "rows": 0, "format": "hxl"}),
+        ("", "cli", {"model": "people.person", "rows": 1, "format": "csv"}),
+    ]
