@@ -212,7 +212,8 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
 # `haven serve` takes a backup a day into BACKUP_DIR and keeps the newest this many (0: none);
 # encrypted when a passphrase is set (HAVEN_BACKUP_PASSPHRASE_FILE names a file holding it).
-HAVEN_BACKUP_KEEP = envint("BACKUP_KEEP", 7)
+# Read by haven.audit.backup.daily_backups, which names the variable when it is not a number.
+HAVEN_BACKUP_KEEP = env("BACKUP_KEEP", "7")
 HAVEN_BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE")
 
 # Behind a TLS reverse proxy (README): Secure cookies, HSTS, redirect to https.

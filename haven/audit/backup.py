@@ -628,9 +628,19 @@ class DailyBackups(threading.Thread):
         self.stopping.set()
 
 
+def backup_keep(value: object) -> int:
+    """HAVEN_BACKUP_KEEP as a count of backups (0 turns daily backups off)."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise BackupError(
+            f"HAVEN_BACKUP_KEEP={text!r} is not a whole number of backups (0 or more)"
+        )
+    return int(text)
+
+
 def daily_backups(say: Any) -> DailyBackups | None:
     """Start the daily backups of `haven serve` as the settings ask (none if KEEP is 0)."""
-    keep = settings.HAVEN_BACKUP_KEEP
+    keep = backup_keep(settings.HAVEN_BACKUP_KEEP)
     if keep == 0:
         say("Daily backups are off (HAVEN_BACKUP_KEEP=0).")
         return None

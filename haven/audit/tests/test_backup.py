@@ -236,6 +236,10 @@ def test_daily_backups_keep_the_newest_n(users: dict[str, Any], tmp_path: Path) 
     assert len(kept) == 2 and kept[-1].name.startswith("haven-20261203T06")
     with pytest.raises(BackupError, match="HAVEN_BACKUP_KEEP"):
         backup.DailyBackups(folder=folder, keep=0)
+    assert backup.backup_keep(" 3 ") == 3
+    for bad in ("-1", "seven", "2.5", ""):
+        with pytest.raises(BackupError, match=f"HAVEN_BACKUP_KEEP={bad.strip()!r}"):
+            backup.backup_keep(bad)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: set HAVEN_TEST_DATABASE_URL")
