@@ -33,7 +33,6 @@ from haven.health.choices import (
 from haven.health.models import (
     DeathRecord,
     Injury,
-    MedicalAccessLog,
     OutcomeRecord,
     StartingPopulation,
     Treatment,
@@ -597,25 +596,20 @@ def starting_population() -> int | None:
 # --- audit ----------------------------------------------------------------------------
 
 
-# Records a read: its audit event comes through the sensitive_read signal.
+# Records a read, in the audit log (through the sensitive_read signal).
 @read_only
 def log_medical_access(*, by: Author, people_ids: Iterable[int], view: str) -> int:
-    """Write one audit row per person whose medical record was just read."""
-    user = acting_user(by)
-    now = timezone.now()
-    rows = [
-        MedicalAccessLog(user=user, accessed_at=now, person_id=pk, view=view)
-        for pk in dict.fromkeys(people_ids)
-    ]
-    MedicalAccessLog.objects.bulk_create(rows)
+    """Report a read of these people's medical records ("web:queue", "api:death" …): one
+    audit event naming each person once. Returns how many people were read."""
+    people = list(dict.fromkeys(people_ids))
     channel, _, page = view.partition(":")
     sensitive_read.send(
-        sender=MedicalAccessLog,
-        user=user,
+        sender=None,
+        user=acting_user(by),
         group="medical",
         model="people.person",
-        pks=[row.person_id for row in rows],
+        pks=people,
         channel=channel if channel in {"web", "api", "cli"} else None,
         view=page or view,
     )
-    return len(rows)
+    return len(people)
