@@ -114,3 +114,13 @@ def test_the_command_lists_location_readers_and_refuses_bad_input(
     with pytest.raises(CommandError, match="no user named 'nobody'"):
         call_command("lockdown", "--commander", "nobody")
     assert AuditEvent.objects.filter(action="audit.lockdown", channel="cli").count() == 1
+
+
+def test_location_reads_the_policy_reports_reach_the_lockdown_list(users: dict[str, Any]) -> None:
+    from haven.audit.services import location_readers
+    from haven.core import policy
+
+    policy.note_read(None, users["scout"], policy.FieldGroup.LOCATION, "stock.store", 7)
+    read = AuditEvent.objects.get(kind="read", group="location")
+    assert (read.username, read.record_list()) == ("scout", ["stock.store:7"])
+    assert [reader.username for reader in location_readers(days=1)] == ["scout"]
