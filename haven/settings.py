@@ -85,6 +85,7 @@ HAVEN_APPS = [
     "haven.shelter",
     "haven.rations",
     "haven.tracing",
+    "haven.audit",
 ]
 
 INSTALLED_APPS = [
@@ -114,9 +115,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks what a request records as arriving through the web or the API (audit log).
+    "haven.audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "haven.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After a lockdown: the password page until a new password is set.
+    "haven.audit.middleware.PasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
     # Reports the location, medical and protection fields a request showed (sensitive_read).
@@ -218,6 +223,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
+# `haven serve` takes a backup a day into BACKUP_DIR and keeps the newest this many (0: none);
+# encrypted when a passphrase is set (HAVEN_BACKUP_PASSPHRASE_FILE names a file holding it).
+# Read by haven.audit.backup.daily_backups, which names the variable when it is not a number.
+HAVEN_BACKUP_KEEP = env("BACKUP_KEEP", "7")
+HAVEN_BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE")
 
 # Behind a TLS reverse proxy (README): Secure cookies, HSTS, redirect to https.
 HAVEN_HTTPS = envbool("HTTPS", False)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from haven.accounts.choices import Role
 from haven.accounts.models import ApiToken, hash_token
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 
 # Writing `last_used_at` on every request would make each API read a write.
@@ -22,6 +23,7 @@ DURATION = re.compile(r"^(\d{1,6})([hdw])$")
 DURATION_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
+@read_only
 def check_password(password: str, user: User | None = None) -> None:
     """Refuse a password Django's validators refuse (length, common, numeric, similarity)."""
     try:
@@ -30,6 +32,7 @@ def check_password(password: str, user: User | None = None) -> None:
         raise HavenError("the password is refused: " + " ".join(error.messages)) from error
 
 
+@audited("accounts.create_user")
 @transaction.atomic
 def create_user(*, username: str, password: str | None, role: str, superuser: bool = False) -> User:
     """Create a user in one role; the commander account made by `haven init` is a superuser."""
@@ -50,6 +53,7 @@ def create_user(*, username: str, password: str | None, role: str, superuser: bo
     return user
 
 
+@read_only
 def parse_duration(text: str) -> timedelta:
     """'12h', '30d' or '8w' as a time span; anything else is refused, naming it."""
     match = DURATION.match(text.strip())
@@ -58,6 +62,7 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{DURATION_UNITS[match.group(2)]: int(match.group(1))})
 
 
+@audited("accounts.create_token")
 @transaction.atomic
 def create_token(
     *,
@@ -86,6 +91,7 @@ def create_token(
     return raw
 
 
+@audited("accounts.revoke_token")
 @transaction.atomic
 def revoke_token(*, token_id: int) -> ApiToken:
     """Revoke a token at once; revoking it again changes nothing."""
@@ -105,6 +111,8 @@ class TokenRefused(Exception):
     detail: str
 
 
+# Notes a token's last use only (at most once a minute); not a change worth an event.
+@read_only
 def authenticate_token(raw: str, *, now: datetime | None = None) -> ApiToken | None:
     """The usable token `raw` is, None if no token is, TokenRefused if it may not be used.
     Records the use, at most once a minute."""

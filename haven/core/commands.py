@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from haven.audit.context import acting_through
 from haven.core.errors import HavenError
 
 BAD_INPUT = 2
@@ -58,7 +59,8 @@ class HavenCommand(BaseCommand):
         try:
             if self.requires_database:
                 ensure_database_ready()
-            return super().execute(*args, **options)
+            with acting_through("cli"):
+                return super().execute(*args, **options)
         except HavenError as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from error
 

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from haven.audit.trail import read_only
 from haven.core.errors import HavenError, NotFoundError
 from haven.people.models import Person
 from haven.stock.models import Item, Store
@@ -32,16 +33,19 @@ KNOWN_STORES_SHOWN = 12
 CLOSE_ITEMS_SHOWN = 5
 
 
+@read_only
 def acting_user(by: Author) -> User | None:
     """The user to record as author of a write; None for the system (CLI, demo, imports)."""
     return by if isinstance(by, User) else None
 
 
+@read_only
 def future_tolerance() -> timedelta:
     """How far ahead of this machine's clock a time may be: phones and laptops drift."""
     return timedelta(minutes=float(settings.HAVEN_FUTURE_TOLERANCE_MINUTES))
 
 
+@read_only
 def event_time(at: datetime | None, what: str = "time") -> datetime:
     """When something happened: now if not given; a time with a zone, not in the future.
 
@@ -61,6 +65,7 @@ def event_time(at: datetime | None, what: str = "time") -> datetime:
     return at
 
 
+@read_only
 def planned_time(at: datetime, what: str = "time") -> datetime:
     """A time something is planned for: it may lie ahead, but it must carry a zone."""
     if not isinstance(at, datetime):
@@ -70,6 +75,7 @@ def planned_time(at: datetime, what: str = "time") -> datetime:
     return at
 
 
+@read_only
 def record_id(value: Any, what: str) -> int:
     """A database id from an int or digits; NotFoundError naming `what` otherwise."""
     text = str(value).strip().lstrip("#")
@@ -78,6 +84,7 @@ def record_id(value: Any, what: str) -> int:
     return int(text)
 
 
+@read_only
 def get_record(records: type[Model] | QuerySet[Any], pk: Any, what: str) -> Any:
     """One row by id from a model or queryset; NotFoundError "no {what} with id N" otherwise."""
     number = record_id(pk, what)
@@ -88,12 +95,14 @@ def get_record(records: type[Model] | QuerySet[Any], pk: Any, what: str) -> Any:
     return found
 
 
+@read_only
 def get_person(person_id: int | str) -> Person:
     """A person by id; NotFoundError "no person with id N" otherwise."""
     person: Person = get_record(Person, person_id, "person")
     return person
 
 
+@read_only
 def get_people(person_ids: Iterable[int | str]) -> list[Person]:
     """People by id, in the order given; NotFoundError naming every id not found."""
     ids = [record_id(pk, "person") for pk in person_ids]
@@ -104,6 +113,7 @@ def get_people(person_ids: Iterable[int | str]) -> list[Person]:
     return [found[pk] for pk in ids]
 
 
+@read_only
 def get_store(ref: StoreRef) -> Store:
     """A store by instance, id or name (case ignored); else NotFoundError listing the stores."""
     if isinstance(ref, Store):
@@ -126,6 +136,7 @@ def get_store(ref: StoreRef) -> Store:
     return found
 
 
+@read_only
 def get_item(ref: ItemRef) -> Item:
     """An item by instance, id, code or name (case ignored); else NotFoundError with the
     closest codes ("did you mean …?")."""
@@ -143,6 +154,7 @@ def get_item(ref: ItemRef) -> Item:
     return found
 
 
+@read_only
 def close_item_codes(text: str) -> list[str]:
     """Item codes that look like `text`: similar spelling first, then codes containing it."""
     if not text:

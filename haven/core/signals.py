@@ -16,3 +16,18 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 sensitive_read = Signal()
+
+
+def report_export(*, user: object, model: str, rows: int, channel: str, kind: str) -> None:
+    """An export left Haven: recorded as a sensitive read of group "export" (the records are
+    too many to name; the count and the format are kept)."""
+    sensitive_read.send(
+        sender=None,
+        user=user,
+        group="export",
+        model=model,
+        pks=[],
+        channel=channel,
+        rows=rows,
+        format=kind,
+    )

@@ -5,7 +5,6 @@ from django.contrib import admin
 from haven.health.models import (
     DeathRecord,
     Injury,
-    MedicalAccessLog,
     OutcomeRecord,
     StartingPopulation,
     Treatment,
@@ -35,12 +34,6 @@ class TriageRecordAdmin(AppendOnly):
 class DeathRecordAdmin(AppendOnly):
     list_display = ["person", "died_at", "cause", "disposition", "confirmed_at"]
     list_filter = ["cause", "disposition"]
-
-
-@admin.register(MedicalAccessLog)
-class MedicalAccessLogAdmin(AppendOnly):
-    list_display = ["accessed_at", "user", "person", "view"]
-    list_filter = ["view"]
 
 
 admin.site.register(Injury, AppendOnly)

@@ -257,22 +257,6 @@ class StartingPopulation(models.Model):
         return f"{self.count} (set {self.set_at:%Y-%m-%d})"
 
 
-class MedicalAccessLog(models.Model):
-    """One read of a person's medical record: who, when, whose and through which view."""
-
-    user = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField(default=timezone.now)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    view = models.CharField(max_length=80)
-
-    class Meta:
-        ordering = ["-accessed_at", "-id"]
-        indexes = [models.Index(fields=["person", "accessed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} read {self.person_id} via {self.view}"
-
-
 __all__ = [
     "BodyRegion",
     "Cause",
@@ -281,7 +265,6 @@ __all__ = [
     "IdentificationConfidence",
     "Injury",
     "InjuryKind",
-    "MedicalAccessLog",
     "Outcome",
     "OutcomeRecord",
     "StartingPopulation",

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.services import Author, acting_user, event_time
 from haven.core.services import get_person as get_person
+from haven.core.signals import sensitive_read
 from haven.health.choices import (
     FINAL_OUTCOMES,
     BodyRegion,
@@ -31,7 +33,6 @@ from haven.health.choices import (
 from haven.health.models import (
     DeathRecord,
     Injury,
-    MedicalAccessLog,
     OutcomeRecord,
     StartingPopulation,
     Treatment,
@@ -72,6 +73,7 @@ def _choice(value: str, choices: Any, what: str) -> str:
 # --- triage ---------------------------------------------------------------------------
 
 
+@read_only
 def retriage_interval(category: TriageCategory) -> timedelta | None:
     """How soon a casualty in this category must be seen again (settings); None: never."""
     minutes = {
@@ -83,6 +85,7 @@ def retriage_interval(category: TriageCategory) -> timedelta | None:
     return timedelta(minutes=minutes) if minutes else None
 
 
+@read_only
 def algorithm_for(person: Person, on: datetime | None = None) -> Algorithm:
     """START for adults and unknown ages, JumpSTART for young children."""
     day = timezone.localdate(on) if on else None
@@ -91,6 +94,7 @@ def algorithm_for(person: Person, on: datetime | None = None) -> Algorithm:
     )
 
 
+@read_only
 def parse_algorithm(value: str) -> Algorithm:
     try:
         return Algorithm(value.strip().lower())
@@ -99,6 +103,7 @@ def parse_algorithm(value: str) -> Algorithm:
         raise HavenError(f"unknown triage algorithm {value!r}: use one of {names}") from None
 
 
+@read_only
 def walk(algorithm: Algorithm, answers: Mapping[str, Answer]) -> Question | TriageResult:
     """The walker's next question, or the result; bad answers become HavenError."""
     try:
@@ -127,6 +132,7 @@ def _triage_target(person: Person) -> Person:
     return person
 
 
+@audited("health.record_triage")
 @transaction.atomic
 def record_triage(
     *,
@@ -216,6 +222,7 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
+@read_only
 def get_triage(record_id: int) -> TriageRecord:
     try:
         return TriageRecord.objects.select_related("person", "triaged_by").get(pk=record_id)
@@ -233,6 +240,7 @@ def _living(person: Person, what: str) -> Person:
     return person
 
 
+@audited("health.record_injury")
 @transaction.atomic
 def record_injury(
     *,
@@ -273,6 +281,7 @@ def record_injury(
     )
 
 
+@audited("health.record_treatment")
 @transaction.atomic
 def record_treatment(
     *,
@@ -338,6 +347,7 @@ def _consume_stock(
     treatment.ledger_entries.set(entries)
 
 
+@audited("health.record_outcome")
 @transaction.atomic
 def record_outcome(
     *,
@@ -436,6 +446,7 @@ def _clean_death(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+@audited("health.record_death")
 @transaction.atomic
 def record_death(
     *,
@@ -484,6 +495,7 @@ def record_death(
     )
 
 
+@read_only
 def get_death_record(record_id: int) -> DeathRecord:
     try:
         return DeathRecord.objects.select_related("person").get(pk=record_id)
@@ -498,6 +510,7 @@ def _locked_message(record: DeathRecord) -> str:
     )
 
 
+@audited("health.update_death_record")
 @transaction.atomic
 def update_death_record(*, by: Author, record: DeathRecord, **changes: Any) -> DeathRecord:
     """Complete a draft death record; once confirmed it can only be corrected."""
@@ -512,6 +525,7 @@ def update_death_record(*, by: Author, record: DeathRecord, **changes: Any) -> D
     return record
 
 
+@audited("health.confirm_death_record")
 @transaction.atomic
 def confirm_death_record(*, by: Author, record: DeathRecord) -> DeathRecord:
     """Lock a death record: from now on it is changed only by corrections."""
@@ -526,6 +540,7 @@ def confirm_death_record(*, by: Author, record: DeathRecord) -> DeathRecord:
     return record
 
 
+@audited("health.correct_death_record")
 @transaction.atomic
 def correct_death_record(
     *, by: Author, record: DeathRecord, reason: str, **changes: Any
@@ -561,6 +576,7 @@ def correct_death_record(
     )
 
 
+@audited("health.set_starting_population")
 @transaction.atomic
 def set_starting_population(*, by: Author, count: int, note: str = "") -> StartingPopulation:
     """Set how many lived here before the crisis (the base of the casualty shares)."""
@@ -569,6 +585,7 @@ def set_starting_population(*, by: Author, count: int, note: str = "") -> Starti
     return StartingPopulation.objects.create(count=count, set_by=acting_user(by), note=note.strip())
 
 
+@read_only
 def starting_population() -> int | None:
     latest = StartingPopulation.objects.first()
     if latest is not None:
@@ -579,13 +596,20 @@ def starting_population() -> int | None:
 # --- audit ----------------------------------------------------------------------------
 
 
+# Records a read, in the audit log (through the sensitive_read signal).
+@read_only
 def log_medical_access(*, by: Author, people_ids: Iterable[int], view: str) -> int:
-    """Write one audit row per person whose medical record was just read."""
-    user = acting_user(by)
-    now = timezone.now()
-    rows = [
-        MedicalAccessLog(user=user, accessed_at=now, person_id=pk, view=view)
-        for pk in dict.fromkeys(people_ids)
-    ]
-    MedicalAccessLog.objects.bulk_create(rows)
-    return len(rows)
+    """Report a read of these people's medical records ("web:queue", "api:death" …): one
+    audit event naming each person once. Returns how many people were read."""
+    people = list(dict.fromkeys(people_ids))
+    channel, _, page = view.partition(":")
+    sensitive_read.send(
+        sender=None,
+        user=acting_user(by),
+        group="medical",
+        model="people.person",
+        pks=people,
+        channel=channel if channel in {"web", "api", "cli"} else None,
+        view=page or view,
+    )
+    return len(people)

@@ -1,6 +1,6 @@
 """Health pages: the triage walker, the queue board, a person's record, the casualty register.
 
-Every page that shows someone's medical details writes a MedicalAccessLog row per person.
+Every page that shows someone's medical details records the read in the audit log.
 """
 
 from __future__ import annotations

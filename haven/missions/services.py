@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
 from haven.core.services import Author, acting_user, event_time, get_record, planned_time
 from haven.missions.choices import MissionStatus, RiskLevel
@@ -31,11 +32,13 @@ from haven.stock.models import Item, LedgerEntry
 ACTIVE = (MissionStatus.PLANNED, MissionStatus.OUT)
 
 
+@read_only
 def get_mission(mission_id: int) -> Mission:
     mission: Mission = get_record(Mission, mission_id, "mission")
     return mission
 
 
+@read_only
 def visible_missions(user: User | AnonymousUser) -> QuerySet[Mission]:
     """Every mission for those who see all; otherwise only the missions one is on."""
     missions = Mission.objects.all()
@@ -46,10 +49,12 @@ def visible_missions(user: User | AnonymousUser) -> QuerySet[Mission]:
     return missions.filter(members__person__user_id=user.pk).distinct()
 
 
+@read_only
 def may_see(user: User | AnonymousUser, mission: Mission) -> bool:
     return visible_missions(user).filter(pk=mission.pk).exists()
 
 
+@read_only
 def people_out() -> QuerySet[Person]:
     """People checked out on a mission and not yet back."""
     return Person.objects.filter(pk__in=MissionMember.objects.out().values("person_id"))
@@ -66,6 +71,7 @@ def _lines(objectives: Sequence[tuple[Any, Any]], what: str) -> list[tuple[Item,
     return list(merged.values())
 
 
+@audited("missions.plan_mission")
 @transaction.atomic
 def plan_mission(
     *,
@@ -127,6 +133,7 @@ def plan_mission(
     return mission
 
 
+@audited("missions.depart")
 @transaction.atomic
 def depart(*, by: Author, mission: Mission, at: datetime | None = None) -> Mission:
     """Check the whole team out: the mission is out and its people off the muster list."""
@@ -158,6 +165,7 @@ class ReturnResult:
     missing: list[Person] = field(default_factory=list)
 
 
+@audited("missions.return_mission")
 @transaction.atomic
 def return_mission(
     *,
@@ -224,6 +232,7 @@ def return_mission(
     return result
 
 
+@audited("missions.receive_yield")
 @transaction.atomic
 def receive_yield(
     *, by: Author, mission: Mission, store: Any, yield_lines: Sequence[tuple[Any, Any]]
@@ -245,6 +254,7 @@ def receive_yield(
     )
 
 
+@audited("missions.cancel_mission")
 @transaction.atomic
 def cancel_mission(*, by: Author, mission: Mission, reason: str) -> Mission:
     """Call off a planned mission (one that is out must be checked back in instead)."""
@@ -261,11 +271,13 @@ def cancel_mission(*, by: Author, mission: Mission, reason: str) -> Mission:
     return mission
 
 
+@read_only
 def yield_of(mission: Mission) -> list[tuple[Item, Decimal]]:
     """What a mission brought back, net of corrections, per item."""
     return yields_of([mission])[mission.pk]
 
 
+@read_only
 def yields_of(missions: Iterable[Mission]) -> dict[int, list[tuple[Item, Decimal]]]:
     """What each mission brought back, net of corrections, per item: two queries for all."""
     ids = [mission.pk for mission in missions]
@@ -304,6 +316,7 @@ class DestinationHistory:
         )
 
 
+@read_only
 def yield_history() -> list[DestinationHistory]:
     """Per destination: returned runs, people lost, and mean yield per run, by item."""
     history: dict[str, DestinationHistory] = {}
@@ -338,6 +351,7 @@ def yield_history() -> list[DestinationHistory]:
     return sorted(history.values(), key=lambda h: h.destination)
 
 
+@read_only
 def available_people() -> QuerySet[Person]:
     """Who could go on a run: in camp and not out on another mission."""
     return Person.objects.in_camp().exclude(pk__in=people_out().values("pk")).order_by("full_name")

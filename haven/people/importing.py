@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
 from haven.core.tabular import read_table, write_csv
@@ -51,6 +52,7 @@ COLUMNS = (
 COLUMN_FIELDS = {"id": "record_id", "alternate_names": "alternate_names", "age": "age"}
 
 
+@read_only
 def export_columns(groups: Iterable[str]) -> tuple[str, ...]:
     """The columns an export carries for a reader who sees these groups of the policy."""
     from haven.core import policy
@@ -200,6 +202,7 @@ def _parse_row(
     return _Row(line, person, skills, value["household"], value["team"])
 
 
+@read_only
 def read_rows(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row of a CSV with a header line; the encoding, the
     CSV and the columns are checked by `haven.core.tabular` (one line naming line and column)."""
@@ -215,6 +218,7 @@ def read_rows(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, dict[str, str]
     yield from table.mapped()
 
 
+@audited("people.import_people")
 def import_people(
     *,
     by: Author,
@@ -343,6 +347,7 @@ def _first_events(*, start_after: int, author: User | None, when: datetime) -> N
         )
 
 
+@read_only
 def export_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:
     """One dict per person with the import columns, so an export imports again."""
     for person in people:
@@ -368,6 +373,7 @@ def export_rows(people: Iterable[Person]) -> Iterator[dict[str, Any]]:
         }
 
 
+@read_only
 def export_queryset() -> Iterable[Person]:
     return (
         Person.objects.select_related("household", "team")
@@ -377,6 +383,7 @@ def export_queryset() -> Iterable[Person]:
     )
 
 
+@read_only
 def export_csv(people: Iterable[Person], out: IO[str], columns: tuple[str, ...] = COLUMNS) -> int:
     """The registry as CSV with these columns (the reader's, `export_columns`), every cell
     safe to open in a spreadsheet; returns people written."""
@@ -384,6 +391,7 @@ def export_csv(people: Iterable[Person], out: IO[str], columns: tuple[str, ...] 
     return write_csv(out, itertools.chain([columns], rows)) - 1
 
 
+@read_only
 def csv_text(people: Iterable[Person]) -> str:
     buffer = io.StringIO()
     export_csv(people, buffer)

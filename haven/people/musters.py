@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.services import Author, acting_user, event_time
 from haven.people import accounting
@@ -48,6 +49,7 @@ def _text(value: str, what: str, limit: int) -> str:
     return value
 
 
+@read_only
 def get_muster(muster_id: int) -> Muster:
     found = Muster.objects.filter(pk=muster_id).first() if 0 < muster_id <= ID_MAX else None
     if found is None:
@@ -55,6 +57,7 @@ def get_muster(muster_id: int) -> Muster:
     return found
 
 
+@read_only
 def get_batch(muster: Muster, batch_id: int) -> MissingBatch:
     """One of `muster`'s missing batches."""
     found = (
@@ -67,14 +70,17 @@ def get_batch(muster: Muster, batch_id: int) -> MissingBatch:
     return found
 
 
+@read_only
 def open_muster_or_none() -> Muster | None:
     return Muster.objects.filter(closed_at__isnull=True).order_by("-opened_at").first()
 
 
+@read_only
 def last_muster() -> Muster | None:
     return Muster.objects.order_by("-opened_at", "-id").first()
 
 
+@audited("people.open_muster")
 @transaction.atomic
 def open_muster(
     *, by: Author, label: str = "", place: str = "", at: datetime | None = None
@@ -101,6 +107,7 @@ class CheckInResult:
     status_event: StatusEvent | None = None
 
 
+@audited("people.check_in")
 def check_in(
     *, by: Author, muster: Muster, person: Person, at: datetime | None = None
 ) -> CheckInResult:
@@ -147,6 +154,7 @@ def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None
     return CheckInResult(check_in=record, created=True, status_event=event)
 
 
+@audited("people.close_muster")
 @transaction.atomic
 def close_muster(*, by: Author, muster: Muster, at: datetime | None = None) -> Muster:
     """End the roll call: record where everyone who did not answer was (accounted for
@@ -225,6 +233,7 @@ class Unaccounted:
         return not self.why_not
 
 
+@read_only
 def unaccounted_now(muster: Muster, limit: int | None = None) -> list[Unaccounted]:
     """A closed muster's unaccounted, by name, each with whether they may be marked missing.
     A constant number of queries."""
@@ -262,6 +271,7 @@ def unaccounted_now(muster: Muster, limit: int | None = None) -> list[Unaccounte
     return result
 
 
+@read_only
 def missing_reason(muster: Muster) -> str:
     """What a status event says of someone a muster left unaccounted for."""
     assert muster.closed_at is not None
@@ -284,6 +294,7 @@ class MarkResult:
     left_alone: list[LeftAlone] = field(default_factory=list)
 
 
+@audited("people.mark_missing")
 @transaction.atomic
 def mark_missing(
     *,
@@ -358,6 +369,7 @@ class UndoResult:
     left_alone: list[LeftAlone] = field(default_factory=list)
 
 
+@audited("people.undo_missing_batch")
 @transaction.atomic
 def undo_missing_batch(
     *, by: Author, batch: MissingBatch, reason: str = "", at: datetime | None = None

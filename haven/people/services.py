@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.services import Author as Author
 from haven.core.services import acting_user as acting_user
@@ -50,6 +51,7 @@ EDITABLE_FIELDS = (
 )
 
 
+@read_only
 def birth_date_from_age(age_years: float, *, on: date | None = None) -> date:
     """An estimated date of birth for someone who gives only an age (mid-year)."""
     on = on or timezone.localdate()
@@ -103,6 +105,7 @@ def _skills(codes: Iterable[str]) -> list[Skill]:
     return list(found.values())
 
 
+@audited("people.register_person")
 @transaction.atomic
 def register_person(
     *,
@@ -141,6 +144,7 @@ def register_person(
     return person
 
 
+@audited("people.update_person")
 @transaction.atomic
 def update_person(*, by: Author, person: Person, **changes: Any) -> Person:
     """Change a person's details; the old values are kept as a revision."""
@@ -194,6 +198,7 @@ def _transition_error(person: Person, new_status: str, correction: bool, reason:
     return ""
 
 
+@audited("people.change_status")
 @transaction.atomic
 def change_status(
     *,
@@ -221,6 +226,7 @@ def change_status(
 CHUNK = 500
 
 
+@audited("people.change_statuses")
 @transaction.atomic
 def change_statuses(
     *,
@@ -283,6 +289,7 @@ def change_statuses(
     return events
 
 
+@read_only
 def status_before_missing(person: Person) -> str:
     """The status someone had before they were last recorded missing: where someone found
     goes back to (an injured person stays injured). Present if it is not known."""
@@ -294,6 +301,7 @@ def status_before_missing(person: Person) -> str:
     return Status.PRESENT
 
 
+@audited("people.record_departure")
 @transaction.atomic
 def record_departure(
     *,
@@ -333,6 +341,7 @@ def record_departure(
     )
 
 
+@audited("people.record_return")
 @transaction.atomic
 def record_return(
     *,
@@ -376,6 +385,7 @@ def record_return(
     )
 
 
+@audited("people.create_household")
 @transaction.atomic
 def create_household(*, name: str, notes: str = "") -> Household:
     """A household: people who live and eat together."""
@@ -384,6 +394,7 @@ def create_household(*, name: str, notes: str = "") -> Household:
     return Household.objects.create(name=name.strip(), notes=notes.strip())
 
 
+@audited("people.create_team")
 @transaction.atomic
 def create_team(*, name: str, purpose: str = "") -> Team:
     """A working unit; team names are unique."""

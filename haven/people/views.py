@@ -18,6 +18,7 @@ from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.core.rows import read_rows
+from haven.core.signals import report_export
 from haven.people import accounting, importing, musters, services
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Muster, Person, Skill, Team
@@ -296,7 +297,8 @@ def person_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="people-{date.today()}.csv"'
     groups = policy.role_groups(request.user)
     columns = importing.export_columns(groups)
-    importing.export_csv(importing.export_queryset(), response, columns)  # type: ignore[arg-type]
+    rows = importing.export_csv(importing.export_queryset(), response, columns)  # type: ignore[arg-type]
+    report_export(user=request.user, model="people.person", rows=rows, channel="web", kind="csv")
     for group in groups & policy.SENSITIVE:
         policy.note_read(request, request.user, group, "people.person", None)
     return response

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.numbers import to_decimal
 from haven.core.services import Author, acting_user, get_record
@@ -59,6 +60,7 @@ UNIT = Decimal("0.001")
 SHARE_BATCH = 5000
 
 
+@read_only
 @contextmanager
 def planning_errors() -> Iterator[None]:
     """The planning core's input errors, as the errors every layer reports (4xx, exit 2)."""
@@ -68,18 +70,21 @@ def planning_errors() -> Iterator[None]:
         raise HavenError(str(error)) from error
 
 
+@read_only
 def to_quantity(value: float | Decimal) -> Decimal:
     """A planned amount as a ledger quantity, rounded down so shares never exceed stock."""
     # Round away float noise (104.99999999 is 105) before rounding down to the unit.
     return Decimal(str(round(float(value), 6))).quantize(UNIT, rounding=ROUND_DOWN)
 
 
+@read_only
 def check_days(days: object, what: str = "horizon") -> int:
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise HavenError(f"{what} of {days!r} days must be a whole number ≥ 1")
     return days
 
 
+@read_only
 def check_positive(what: str, value: Decimal | float) -> Decimal:
     # Rounded to the columns' precision first, so what passes is what is stored.
     quantity = to_decimal(value, what=what, places=DECIMAL_PLACES, max_digits=MAX_DIGITS)
@@ -91,12 +96,14 @@ def check_positive(what: str, value: Decimal | float) -> Decimal:
 # ------------------------------------------------------------------------ lookups
 
 
+@read_only
 def get_plan(plan_id: int) -> DistributionPlan:
     records = DistributionPlan.objects.select_related("store")
     plan: DistributionPlan = get_record(records, plan_id, "distribution plan")
     return plan
 
 
+@read_only
 def get_recipe(code: str) -> Recipe:
     try:
         return Recipe.objects.select_related("skill").get(code=code)
@@ -104,6 +111,7 @@ def get_recipe(code: str) -> Recipe:
         raise NotFoundError(f"no recipe with code {code!r}") from None
 
 
+@read_only
 def default_store() -> Store:
     """The store that holds most food: where distributions are drawn from by default."""
     # A store with no food sums to NULL, which PostgreSQL sorts first in descending order
@@ -123,6 +131,7 @@ def default_store() -> Store:
     return store
 
 
+@read_only
 def latest_plan(*, applied_only: bool = False) -> DistributionPlan | None:
     plans = DistributionPlan.objects.select_related("store")
     if applied_only:
@@ -133,6 +142,7 @@ def latest_plan(*, applied_only: bool = False) -> DistributionPlan | None:
 # ------------------------------------------------------------------------ distribution
 
 
+@audited("rations.preview_plan")
 @transaction.atomic
 def preview_plan(
     *, by: Author, store: Store | None = None, horizon_days: int, note: str = ""
@@ -255,6 +265,7 @@ def _class_priority(label: str) -> float:
     return float(last[1:]) if last.startswith("×") else 1.0
 
 
+@audited("rations.apply_plan")
 @transaction.atomic
 def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     """Make a draft plan the one handed out; the applied plan before it is superseded.
@@ -307,6 +318,7 @@ class HouseholdShare:
         return not any(self.remaining.values())
 
 
+@read_only
 def household_shares(
     plan: DistributionPlan, *, household: Household | None = None, person: Person | None = None
 ) -> list[HouseholdShare]:
@@ -375,6 +387,7 @@ def _share_of(
     return shares[0]
 
 
+@audited("rations.record_handout")
 @transaction.atomic
 def record_handout(
     *,
@@ -455,6 +468,7 @@ def _stores_to_draw(
     return parts
 
 
+@audited("rations.record_full_handout")
 @transaction.atomic
 def record_full_handout(
     *,
@@ -486,6 +500,7 @@ def record_full_handout(
     return handouts
 
 
+@audited("rations.record_transfer")
 @transaction.atomic
 def record_transfer(
     *,
@@ -535,6 +550,7 @@ class OwnRation:
     received: dict[int, Decimal]
 
 
+@read_only
 def own_ration(plan: DistributionPlan, person: Person) -> OwnRation:
     share = plan.shares.select_related("plan_class").filter(person=person).first()
     if share is None:
@@ -560,6 +576,7 @@ def own_ration(plan: DistributionPlan, person: Person) -> OwnRation:
 # ------------------------------------------------------------------------ fabrication
 
 
+@audited("rations.create_recipe")
 @transaction.atomic
 def create_recipe(
     *,
@@ -645,6 +662,7 @@ class ProductionProposal:
     food_pool_kcal: float
 
 
+@read_only
 def propose_production(*, store: Store, horizon_days: int) -> ProductionProposal:
     """What to make in `store` over the horizon to cover shortages (read-only).
 
@@ -732,6 +750,7 @@ def _food_to_burn(store: Store, kcal: float) -> dict[Item, Decimal]:
     return drawn
 
 
+@audited("rations.order_production")
 @transaction.atomic
 def order_production(
     *,
@@ -811,6 +830,7 @@ def order_production(
 # ------------------------------------------------------------------------ forecast
 
 
+@read_only
 def make_scenario(
     *,
     name: str = "what-if",
@@ -839,6 +859,7 @@ def make_scenario(
     )
 
 
+@read_only
 def forecast(
     *,
     horizon_days: int,

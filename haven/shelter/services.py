@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.limits import as_id
 from haven.core.numbers import column_decimal
@@ -56,11 +57,13 @@ ELDERLY_FROM_YEARS = 60
 # --- reading ----------------------------------------------------------------------------
 
 
+@read_only
 def get_shelter(shelter_id: int) -> Shelter:
     shelter: Shelter = get_record(Shelter, shelter_id, "shelter")
     return shelter
 
 
+@read_only
 def find_shelter(name_or_id: str) -> Shelter:
     """A shelter by id or exact name (as typed on the command line)."""
     text = name_or_id.strip()
@@ -72,34 +75,40 @@ def find_shelter(name_or_id: str) -> Shelter:
         raise NotFoundError(f"no shelter named {text!r}") from error
 
 
+@read_only
 def get_plan(plan_id: int) -> ShelterPlan:
     plan: ShelterPlan = get_record(ShelterPlan, plan_id, "shelter plan")
     return plan
 
 
+@read_only
 def open_stays() -> QuerySet[Stay]:
     """Stays of people in camp that have not ended: who sleeps where tonight."""
     return Stay.objects.filter(ended_at__isnull=True, person__status__in=IN_CAMP)
 
 
+@read_only
 def occupancy() -> dict[int, int]:
     """Shelter id → people in camp sleeping there, in one query."""
     rows = open_stays().values("shelter_id").annotate(n=Count("id")).order_by()
     return {row["shelter_id"]: row["n"] for row in rows}
 
 
+@read_only
 def current_stay(person: Person) -> Stay | None:
     return (
         Stay.objects.filter(person=person, ended_at__isnull=True).select_related("shelter").first()
     )
 
 
+@read_only
 def unsheltered_queryset() -> QuerySet[Person]:
     """People in camp with no open stay."""
     has_stay = Stay.objects.filter(person=OuterRef("pk"), ended_at__isnull=True)
     return Person.objects.in_camp().filter(~Exists(has_stay))
 
 
+@read_only
 def fill_class(occupied: int, capacity: int) -> str:
     """Colour of an occupancy bar: ok (green), amber, full (red) or over."""
     if occupied > capacity:
@@ -172,6 +181,7 @@ class Board:
         return [row for row in self.rows if row.problem]
 
 
+@read_only
 def shelter_rows(shelters: Iterable[Shelter] | None = None) -> list[ShelterRow]:
     """Each shelter's places and people; one whose places cannot be counted counts 0
     places and says why, and the board goes on."""
@@ -187,6 +197,7 @@ def shelter_rows(shelters: Iterable[Shelter] | None = None) -> list[ShelterRow]:
     )
 
 
+@read_only
 def tent_types() -> list[TentType]:
     """Tent types to count the shortfall in; the default from settings if none are recorded."""
     recorded = list(TentType.objects.all())
@@ -200,6 +211,7 @@ def tent_types() -> list[TentType]:
     ]
 
 
+@read_only
 def choose_tent_type(tent_type_id: int | None = None) -> TentType:
     types = tent_types()
     if tent_type_id is not None:
@@ -211,6 +223,7 @@ def choose_tent_type(tent_type_id: int | None = None) -> TentType:
     return (named or types)[0]
 
 
+@read_only
 def shortfall(*, in_camp: int, capacity: int, tent_type: TentType) -> ShelterShortfall:
     """Places missing for everyone in camp, as covered m² and as tents of one type."""
     try:
@@ -223,6 +236,7 @@ def shortfall(*, in_camp: int, capacity: int, tent_type: TentType) -> ShelterSho
         raise HavenError(f"tent type {tent_type.name}: {error}") from error
 
 
+@read_only
 def board(*, tent_type_id: int | None = None) -> Board:
     rows = shelter_rows()
     in_camp = aggregates.in_camp_totals()[0]
@@ -241,11 +255,13 @@ def board(*, tent_type_id: int | None = None) -> Board:
     )
 
 
+@read_only
 def unsheltered(limit: int | None = None) -> list[Unsheltered]:
     """People in camp without shelter tonight, and why: a destroyed shelter, the last plan, …"""
     return unsheltered_rows(limit)[0]
 
 
+@read_only
 def unsheltered_rows(limit: int | None = None) -> tuple[list[Unsheltered], list[BadRow]]:
     """`unsheltered`, and apart from them the records among them that cannot be read."""
     rows = read_rows(
@@ -338,6 +354,7 @@ def _clean_shelter(fields: dict[str, Any], name: str) -> dict[str, Any]:
     return cleaned
 
 
+@audited("shelter.add_shelter")
 @transaction.atomic
 def add_shelter(
     *,
@@ -386,6 +403,7 @@ def add_shelter(
     return shelter
 
 
+@audited("shelter.update_shelter")
 @transaction.atomic
 def update_shelter(*, by: Author, shelter: Shelter, **changes: Any) -> Shelter:
     """Change a shelter's details (not its condition: that is `set_condition`)."""
@@ -410,6 +428,7 @@ def _close(stay: Stay, *, by: Author, at: datetime, end: str, note: str = "") ->
     stay.save(update_fields=["ended_at", "ended_by", "end", "end_note"])
 
 
+@audited("shelter.set_condition")
 @transaction.atomic
 def set_condition(
     *,
@@ -445,6 +464,7 @@ def set_condition(
     return change
 
 
+@audited("shelter.destroy_shelter")
 def destroy_shelter(
     *, by: Author, shelter: Shelter, note: str = "", at: datetime | None = None
 ) -> ConditionChange:
@@ -452,6 +472,7 @@ def destroy_shelter(
     return set_condition(by=by, shelter=shelter, condition=Condition.DESTROYED, note=note, at=at)
 
 
+@audited("shelter.add_tent_type")
 @transaction.atomic
 def add_tent_type(*, by: Author, name: str, covered_area_m2: Any) -> TentType:
     """A tent type to count the shortfall in (for example "Family tent", 16 m²)."""
@@ -490,6 +511,7 @@ def _require_room(shelter: Shelter, arriving: int = 1) -> None:
         )
 
 
+@audited("shelter.assign")
 @transaction.atomic
 def assign(
     *,
@@ -519,6 +541,7 @@ def assign(
         raise HavenError(f"{person.full_name} was just given a shelter by someone else") from error
 
 
+@audited("shelter.check_out")
 @transaction.atomic
 def check_out(*, by: Author, person: Person, note: str = "", at: datetime | None = None) -> Stay:
     """A person no longer sleeps in their shelter (the stay ends; they count as unsheltered)."""
@@ -536,6 +559,7 @@ def check_out(*, by: Author, person: Person, note: str = "", at: datetime | None
     return stay
 
 
+@audited("shelter.release_people_gone")
 @transaction.atomic
 def release_people_gone(*, by: Author, at: datetime | None = None) -> int:
     """End the stays of people no longer in camp (dead, departed, missing): their places free up."""
@@ -567,6 +591,7 @@ def _age(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+@read_only
 def planner_people() -> list[PlannerPerson]:
     """Everyone in camp as the planner sees them (injured, vulnerable, child, where now)."""
     today = timezone.localdate()
@@ -594,6 +619,7 @@ def planner_people() -> list[PlannerPerson]:
     return people
 
 
+@read_only
 def planner_shelters() -> list[PlannerShelter]:
     """The shelters the planner may fill. One whose places cannot be counted is held as it
     is: room for those sleeping there tonight and nobody more."""
@@ -609,6 +635,7 @@ def planner_shelters() -> list[PlannerShelter]:
     ]
 
 
+@read_only
 def compute_plan(people: list[PlannerPerson], shelters: list[PlannerShelter]) -> AllocationPlan:
     try:
         return plan_allocation(
@@ -621,6 +648,7 @@ def compute_plan(people: list[PlannerPerson], shelters: list[PlannerShelter]) ->
         raise HavenError(f"the shelter planner refused the camp's data: {error}") from error
 
 
+@audited("shelter.make_plan")
 @transaction.atomic
 def make_plan(*, by: Author, at: datetime | None = None) -> ShelterPlan:
     """Ask the planner who should sleep where; the plan is kept for preview, nothing moves yet."""
@@ -666,6 +694,7 @@ class PlanChange:
         return "moves"
 
 
+@read_only
 def plan_changes(plan: ShelterPlan) -> list[PlanChange]:
     ids = [row[0] for row in plan.changes]
     people = Person.objects.in_bulk(ids)
@@ -688,6 +717,7 @@ def plan_changes(plan: ShelterPlan) -> list[PlanChange]:
     )
 
 
+@read_only
 def plan_unsheltered(plan: ShelterPlan) -> list[Unsheltered]:
     people = Person.objects.in_bulk([int(pid) for pid in plan.unsheltered])
     rows = [
@@ -698,6 +728,7 @@ def plan_unsheltered(plan: ShelterPlan) -> list[Unsheltered]:
     return sorted(rows, key=lambda row: (row.reason, row.person.full_name))
 
 
+@audited("shelter.apply_plan")
 @transaction.atomic
 def apply_plan(
     *,
@@ -788,6 +819,7 @@ def apply_plan(
     return len(chosen)
 
 
+@read_only
 def people_in(shelter: Shelter) -> QuerySet[Person]:
     """Who sleeps in a shelter tonight."""
     return Person.objects.filter(
@@ -795,6 +827,7 @@ def people_in(shelter: Shelter) -> QuerySet[Person]:
     ).order_by("full_name")
 
 
+@read_only
 def history(shelter: Shelter, limit: int = 100) -> QuerySet[Stay]:
     return (
         Stay.objects.filter(shelter=shelter)

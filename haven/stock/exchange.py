@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
 from haven.core.services import event_time
 from haven.core.tabular import read_table, write_csv
@@ -58,6 +59,7 @@ REQUIRED = ("store", "quantity")
 MAX_ERRORS_SHOWN = 5
 
 
+@read_only
 def export_rows(store: Store | None = None) -> Iterable[list[str]]:
     """Header row, HXL hashtag row, then one row per lot × store with stock on hand."""
     yield [header for header, _ in EXPORT_COLUMNS]
@@ -81,6 +83,7 @@ def export_rows(store: Store | None = None) -> Iterable[list[str]]:
         ]
 
 
+@read_only
 def export_csv(out: IO[str], store: Store | None = None) -> int:
     return write_csv(out, export_rows(store)) - 2
 
@@ -116,6 +119,7 @@ def _hashtag_row(cells: list[str]) -> bool:
     return bool(cells) and cells[0].startswith("#")
 
 
+@read_only
 def read_stock_list(stream: IO[bytes] | IO[str]) -> list[ImportLine]:
     """Check every row of a stock list before anything is written; all problems at once.
 
@@ -171,6 +175,7 @@ def read_stock_list(stream: IO[bytes] | IO[str]) -> list[ImportLine]:
     return lines
 
 
+@audited("stock.import_stock_list")
 @transaction.atomic
 def import_stock_list(
     *,

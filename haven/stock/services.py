@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.numbers import to_decimal
@@ -59,6 +60,7 @@ BULK_BATCH = 5000
 # --- look-ups -------------------------------------------------------------------------
 
 
+@read_only
 def get_lot(item: ItemRef, code: str) -> Lot:
     """The lot of `item` with `code`; NotFoundError naming both otherwise."""
     item = get_item(item)
@@ -68,6 +70,7 @@ def get_lot(item: ItemRef, code: str) -> Lot:
         raise NotFoundError(f"no lot {code!r} of {item.name}") from error
 
 
+@read_only
 def get_entry(entry_id: int) -> LedgerEntry:
     try:
         return LedgerEntry.objects.select_related("item", "store", "lot").get(pk=entry_id)
@@ -75,6 +78,7 @@ def get_entry(entry_id: int) -> LedgerEntry:
         raise NotFoundError(f"no ledger entry with id {entry_id}") from error
 
 
+@read_only
 def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = False) -> Decimal:
     """A finite Decimal rounded to the ledger's 3 decimals, then > 0 (≥ 0 with allow_zero),
     else HavenError naming the value: checked as it will be stored."""
@@ -87,6 +91,7 @@ def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = Fal
     return number
 
 
+@read_only
 def on_hand(item: ItemRef, store: StoreRef | None = None) -> Decimal:
     """What is on hand of `item`, in one store or in all, expired lots included."""
     balances = Balance.objects.filter(item=get_item(item))
@@ -96,6 +101,7 @@ def on_hand(item: ItemRef, store: StoreRef | None = None) -> Decimal:
     return Decimal(total or 0)
 
 
+@read_only
 def usable_on_hand(item: ItemRef, store: StoreRef, on: date | None = None) -> Decimal:
     """What can be issued by FEFO: on hand in lots not yet expired."""
     day = on or timezone.localdate()
@@ -182,6 +188,7 @@ def _post(
     )
 
 
+@audited("stock.receiving_lot")
 def receiving_lot(item: Item, lot_code: str | None, expiry_date: date | None) -> Lot:
     """The lot stock is received into: by code, else named after its expiry, else unlotted.
 
@@ -279,6 +286,7 @@ def _take(
 # --- use cases ------------------------------------------------------------------------
 
 
+@audited("stock.receive")
 @transaction.atomic
 def receive(
     *,
@@ -328,6 +336,7 @@ def receive(
     return [entry]
 
 
+@audited("stock.issue")
 @transaction.atomic
 def issue(
     *,
@@ -365,6 +374,7 @@ def issue(
     )
 
 
+@audited("stock.transfer")
 @transaction.atomic
 def transfer(
     *,
@@ -416,6 +426,7 @@ def transfer(
     return legs
 
 
+@audited("stock.adjust")
 @transaction.atomic
 def adjust(
     *,
@@ -464,6 +475,7 @@ def adjust(
     )
 
 
+@audited("stock.count")
 @transaction.atomic
 def count(
     *,
@@ -510,6 +522,7 @@ def count(
     )
 
 
+@audited("stock.reverse")
 @transaction.atomic
 def reverse(*, by: Author, entry: LedgerEntry, reason: str) -> list[LedgerEntry]:
     """Correct an entry with one of the opposite quantity that names it; both legs of a transfer.
@@ -560,6 +573,7 @@ def reverse(*, by: Author, entry: LedgerEntry, reason: str) -> list[LedgerEntry]
     return corrections
 
 
+@audited("stock.produce")
 @transaction.atomic
 def produce(
     *,
@@ -609,6 +623,7 @@ def produce(
 # --- catalogue and stores -------------------------------------------------------------
 
 
+@audited("stock.create_store")
 @transaction.atomic
 def create_store(*, by: Author, name: str, kind: str = "warehouse", location: str = "") -> Store:
     """Open a new store."""
@@ -623,6 +638,7 @@ def create_store(*, by: Author, name: str, kind: str = "warehouse", location: st
     return Store.objects.create(name=name, kind=kind, location=location.strip())
 
 
+@audited("stock.set_levels")
 @transaction.atomic
 def set_levels(*, by: Author, item: ItemRef, min_level: Number, reorder_level: Number) -> Item:
     """Set an item's minimum and reorder levels (reorder ≥ minimum)."""
@@ -665,6 +681,7 @@ class BulkResult:
     balances: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
 
+@audited("stock.post_many")
 @transaction.atomic
 def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
     """Post many entries at once (imports, history, benchmarks), balances kept exact.
@@ -767,6 +784,7 @@ class BalanceMismatch:
     from_ledger: Decimal
 
 
+@read_only
 def ledger_balances() -> dict[tuple[int, int], Decimal]:
     """Balance of every lot × store summed from the ledger alone."""
     return {
@@ -778,6 +796,7 @@ def ledger_balances() -> dict[tuple[int, int], Decimal]:
     }
 
 
+@audited("stock.rebuild")
 @transaction.atomic
 def rebuild(*, by: Author, fix: bool = False) -> list[BalanceMismatch]:
     """Compare stored balances with the ledger; with `fix`, rewrite them from the ledger.
@@ -816,6 +835,7 @@ def rebuild(*, by: Author, fix: bool = False) -> list[BalanceMismatch]:
     return mismatches
 
 
+@read_only
 def ledger_for(item: ItemRef, store: StoreRef | None = None) -> Any:
     """An item's ledger, newest first, with what each entry names."""
     entries = LedgerEntry.objects.filter(item=get_item(item)).select_related(
@@ -826,6 +846,7 @@ def ledger_for(item: ItemRef, store: StoreRef | None = None) -> Any:
     return entries
 
 
+@read_only
 def expired_balances(on: date | None = None) -> Any:
     """Stock still on hand in lots past their expiry date."""
     day = on or timezone.localdate()
@@ -834,6 +855,7 @@ def expired_balances(on: date | None = None) -> Any:
     )
 
 
+@read_only
 def balances_by_store(store: StoreRef) -> Any:
     return (
         Balance.objects.filter(store=get_store(store), quantity__gt=0)
@@ -842,6 +864,7 @@ def balances_by_store(store: StoreRef) -> Any:
     )
 
 
+@audited("stock.receive_many")
 def receive_many(
     *,
     by: Author,

@@ -16,6 +16,7 @@ from haven.core.access import permission_required, require
 from haven.core.errors import HavenError
 from haven.core.forms import posted_text
 from haven.core.rows import BadRow, read_rows
+from haven.core.signals import report_export
 from haven.stock import exchange, services
 from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource
 from haven.stock.models import Balance, LedgerEntry, Store
@@ -202,7 +203,8 @@ def export(request: HttpRequest) -> HttpResponse:
     """Stock levels as HXL-tagged CSV."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="stock-{date.today()}.csv"'
-    exchange.export_csv(response)  # type: ignore[arg-type]
+    rows = exchange.export_csv(response)  # type: ignore[arg-type]
+    report_export(user=request.user, model="stock.balance", rows=rows, channel="web", kind="hxl")
     return response
 
 

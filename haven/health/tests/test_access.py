@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from haven.audit.models import AuditEvent
 from haven.health import services
-from haven.health.models import DeathRecord, MedicalAccessLog, TriageRecord
+from haven.health.models import DeathRecord, TriageRecord
 from haven.health.tests.conftest import START_RED
 from haven.people.choices import Status
 from haven.people.models import Person
@@ -256,9 +257,17 @@ def test_every_medical_read_is_logged(
 ) -> None:
     person = casualty["person"]
     client_as("medic").get(url.format(triage=casualty["triage"].pk, person=person.pk))
-    entry = MedicalAccessLog.objects.get()
-    assert (entry.user, entry.person, entry.view) == (users["medic"], person, view)
-    assert entry.accessed_at <= timezone.now()
+    (entry,) = _medical_reads()
+    channel, page = view.split(":")
+    assert (entry.username, entry.channel, entry.summary["view"]) == ("medic", channel, page)
+    assert entry.record_list() == [f"people.person:{person.pk}"]
+    assert entry.at <= timezone.now()
+
+
+def _medical_reads() -> list[AuditEvent]:
+    """The reads the medical pages reported themselves (each names its page)."""
+    events = AuditEvent.objects.filter(kind="read", group="medical").order_by("seq")
+    return [event for event in events if "view" in event.summary]
 
 
 def test_death_record_reads_are_logged_and_refused_reads_are_not(
@@ -267,10 +276,10 @@ def test_death_record_reads_are_logged_and_refused_reads_are_not(
     client_as("clerk").get(f"/health/casualties/{death.pk}/")
     api_as("clerk").get(f"/api/v1/health/deaths/{death.pk}")
     client_as("clerk").get(f"/health/person/{death.person_id}/")
-    assert not MedicalAccessLog.objects.exists()
+    assert not AuditEvent.objects.filter(kind="read").exists()
     client_as("commander").get(f"/health/casualties/{death.pk}/")
     api_as("medic").get(f"/api/v1/health/deaths/{death.pk}")
-    views = sorted(MedicalAccessLog.objects.values_list("user__username", "view"))
+    views = sorted((e.username, f"{e.channel}:{e.summary['view']}") for e in _medical_reads())
     assert views == [("commander", "web:death_detail"), ("medic", "api:death")]
 
 
@@ -280,5 +289,6 @@ def test_the_queue_logs_one_row_per_person_shown(
     for name in ("One", "Two", "Three"):
         services.record_triage(by=users["medic"], person=make_person(name), answers=START_RED)
     client_as("commander").get("/health/")
-    assert MedicalAccessLog.objects.filter(view="web:queue").count() == 3
+    (queue,) = [event for event in _medical_reads() if event.summary["view"] == "queue"]
+    assert queue.record_count == 3 and len(queue.record_list()) == 3
     assert TriageRecord.objects.count() == 3

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
+from haven.audit.backup import daily_backups
 from haven.core.commands import HavenCommand
 from haven.core.server import serve, tighten_private_files
 
@@ -30,6 +31,7 @@ class Command(HavenCommand):
         for change in tighten_private_files():
             self.stdout.write(change)
         call_command("migrate", interactive=False, verbosity=0)
+        daily_backups(self.stdout.write)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from haven.core.commands import HavenCommand
 from haven.core.errors import HavenError
+from haven.core.signals import report_export
 from haven.people import importing
 from haven.people.models import Person
 
@@ -78,5 +79,6 @@ class Command(HavenCommand):
         finally:
             if output:
                 out.close()
+        report_export(user=None, model="people.person", rows=count, channel="cli", kind=fmt)
         if output:
             self.stdout.write(f"exported {count} of {Person.objects.count()} people to {output}")

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from haven.core.commands import HavenCommand
 from haven.core.errors import HavenError
+from haven.core.signals import report_export
 from haven.stock import exchange, services
 from haven.stock.choices import AdjustmentReason, IssuePurpose, ReceiptSource
 from haven.stock.models import LedgerEntry, format_quantity
@@ -197,6 +198,7 @@ class Command(HavenCommand):
         finally:
             if output:
                 out.close()
+        report_export(user=None, model="stock.balance", rows=rows, channel="cli", kind="hxl")
         if output:
             self.stdout.write(f"exported {rows} stock lines to {output}")
 
