@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
+    # Reports the location, medical and protection fields a request showed (sensitive_read).
+    "haven.core.policy.ReadReportingMiddleware",
     # Under /api/v1/: a write retried with the same Idempotency-Key posts nothing again.
     "haven.core.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: turns a locked-out login into Haven's lockout page (429).
