@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.constants import NOT_SET
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from haven.core.errors import HavenError, NotFoundError
 
@@ -74,7 +75,7 @@ class HavenNinjaAPI(NinjaAPI):
     """Ninja with what its signatures cannot say added to the OpenAPI schema: the
     `Idempotency-Key` header every write accepts (handled by a middleware)."""
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         from haven.core import idempotency
 
         schema = super().get_openapi_schema(*args, **kwargs)

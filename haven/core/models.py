@@ -1,4 +1,5 @@
-"""What belongs to the camp as a whole."""
+"""What belongs to the camp as a whole (its location) and what every app shares
+(idempotency keys of API writes)."""
 
 from __future__ import annotations
 

@@ -283,7 +283,7 @@ class Table:
                     f"line {line}, {where}: {problem} ({len(cells)} cells in the row, "
                     f"{self._width} in the header)"
                 )
-            yield line, [unescape_cell(cell) for cell in cells]
+            yield line, [unescape_cell(cell) if cell[:1] == "'" else cell for cell in cells]
 
     def mapped(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Each row as {column name: cell}, for the columns `read_table` was told to keep."""

@@ -226,52 +226,35 @@ def import_people(
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import people from CSV; all rows are checked before anything is written."""
-    today = timezone.localdate()
-    skill_codes = set(Skill.objects.values_list("code", flat=True))
-    seen_ids: dict[str, int] = {}
+    """Import people from CSV, streaming: rows are checked and written a batch at a time in
+    one transaction, in constant memory. Any bad row rolls the whole import back, so nothing
+    is imported (unless `skip_invalid`: the good rows are, the bad ones are listed)."""
     result = ImportResult()
-    parsed: list[_Row] = []
-    for line, raw in read_rows(stream):
-        outcome = _parse_row(line, raw, skill_codes, today, seen_ids)
-        if isinstance(outcome, list):
-            result.errors.extend(RowError(line, message) for message in outcome)
-        else:
-            parsed.append(outcome)
-    taken = _ids_already_used(
-        [row.person["record_id"] for row in parsed if row.person["record_id"]]
-    )
-    if taken:
-        kept = []
-        for row in parsed:
-            if row.person["record_id"] in taken:
-                result.errors.append(
-                    RowError(row.line, f"id {row.person['record_id']!r} is already in the registry")
-                )
+    with transaction.atomic():
+        writer = _Writer(by=by)
+        batch: list[_Row] = []
+        seen: dict[str, int] = {}  # ids within the batch; earlier batches are in the table
+        line = 1
+        for line, raw in read_rows(stream):
+            outcome = _parse_row(line, raw, writer.skill_codes, writer.today, seen)
+            if isinstance(outcome, list):
+                result.errors.extend(RowError(line, message) for message in outcome)
             else:
-                kept.append(row)
-        parsed = kept
-    result.errors.sort(key=lambda error: error.line)
-    if result.errors and not skip_invalid:
-        raise ImportRejected(result.errors)
+                batch.append(outcome)
+            if len(batch) >= BATCH:
+                result.imported += writer.write(batch, result.errors)
+                batch, seen = [], {}
+                if progress is not None:
+                    progress(line - 1)
+        result.imported += writer.write(batch, result.errors)
+        result.errors.sort(key=lambda error: error.line)
+        if result.errors and not skip_invalid:
+            raise ImportRejected(result.errors)  # rolls back every batch written
+        writer.finish()
+    if progress is not None:
+        progress(line - 1)
     result.skipped = len({error.line for error in result.errors})
-    _write(by=by, rows=parsed, progress=progress)
-    result.imported = len(parsed)
     return result
-
-
-def _ids_already_used(ids: list[str]) -> set[str]:
-    taken: set[str] = set()
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        taken.update(
-            value
-            for value in Person.objects.filter(record_id__in=chunk).values_list(
-                "record_id", flat=True
-            )
-            if value is not None
-        )
-    return taken
 
 
 def _named(model: type[Household] | type[Team], names: Iterable[str]) -> dict[str, int]:
@@ -281,45 +264,84 @@ def _named(model: type[Household] | type[Team], names: Iterable[str]) -> dict[st
         known.setdefault(name, pk)
     missing = sorted(wanted - set(known))
     if missing:
-        model.objects.bulk_create([model(name=name) for name in missing])  # type: ignore[misc]
+        insert_rows(model, [{"name": name} for name in missing])
         known.update(model.objects.filter(name__in=missing).values_list("name", "pk"))
     return known
 
 
-@transaction.atomic
-def _write(*, by: Author, rows: list[_Row], progress: Callable[[int], None] | None) -> None:
-    households = _named(Household, (row.household for row in rows))
-    teams = _named(Team, (row.team for row in rows))
-    skill_ids = dict(Skill.objects.values_list("code", "pk"))
-    author = acting_user(by)
-    now = timezone.now()
-    lock_for_append(Person)
-    start_after = Person.objects.aggregate(last=Max("pk"))["last"] or 0
-    done = 0
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        for row in batch:
+class _Writer:
+    """Writes checked rows a batch at a time into the open transaction; the people are
+    appended after the table's last id, so their ids are read back in order and their
+    first status events are written by one statement at the end."""
+
+    def __init__(self, *, by: Author) -> None:
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.author = acting_user(by)
+        skills = dict(Skill.objects.values_list("code", "pk"))
+        self.skill_codes, self.skill_ids = set(skills), skills
+        lock_for_append(Person)
+        self.start_after = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+        self.last = self.start_after
+
+    def write(self, rows: list[_Row], errors: list[RowError]) -> int:
+        """Write the rows whose id is free (the others become errors); returns how many."""
+        rows = self._free_ids(rows, errors)
+        if not rows:
+            return 0
+        households = _named(Household, (row.household for row in rows))
+        teams = _named(Team, (row.team for row in rows))
+        for row in rows:
             row.person["household_id"] = households.get(row.household)
             row.person["team_id"] = teams.get(row.team)
-            row.person["status_changed_at"] = now
-            row.person["created_at"] = now
-        insert_rows(Person, [row.person for row in batch])
-        done += len(batch)
-        if progress is not None:
-            progress(done)
-    ids = list(
-        Person.objects.filter(pk__gt=start_after).order_by("pk").values_list("pk", flat=True)
-    )
-    if len(ids) != len(rows):
-        raise HavenError(f"import wrote {len(ids)} people for {len(rows)} rows; rolled back")
-    _first_events(start_after=start_after, author=author, when=now)
-    aggregates.people_inserted(start_after)
-    links = [
-        {"person_id": pk, "skill_id": skill_ids[code]}
-        for pk, row in zip(ids, rows, strict=True)
-        for code in dict.fromkeys(row.skills)
-    ]
-    insert_rows(Person.skills.through, links)
+            row.person["status_changed_at"] = self.now
+            row.person["created_at"] = self.now
+        insert_rows(Person, [row.person for row in rows])
+        ids = list(
+            Person.objects.filter(pk__gt=self.last).order_by("pk").values_list("pk", flat=True)
+        )
+        if len(ids) != len(rows):
+            raise HavenError(f"import wrote {len(ids)} people for {len(rows)} rows; rolled back")
+        self.last = ids[-1]
+        links = [
+            {"person_id": pk, "skill_id": self.skill_ids[code]}
+            for pk, row in zip(ids, rows, strict=True)
+            for code in dict.fromkeys(row.skills)
+        ]
+        insert_rows(Person.skills.through, links)
+        return len(rows)
+
+    def _free_ids(self, rows: list[_Row], errors: list[RowError]) -> list[_Row]:
+        ids = [row.person["record_id"] for row in rows if row.person["record_id"]]
+        taken: dict[str, int] = {}
+        for start in range(0, len(ids), 900):
+            found = Person.objects.filter(record_id__in=ids[start : start + 900])
+            for record_id, pk in found.values_list("record_id", "pk"):
+                if record_id is not None:
+                    taken[record_id] = pk
+        if not taken:
+            return rows
+        kept: list[_Row] = []
+        for row in rows:
+            owner = taken.get(row.person["record_id"])
+            if owner is None:
+                kept.append(row)
+            elif owner > self.start_after:
+                errors.append(
+                    RowError(
+                        row.line,
+                        f"duplicate id {row.person['record_id']!r} (also earlier in the file)",
+                    )
+                )
+            else:
+                errors.append(
+                    RowError(row.line, f"id {row.person['record_id']!r} is already in the registry")
+                )
+        return kept
+
+    def finish(self) -> None:
+        _first_events(start_after=self.start_after, author=self.author, when=self.now)
+        aggregates.people_inserted(self.start_after)
 
 
 def _first_events(*, start_after: int, author: User | None, when: datetime) -> None:

@@ -18,6 +18,8 @@ OLDEST_AGE_YEARS = 130
 
 def fold(text: str) -> str:
     """Lower-case, accents stripped: how names are matched in search."""
+    if text.isascii():  # nothing to decompose (most names; an import folds a million)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
