@@ -11,9 +11,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
+from haven.core import policy
 from haven.core.access import require
 from haven.core.api import ApiRouter
-from haven.core.pagination import PageBase, PageQuery, page_of, paginate
+from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
 from haven.people import services
 from haven.people.choices import Sex, Status
@@ -79,12 +81,18 @@ class PersonPatch(PatchSchema):
     record_id: str | None = column(Person, "record_id", None)
 
 
-class PersonName(Schema):
+class PersonName(PolicySchema):
+    policy_model = "people.person"
+
     id: int
     full_name: str
 
 
-class PersonOut(Schema):
+class PersonOut(PolicySchema):
+    """A person's record: the fields of groups the reader may not see are left out."""
+
+    policy_model = "people.person"
+
     id: int
     record_id: str | None
     full_name: str
@@ -126,12 +134,6 @@ class PersonOut(Schema):
         return [skill.code for skill in person.skills.all()]
 
 
-class PeoplePage(PageBase):
-    items: list[Annotated[PersonOut | PersonName, Field(union_mode="left_to_right")]] = Field(
-        description="Full records for roles that see details, else id and name."
-    )
-
-
 class StatusIn(Schema):
     status: Status
     reason: str = column(StatusEvent, "reason", "")
@@ -140,7 +142,9 @@ class StatusIn(Schema):
     correction: bool = False
 
 
-class StatusEventOut(Schema):
+class StatusEventOut(PolicySchema):
+    policy_model = "people.statusevent"
+
     id: int
     previous_status: str
     status: str
@@ -164,7 +168,9 @@ class DepartureIn(Schema):
     expected_back: date | None = None
 
 
-class DepartureOut(Schema):
+class DepartureOut(PolicySchema):
+    policy_model = "people.departure"
+
     id: int
     person_id: int
     left_at: datetime
@@ -180,7 +186,9 @@ class PersonReturnIn(Schema):
     injured: bool = False
 
 
-class PersonReturnOut(Schema):
+class PersonReturnOut(PolicySchema):
+    policy_model = "people.return"
+
     id: int
     person_id: int
     departure_id: int | None
@@ -189,13 +197,10 @@ class PersonReturnOut(Schema):
 
 
 def _may_see(request: HttpRequest, person: Person) -> None:
-    """Staff see every record; a member only their own."""
-    user = request.user
-    if user.has_perm("people.view_person_details"):
-        return
-    if user.is_authenticated and person.user_id == user.pk:
-        return
-    raise PermissionDenied("your role may see only the roster's names and your own record")
+    """A status history is part of the identity group: staff who see it, and everyone for
+    their own record."""
+    if not policy.may_see(request.user, person, policy.G.IDENTITY):
+        raise PermissionDenied("your role may see only the roster's names and your own record")
 
 
 def _details(values: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +217,7 @@ def _person(person_id: int) -> Person:
     return services.get_person(person_id)
 
 
-@router.get("/", response=PeoplePage, summary="List or search people")
+@router.get("/", response=page_of(PersonOut), summary="List or search people")
 def list_people(
     request: HttpRequest,
     page: Query[PageQuery],
@@ -220,15 +225,13 @@ def list_people(
     status: Status | None = None,
 ) -> dict[str, Any]:
     require(request.user, "people.view_person")
-    people = Person.objects.search(q)
+    names_only = not policy.searches_identity(request.user)
+    if names_only and status is not None:
+        raise PermissionDenied("your role may not filter people by status (it sees names only)")
+    people = Person.objects.search(q, names_only=names_only)
     if status is not None:
         people = people.filter(status=status)
-    if request.user.has_perm("people.view_person_details"):
-        return paginate(people.select_related("household", "team").prefetch_related("skills"), page)
-    # Plain names, which the full record's schema cannot take: nothing more can slip out.
-    result = paginate(people.only("id", "full_name"), page)
-    result["items"] = [PersonName.from_orm(person).dict() for person in result["items"]]
-    return result
+    return paginate(people.select_related("household", "team").prefetch_related("skills"), page)
 
 
 @router.post("/", response={201: PersonOut}, summary="Register a person")
@@ -245,7 +248,8 @@ def create_person(request: HttpRequest, payload: PersonIn) -> WithStatus[Person]
 def get_person(request: HttpRequest, person_id: Id) -> Person:
     require(request.user, "people.view_person")
     person = _person(person_id)
-    _may_see(request, person)
+    if not policy.opens(request.user, person):
+        raise PermissionDenied("your role may see only the roster's names and your own record")
     return person
 
 
@@ -303,7 +307,9 @@ class HouseholdIn(Schema):
     notes: str = column(Household, "notes", "")
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(PolicySchema):
+    policy_model = "people.household"
+
     id: int
     name: str
     notes: str
@@ -315,7 +321,9 @@ class TeamIn(Schema):
     purpose: str = column(Team, "purpose", "")
 
 
-class TeamOut(Schema):
+class TeamOut(PolicySchema):
+    policy_model = "people.team"
+
     id: int
     name: str
     purpose: str
@@ -328,7 +336,7 @@ def _with_members(groups: Any) -> Any:
 
 @router.get("/households", response=page_of(HouseholdOut), summary="Households and their members")
 def list_households(request: HttpRequest, page: Query[PageQuery], q: Search = "") -> dict[str, Any]:
-    require(request.user, "people.view_person_details")
+    require(request.user, "people.view_household")
     households = (
         Household.objects.filter(name__icontains=q.strip())
         if q.strip()

@@ -46,6 +46,18 @@ COLUMNS = (
     "notes",
 )
 
+# The person's field (in the access policy) behind each column.
+COLUMN_FIELDS = {"id": "record_id", "alternate_names": "alternate_names", "age": "age"}
+
+
+def export_columns(groups: Iterable[str]) -> tuple[str, ...]:
+    """The columns an export carries for a reader who sees these groups of the policy."""
+    from haven.core import policy
+
+    visible = policy.fields_of("people.person", [policy.FieldGroup(group) for group in groups])
+    return tuple(column for column in COLUMNS if COLUMN_FIELDS.get(column, column) in visible)
+
+
 SEX_WORDS = {
     "f": Sex.FEMALE,
     "female": Sex.FEMALE,
@@ -363,10 +375,11 @@ def export_queryset() -> Iterable[Person]:
     )
 
 
-def export_csv(people: Iterable[Person], out: IO[str]) -> int:
-    """The registry as CSV, every cell safe to open in a spreadsheet; returns people written."""
-    rows = ([row[name] for name in COLUMNS] for row in export_rows(people))
-    return write_csv(out, itertools.chain([COLUMNS], rows)) - 1
+def export_csv(people: Iterable[Person], out: IO[str], columns: tuple[str, ...] = COLUMNS) -> int:
+    """The registry as CSV with these columns (the reader's, `export_columns`), every cell
+    safe to open in a spreadsheet; returns people written."""
+    rows = ([row[name] for name in columns] for row in export_rows(people))
+    return write_csv(out, itertools.chain([columns], rows)) - 1
 
 
 def csv_text(people: Iterable[Person]) -> str:

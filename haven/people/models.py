@@ -70,21 +70,28 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """Present or injured: those who eat, sleep here and answer a muster."""
         return self.filter(status__in=IN_CAMP)
 
-    def search(self, query: str) -> PersonQuerySet:
+    def search(self, query: str, *, names_only: bool = False) -> PersonQuerySet:
         """Match any name or alternate name (accents and case ignored), or an id.
+
+        `names_only` (for a reader who sees names but not identity — the access policy)
+        matches the full name and the id only: a search must not find people by what the
+        reader may not see.
 
         Only the first SEARCH_MAX_WORDS words count (the API refuses more): a query of
         thousands of words would be a query the database cannot plan."""
         query = query.strip()[:SEARCH_MAX_LENGTH]
         if not query:
             return self
-        by_id = models.Q(record_id__iexact=query)
+        by_id = models.Q() if names_only else models.Q(record_id__iexact=query)
         if (number := as_id(query)) is not None:
             by_id |= models.Q(pk=number)
-        words = fold(query).split()[:SEARCH_MAX_WORDS]
+        words = query.split()[:SEARCH_MAX_WORDS] if names_only else fold(query).split()
         by_name = models.Q()
-        for word in words:
-            by_name &= models.Q(search_text__contains=word)
+        for word in words[:SEARCH_MAX_WORDS]:
+            if names_only:
+                by_name &= models.Q(full_name__icontains=word)
+            else:
+                by_name &= models.Q(search_text__contains=word)
         return self.filter(by_id | by_name)
 
 

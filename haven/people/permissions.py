@@ -1,14 +1,21 @@
+"""Who may open which people pages and operations. Which fields of a record each role then
+sees is the access policy's (haven/core/policy.py): everyone with view_person sees the
+roster's names; view_person_details opens other people's records (staff who see identity);
+view_household lists the households (the quartermaster plans by household)."""
+
 from __future__ import annotations
 
-ALL_STAFF = ["people.view_person", "people.view_person_details", "people.view_household"]
+NAMES = ["people.view_person"]
+DETAILS = [*NAMES, "people.view_person_details"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    "member": ["people.view_person"],
-    "scout": [*ALL_STAFF, "people.check_in_muster"],
-    "quartermaster": [*ALL_STAFF, "people.check_in_muster"],
-    "medic": [*ALL_STAFF, "people.check_in_muster", "people.change_status"],
+    "member": NAMES,
+    "scout": [*NAMES, "people.check_in_muster"],
+    "quartermaster": [*NAMES, "people.view_household", "people.check_in_muster"],
+    "medic": [*DETAILS, "people.check_in_muster", "people.change_status"],
     "clerk": [
-        *ALL_STAFF,
+        *DETAILS,
+        "people.view_household",
         "people.add_person",
         "people.change_person",
         "people.change_status",

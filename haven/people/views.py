@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.core.rows import read_rows
@@ -68,13 +69,15 @@ class ReturnForm(forms.Form):
 @permission_required("people.view_person")
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    status = request.GET.get("status", "")
-    people = Person.objects.search(query).select_related("household")
+    groups = policy.role_groups(request.user)
+    # Status and other names are identity: a reader who sees names only searches by name.
+    detailed = policy.G.IDENTITY in groups
+    status = request.GET.get("status", "") if detailed else ""
+    people = Person.objects.search(query, names_only=not detailed).select_related("household")
     if status in Status.values:
         people = people.filter(status=status)
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     page.object_list = read_rows(page.object_list)
-    detailed = request.user.has_perm("people.view_person_details")
     template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(
         request,
@@ -85,6 +88,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Status.choices,
             "detailed": detailed,
+            "households": policy.G.HOUSEHOLD in groups,
             "today": timezone.localdate(),
         },
     )
@@ -92,8 +96,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 def _visible_person(request: HttpRequest, person_id: int) -> Person:
     person = get_object_or_404(Person.objects.select_related("household", "team"), pk=person_id)
-    own = request.user.is_authenticated and person.user_id == request.user.pk
-    if not (own or request.user.has_perm("people.view_person_details")):
+    if not policy.opens(request.user, person):
         raise PermissionDenied("your role may see only the roster's names and your own record")
     return person
 
@@ -112,13 +115,20 @@ def _status_form(person: Person) -> StatusForm:
 @permission_required("people.view_person")
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _visible_person(request, person_id)
+    visible = policy.fields_of("people.person", policy.visible_groups(request.user, person))
+    revisions = []
+    for revision in person.revisions.select_related("changed_by")[:20]:
+        # An edit shows only the fields the reader may see of this person.
+        changes = {field: values for field, values in revision.changes.items() if field in visible}
+        if changes:
+            revisions.append((revision, changes))
     return render(
         request,
         "people/detail.html",
         {
             "person": person,
             "events": person.status_events.select_related("recorded_by"),
-            "revisions": person.revisions.select_related("changed_by")[:20],
+            "revisions": revisions,
             "departures": person.departures.all()[:10],
             "status_form": _status_form(person),
             "departure_form": DepartureForm(),
@@ -155,6 +165,9 @@ def _initial(person: Person) -> dict[str, object]:
     }
 
 
+# The policy's name for a form field that differs.
+FORM_FIELD_POLICY = {"estimated_age": "age"}
+
 EDITABLE_FORM_FIELDS = (
     "full_name",
     "given_name",
@@ -175,6 +188,12 @@ EDITABLE_FORM_FIELDS = (
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     form = PersonForm(request.POST or None, initial=_initial(person))
+    # A field the editor may not see is neither shown nor changed (a clerk keeps a
+    # person's protection details they recorded at registration, unseen).
+    visible = policy.fields_of("people.person", policy.visible_groups(request.user, person))
+    for name in list(form.fields):
+        if FORM_FIELD_POLICY.get(name, name) not in visible:
+            del form.fields[name]
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         if "skills" in data:
@@ -190,13 +209,22 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "title": title})
 
 
-@permission_required("people.view_person_details")
+@permission_required("people.view_household")
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = get_object_or_404(Household, pk=household_id)
     return render(
         request,
         "people/household.html",
-        {"household": household, "members": household.members.order_by("date_of_birth")},
+        {
+            "household": household,
+            # Ordered by birth only for a reader who may see it.
+            "members": household.members.order_by(
+                "date_of_birth"
+                if policy.G.IDENTITY in policy.role_groups(request.user)
+                else "full_name"
+            ),
+            "detailed": policy.G.IDENTITY in policy.role_groups(request.user),
+        },
     )
 
 
@@ -265,7 +293,11 @@ def person_return(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="people-{date.today()}.csv"'
-    importing.export_csv(importing.export_queryset(), response)  # type: ignore[arg-type]
+    groups = policy.role_groups(request.user)
+    columns = importing.export_columns(groups)
+    importing.export_csv(importing.export_queryset(), response, columns)  # type: ignore[arg-type]
+    for group in groups & policy.SENSITIVE:
+        policy.note_read(request, request.user, group, "people.person", None)
     return response
 
 

@@ -1,0 +1,370 @@
+"""The access policy, declared in one place: which fields of each model belong to which
+group, and which role sees which group. Everything that shows a record — API schemas
+(`haven.core.policy_schema.PolicySchema`), pages (the `policy` template tags), exports,
+search and the admin — asks `visible_groups(user, record)` here and nothing else.
+
+Need-to-know, strictly (README's role table):
+
+- member: names, and their own record;
+- scout: names; contact and location of the people on their own mission's team, and the
+  destination of the missions they are on;
+- quartermaster: names and households (counts by need class come as aggregates);
+- clerk: identity, contact, household and where people sleep — not medical, not protection;
+- medic: identity, medical and protection (pregnancy and special needs change triage and
+  care);
+- commander: everything.
+
+Locations (the camp's, stores and caches, mission destinations and routes, the place of a
+status change or a death) are one group: the commander sees it, anyone else only with the
+`core.view_location` permission an admin grants to a user. Where a location is not shown,
+it reads HIDDEN — in pages, API answers, exports, logs and error messages — so a reader
+knows a place exists without learning it. Fields of any other group a role may not see are
+left out of API answers (the OpenAPI schema marks them optional) and empty on pages.
+
+Every time a location, medical or protection field is shown, `note_read` records it and the
+request's end sends `haven.core.signals.sensitive_read` once per group and model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+
+from haven.core.signals import sensitive_read
+
+HIDDEN = "hidden"
+VIEW_LOCATION = "core.view_location"
+
+
+class FieldGroup(StrEnum):
+    """What a field tells about a person or the camp."""
+
+    NAME = "name"  # a record's id and name: every role that may list the records
+    RECORD = "record"  # operational fields of a non-personal record (a store's kind, a lot)
+    IDENTITY = "identity"  # other names, sex, birth, age, status, team, skills, languages
+    CONTACT = "contact"  # phone
+    HOUSEHOLD = "household"  # who lives and eats together
+    SHELTER = "shelter"  # who sleeps where
+    MEDICAL = "medical"  # injuries, triage, treatments, causes of death, extra energy needs
+    PROTECTION = "protection"  # pregnancy, special needs, notes about a person
+    LOCATION = "location"  # where the camp, its stores, missions and events are
+
+
+G = FieldGroup
+ALL_GROUPS = frozenset(FieldGroup)
+# Reads of these groups are reported (sensitive_read) and audited.
+SENSITIVE = frozenset({G.LOCATION, G.MEDICAL, G.PROTECTION})
+
+ROLE_GROUPS: dict[str, frozenset[FieldGroup]] = {
+    "commander": ALL_GROUPS,
+    "clerk": frozenset({G.NAME, G.RECORD, G.IDENTITY, G.CONTACT, G.HOUSEHOLD, G.SHELTER}),
+    "medic": frozenset({G.NAME, G.RECORD, G.IDENTITY, G.MEDICAL, G.PROTECTION}),
+    "quartermaster": frozenset({G.NAME, G.RECORD, G.HOUSEHOLD}),
+    "scout": frozenset({G.NAME, G.RECORD}),
+    "member": frozenset({G.NAME, G.RECORD}),
+}
+# What anyone sees of their own record, whatever their role (not where it happened).
+OWN_RECORD = frozenset(ALL_GROUPS - {G.LOCATION})
+# What a scout sees of the people on a mission they are on, and of that mission.
+MISSION_TEAM = frozenset({G.CONTACT, G.LOCATION})
+
+_PERSON = {
+    G.NAME: ["id", "full_name"],
+    G.IDENTITY: [
+        "record_id",
+        "given_name",
+        "family_name",
+        "alternate_names",
+        "sex",
+        "date_of_birth",
+        "birth_date_is_estimate",
+        "age",
+        "languages",
+        "skills",
+        "team_id",
+        "team",
+        "status",
+        "status_changed_at",
+        "created_at",
+    ],
+    G.CONTACT: ["phone"],
+    G.HOUSEHOLD: ["household_id", "household"],
+    G.MEDICAL: ["extra_energy_kcal"],
+    G.PROTECTION: ["special_needs", "pregnant_or_lactating", "notes"],
+}
+
+# Model label → group → fields (model fields and the computed fields schemas show).
+MODELS: dict[str, dict[FieldGroup, list[str]]] = {
+    "people.person": _PERSON,
+    "people.statusevent": {
+        G.NAME: ["id"],
+        G.IDENTITY: [
+            "person_id",
+            "previous_status",
+            "status",
+            "occurred_at",
+            "recorded_at",
+            "recorded_by",
+            "reason",
+            "is_correction",
+        ],
+        G.LOCATION: ["place"],
+    },
+    "people.departure": {
+        G.NAME: ["id", "person_id"],
+        G.IDENTITY: ["left_at", "reason", "equipment_returned", "expected_back"],
+        G.LOCATION: ["destination"],
+    },
+    "people.return": {
+        G.NAME: ["id", "person_id"],
+        G.IDENTITY: ["departure_id", "returned_at", "note"],
+    },
+    "people.household": {
+        G.NAME: ["id"],
+        G.HOUSEHOLD: ["name", "members"],
+        G.PROTECTION: ["notes"],
+    },
+    "people.team": {G.NAME: ["id", "name", "members"], G.RECORD: ["purpose"]},
+    "missions.mission": {G.NAME: ["id", "name"], G.LOCATION: ["destination"]},
+}
+
+# For records about a person, the attribute holding that person's id: own-record and
+# mission-team rules apply through it.
+SUBJECT: dict[str, str] = {
+    "people.person": "pk",
+    "people.statusevent": "person_id",
+    "people.departure": "person_id",
+    "people.return": "person_id",
+}
+
+
+def model_label(model: Any) -> str:
+    return str(model._meta.label_lower)
+
+
+def field_group(label: str, field: str) -> FieldGroup:
+    """The group of a model's field; a field nobody declared is an error, not a default."""
+    for group, fields in MODELS.get(label, {}).items():
+        if field in fields:
+            return group
+    raise KeyError(f"the access policy declares no group for {label}.{field}")
+
+
+def fields_of(label: str, groups: Iterable[FieldGroup]) -> set[str]:
+    wanted = set(groups)
+    return {
+        field
+        for group, fields in MODELS.get(label, {}).items()
+        if group in wanted
+        for field in fields
+    }
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role, read once per user object (one request)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_policy_role"):
+        from haven.accounts.roles import role_of as read_role
+
+        user._policy_role = "commander" if user.is_superuser else read_role(user)
+    role: str | None = user._policy_role
+    return role
+
+
+def _own_person_id(user: Any) -> int | None:
+    if not hasattr(user, "_policy_person_id"):
+        from haven.people.models import Person
+
+        user._policy_person_id = (
+            Person.objects.filter(user=user).values_list("pk", flat=True).first()
+        )
+    return user._policy_person_id  # type: ignore[no-any-return]
+
+
+def mission_team(user: Any) -> tuple[set[int], set[int]]:
+    """(person ids, mission ids) of the missions a scout is on that are not over."""
+    if not hasattr(user, "_policy_team"):
+        people: set[int] = set()
+        missions: set[int] = set()
+        own = _own_person_id(user)
+        if own is not None:
+            from haven.missions.models import MissionMember
+
+            missions = set(
+                MissionMember.objects.filter(person_id=own)
+                .exclude(mission__status__in=["returned", "cancelled"])
+                .values_list("mission_id", flat=True)
+            )
+            people = set(
+                MissionMember.objects.filter(mission_id__in=missions).values_list(
+                    "person_id", flat=True
+                )
+            )
+        user._policy_team = (people, missions)
+    return user._policy_team  # type: ignore[no-any-return]
+
+
+def role_groups(user: Any) -> frozenset[FieldGroup]:
+    """What the user sees of any record, before the own-record and team rules."""
+    groups = ROLE_GROUPS.get(role_of(user) or "", frozenset())
+    if user.is_authenticated and user.has_perm(VIEW_LOCATION):
+        groups = groups | {G.LOCATION}
+    return groups
+
+
+def _subject_id(label: str, record: Any) -> int | None:
+    attribute = SUBJECT.get(label)
+    if attribute is None or record is None:
+        return None
+    value = getattr(record, attribute, None)
+    return value if isinstance(value, int) else None
+
+
+def visible_groups(
+    user: AbstractBaseUser | AnonymousUser, record: Any = None, label: str | None = None
+) -> frozenset[FieldGroup]:
+    """The groups of `record`'s fields the user may see."""
+    groups = role_groups(user)
+    if record is None or not user.is_authenticated or groups == ALL_GROUPS:
+        return groups
+    label = label or model_label(record)
+    subject = _subject_id(label, record)
+    if subject is not None:
+        if subject == _own_person_id(user):
+            groups = groups | OWN_RECORD
+        if role_of(user) == "scout" and subject in mission_team(user)[0]:
+            groups = groups | MISSION_TEAM
+    elif (
+        label == "missions.mission"
+        and role_of(user) == "scout"
+        and getattr(record, "pk", None) in mission_team(user)[1]
+    ):
+        groups = groups | MISSION_TEAM
+    return groups
+
+
+def opens(user: AbstractBaseUser | AnonymousUser, record: Any) -> bool:
+    """Whether a record's own page (or API answer) opens for the user: when the policy shows
+    them anything of it beyond its name. The roster's names are in the list."""
+    return bool(visible_groups(user, record) - {G.NAME, G.RECORD})
+
+
+def searches_identity(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether a people search may match other names and record ids and filter by status
+    (the identity group), or the full name only."""
+    return G.IDENTITY in role_groups(user)
+
+
+def may_see(user: AbstractBaseUser | AnonymousUser, record: Any, group: str) -> bool:
+    return FieldGroup(group) in visible_groups(user, record)
+
+
+def shown(
+    user: AbstractBaseUser | AnonymousUser,
+    record: Any,
+    field: str,
+    *,
+    request: HttpRequest | None = None,
+    channel: str = "web",
+) -> Any:
+    """The field's value if the user may see it, else HIDDEN for a location and None for
+    anything else; a sensitive value shown is noted as read."""
+    label = model_label(record)
+    group = field_group(label, field)
+    if group not in visible_groups(user, record, label):
+        return HIDDEN if group == G.LOCATION else None
+    note_read(request, user, group, label, getattr(record, "pk", None), channel=channel)
+    return getattr(record, field)
+
+
+# -- reporting reads ---------------------------------------------------------------------
+
+_READS = "_policy_reads"
+
+
+def channel_of(request: HttpRequest) -> str:
+    return "api" if request.path.startswith("/api/") else "web"
+
+
+def note_read(
+    request: HttpRequest | None,
+    user: Any,
+    group: FieldGroup,
+    label: str,
+    pk: Any,
+    *,
+    channel: str = "web",
+) -> None:
+    """Record that a sensitive field was shown. Within a request the reads are gathered and
+    sent once per group and model when the answer is done (`flush_reads`); without one
+    (the command line) they are sent at once."""
+    if group not in SENSITIVE:
+        return
+    if request is None:
+        sensitive_read.send(
+            sender=None,
+            user=user,
+            group=str(group),
+            model=label,
+            pks=[pk] if pk is not None else [],
+            channel=channel,
+        )
+        return
+    reads: dict[tuple[str, str], list[Any]] = request.__dict__.setdefault(_READS, defaultdict(list))
+    pks = reads[(str(group), label)]
+    if pk is not None and pk not in pks:
+        pks.append(pk)
+
+
+def flush_reads(request: HttpRequest) -> None:
+    reads = request.__dict__.pop(_READS, None)
+    if not reads:
+        return
+    channel = channel_of(request)
+    for (group, label), pks in reads.items():
+        sensitive_read.send(
+            sender=None, user=request.user, group=group, model=label, pks=pks, channel=channel
+        )
+
+
+class ReadReportingMiddleware:
+    """Sends the sensitive reads a request gathered once its answer is ready."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        flush_reads(request)
+        return response
+
+
+# Answer schemas that show no record field by field — wrappers, figures, plans — with why
+# they need no field groups. Every other answer schema is a PolicySchema (a test walks the
+# OpenAPI schema and fails on one that is neither).
+_ROLL_CALL = (
+    "a roll call, for those who run or answer musters (people.check_in_muster): names and "
+    "the status each needs to be counted; no contact, medical, protection or location"
+)
+OPEN_SCHEMAS: dict[str, str] = {
+    name: _ROLL_CALL
+    for name in (
+        "MusterOut",
+        "PlaceCountOut",
+        "CheckInOut",
+        "UnaccountedOut",
+        "ElsewhereOut",
+        "MissingMarkOut",
+        "MissingBatchOut",
+        "LeftAloneOut",
+        "MarkMissingOut",
+        "RestoredOut",
+        "UndoBatchOut",
+    )
+}

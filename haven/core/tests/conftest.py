@@ -1,0 +1,74 @@
+"""The small camp the access matrices walk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from haven.core.policy import G
+
+# A marker per secret group, put into that group's text fields of the camp below.
+MARKERS = {
+    G.CONTACT: "CONTACT7X",
+    G.PROTECTION: "PROTECT7X",
+    G.MEDICAL: "MEDICAL7X",
+    G.LOCATION: "LOCATE7X",
+}
+
+
+@pytest.fixture
+def camp(users: dict[str, Any]) -> dict[str, Any]:
+    """People of every kind the rules tell apart: the member's own record, the scout and a
+    teammate on a mission, a stranger; each with contact, protection and location markers."""
+    from haven.missions import services as missions
+    from haven.people import musters
+    from haven.people import services as people
+
+    clerk = users["clerk"]
+    household = people.create_household(name="Yusuf", notes=f"{MARKERS[G.PROTECTION]} hh")
+    team = people.create_team(name="Search", purpose="search")
+
+    def person(name: str, user: Any = None) -> Any:
+        record = people.register_person(
+            by=clerk,
+            full_name=name,
+            phone=f"{MARKERS[G.CONTACT]} {name}",
+            household=household.pk,
+            team=team.pk,
+            special_needs=f"{MARKERS[G.PROTECTION]} needs",
+            notes=f"{MARKERS[G.PROTECTION]} notes",
+            place=f"{MARKERS[G.LOCATION]} gate",
+        )
+        if user is not None:
+            record.user = user
+            record.save()
+        return record
+
+    own = person("Mina Own", users["member"])
+    scout = person("Sami Scout", users["scout"])
+    mate = person("Tariq Mate")
+    stranger = person("Zora Stranger")
+    people.change_status(
+        by=clerk, person=stranger, status="injured", place=f"{MARKERS[G.LOCATION]} road"
+    )
+    now = timezone.now()
+    mission = missions.plan_mission(
+        by=users["quartermaster"],
+        name="Run",
+        destination=f"{MARKERS[G.LOCATION]} market",
+        team=[scout, mate],
+        planned_departure_at=now,
+        expected_return_at=now + timedelta(hours=8),
+    )
+    muster = musters.open_muster(by=clerk, label="Evening")
+    return {
+        "muster_id": muster.pk,
+        "household_id": household.pk,
+        "batch_id": 1,  # a POST-only page: the walk checks its GET answers no 5xx
+        "person_id": stranger.pk,
+        "mission_id": mission.pk,
+        "people": {"own": own, "scout": scout, "mate": mate, "stranger": stranger},
+    }
