@@ -400,6 +400,53 @@ def _class_label(need: Mapping[str, float], priority: float) -> str:
     return " ".join(parts) + f" ×{priority:g}"
 
 
+class _Classifier:
+    """Places people (or groups of alike people) in need classes, computing each need once."""
+
+    def __init__(self, standards: NeedStandards | None, priorities: PriorityWeights | None):
+        self.standards = standards or NeedStandards()
+        self.priorities = priorities or PriorityWeights()
+        # Needs depend on a person only through these attributes, so compute each once.
+        self.label_by_profile: dict[tuple[object, ...], str] = {}
+        self.need_by_label: dict[str, tuple[dict[str, float], float]] = {}
+        self.people_by_label: dict[str, int] = {}
+
+    def place(self, person: PersonNeeds, people: int = 1) -> str:
+        """Count `people` like `person` in their class; return its id."""
+        _check_age(person)
+        profile = (
+            _age_band(person.age_years),
+            person.age_years < self.priorities.child_under_age_years,
+            person.age_years >= _ADULT_AGE_YEARS,
+            person.sex,
+            person.pregnant_or_lactating,
+            person.injured,
+            person.worker,
+            person.extra_kcal,
+            tuple(sorted(person.doses_per_day.items())),
+        )
+        label = self.label_by_profile.get(profile)
+        if label is None:
+            need = person_daily_need(person, self.standards)
+            priority = person_priority(person, self.priorities)
+            label = _class_label(need, priority)
+            self.label_by_profile[profile] = label
+            self.need_by_label[label] = (need, priority)
+        self.people_by_label[label] = self.people_by_label.get(label, 0) + people
+        return label
+
+    def classes(self) -> tuple[NeedClass, ...]:
+        return tuple(
+            NeedClass(
+                class_id=label,
+                people=self.people_by_label[label],
+                daily_need=self.need_by_label[label][0],
+                priority=self.need_by_label[label][1],
+            )
+            for label in sorted(self.people_by_label)
+        )
+
+
 def classes_from_people(
     people: Iterable[PersonNeeds],
     standards: NeedStandards | None = None,
@@ -410,47 +457,35 @@ def classes_from_people(
     Returns the classes (sorted by class id, which spells out the need and priority) and
     the mapping person id → class id.
     """
-    standards = standards or NeedStandards()
-    priorities = priorities or PriorityWeights()
-    # Needs depend on a person only through these attributes, so compute each once.
-    label_by_profile: dict[tuple[object, ...], str] = {}
-    need_by_label: dict[str, tuple[dict[str, float], float]] = {}
-    people_by_label: dict[str, int] = {}
+    classifier = _Classifier(standards, priorities)
     person_class: dict[str, str] = {}
     for person in people:
         if person.person_id in person_class:
             raise PlanningInputError(f"person {person.person_id!r} is listed twice")
-        _check_age(person)
-        profile = (
-            _age_band(person.age_years),
-            person.age_years < priorities.child_under_age_years,
-            person.age_years >= _ADULT_AGE_YEARS,
-            person.sex,
-            person.pregnant_or_lactating,
-            person.injured,
-            person.worker,
-            person.extra_kcal,
-            tuple(sorted(person.doses_per_day.items())),
-        )
-        label = label_by_profile.get(profile)
-        if label is None:
-            need = person_daily_need(person, standards)
-            priority = person_priority(person, priorities)
-            label = _class_label(need, priority)
-            label_by_profile[profile] = label
-            need_by_label[label] = (need, priority)
-        people_by_label[label] = people_by_label.get(label, 0) + 1
-        person_class[person.person_id] = label
-    classes = tuple(
-        NeedClass(
-            class_id=label,
-            people=people_by_label[label],
-            daily_need=need_by_label[label][0],
-            priority=need_by_label[label][1],
-        )
-        for label in sorted(people_by_label)
-    )
-    return classes, person_class
+        person_class[person.person_id] = classifier.place(person)
+    return classifier.classes(), person_class
+
+
+def classes_from_groups(
+    groups: Iterable[tuple[PersonNeeds, int]],
+    standards: NeedStandards | None = None,
+    priorities: PriorityWeights | None = None,
+) -> tuple[tuple[NeedClass, ...], list[str]]:
+    """Need classes for groups of alike people, each given as one of them and a count.
+
+    The same classes as ``classes_from_people`` on the people themselves, for the cost
+    of the groups (a database's GROUP BY over what a need depends on). Returns the
+    classes and, in the order given, the class id of each group.
+    """
+    classifier = _Classifier(standards, priorities)
+    group_class = []
+    for person, people in groups:
+        if isinstance(people, bool) or not isinstance(people, int) or people < 1:
+            raise PlanningInputError(
+                f"group {person.person_id!r} of {people!r} people must hold at least one"
+            )
+        group_class.append(classifier.place(person, people))
+    return classifier.classes(), group_class
 
 
 # --------------------------------------------------------------------------- validation

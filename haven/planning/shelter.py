@@ -61,6 +61,7 @@ from haven.planning.errors import PlanningInputError
 __all__ = [
     "SPHERE_M2_PER_PERSON",
     "AllocationPlan",
+    "ObjectiveBound",
     "PlannerPerson",
     "PlannerShelter",
     "PlannerWeights",
@@ -68,6 +69,7 @@ __all__ = [
     "ShelterShortfall",
     "ShelterUse",
     "allocation_violations",
+    "objective_bound",
     "plan_allocation",
     "plan_exact",
     "plan_greedy",
@@ -554,8 +556,11 @@ def _solve_window(
     node_limit: int | None,
     time_limit: float | None,
     gap: float,
+    bound: list[float] | None = None,
 ) -> tuple[IntArray, bool] | None:
     """Re-place the `free` blocks optimally, all others fixed; None when HiGHS found nothing.
+
+    HiGHS's dual bound on the window's cost (gain counted negative) is appended to `bound`.
 
     Free blocks may go to any shelter of `window` or back where they are now. Blocks that are
     interchangeable here (same size, same gain in every shelter, in no team) share one integer
@@ -687,6 +692,8 @@ def _solve_window(
         ),
         options=settings,
     )
+    if bound is not None and solution.get("mip_dual_bound") is not None:
+        bound.append(float(solution.mip_dual_bound))
     if solution.x is None:
         return None
     taken: dict[int, int] = defaultdict(int)
@@ -972,6 +979,48 @@ def _plan(model: _Model, assign: IntArray, method: str, weights: PlannerWeights)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectiveBound:
+    """What the whole-problem MILP proves: no plan scores above `upper_bound`.
+
+    `best_found` is the best plan's objective HiGHS found; `proven_optimal` says the two
+    meet (within HiGHS's gap of 1e-6). Cut short by the time limit, `upper_bound` is the
+    best bound HiGHS reached (at worst the LP relaxation's, from the root node).
+    """
+
+    best_found: float
+    upper_bound: float
+    proven_optimal: bool
+
+
+def _solve_whole(model: _Model, time_limit_s: float | None) -> tuple[IntArray, bool, float | None]:
+    """The whole problem as one MILP: the best plan found, proven or not, and HiGHS's bound."""
+    everyone = np.arange(len(model.members), dtype=np.int64)
+    every_shelter = np.arange(len(model.shelters), dtype=np.int64)
+    start = _construct(model, settle_current_first=True)
+    bound: list[float] = []
+    solved = _solve_window(
+        model,
+        start,
+        everyone,
+        every_shelter,
+        node_limit=None,
+        time_limit=time_limit_s,
+        gap=1e-6,
+        bound=bound,
+    )
+    # The MILP minimises minus the gains and group bonuses; the people's constant is apart.
+    upper = model.constant - bound[0] if bound and math.isfinite(bound[0]) else None
+    if solved is None:
+        return start, False, upper
+    assign, optimal = solved
+    if not optimal and _model_objective(model, start) > _model_objective(model, assign):
+        assign = start
+    if optimal and upper is None:  # nobody could go anywhere: no MILP was needed
+        upper = _model_objective(model, assign)
+    return assign, optimal, upper
+
+
 def plan_exact(
     people: Sequence[PlannerPerson],
     shelters: Sequence[PlannerShelter],
@@ -987,24 +1036,30 @@ def plan_exact(
     """
     weights = weights or PlannerWeights()
     model = _build_model(people, shelters, weights, rules or SeparationRules())
-    everyone = np.arange(len(model.members), dtype=np.int64)
-    every_shelter = np.arange(len(shelters), dtype=np.int64)
-    start = _construct(model, settle_current_first=True)
-    solved = _solve_window(
-        model,
-        start,
-        everyone,
-        every_shelter,
-        node_limit=None,
-        time_limit=time_limit_s,
-        gap=1e-6,
-    )
-    if solved is None:
-        return _plan(model, start, "heuristic", weights)
-    assign, optimal = solved
-    if not optimal and _model_objective(model, start) > _model_objective(model, assign):
-        assign = start
+    assign, optimal, _ = _solve_whole(model, time_limit_s)
     return _plan(model, assign, "exact" if optimal else "heuristic", weights)
+
+
+def objective_bound(
+    people: Sequence[PlannerPerson],
+    shelters: Sequence[PlannerShelter],
+    weights: PlannerWeights | None = None,
+    *,
+    rules: SeparationRules | None = None,
+    time_limit_s: float | None = None,
+) -> ObjectiveBound:
+    """The proven optimum, or where HiGHS stops at `time_limit_s` first, its bound.
+
+    For measuring a heuristic against: its objective over `upper_bound` is at most its
+    share of the true optimum. Raises PlanningInputError when HiGHS bounds nothing in time.
+    """
+    weights = weights or PlannerWeights()
+    model = _build_model(people, shelters, weights, rules or SeparationRules())
+    assign, optimal, upper = _solve_whole(model, time_limit_s)
+    if upper is None:
+        raise PlanningInputError(f"HiGHS proved no bound within the time limit of {time_limit_s} s")
+    best = _model_objective(model, assign)
+    return ObjectiveBound(best_found=best, upper_bound=max(upper, best), proven_optimal=optimal)
 
 
 def plan_heuristic(

@@ -15,13 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from haven.people import aggregates
 from haven.people.aggregates import NeedClass
 from haven.people.choices import Sex, Status
 from haven.people.models import Person
+from haven.planning.errors import PlanningInputError
 from haven.planning.fabrication import FOOD_ENERGY
 from haven.planning.fabrication import Recipe as PlanningRecipe
 from haven.planning.forecast import ForecastInputs, NeedHistory
@@ -58,11 +59,15 @@ def standards() -> NeedStandards:
 
 def doses_for(person: Person, categories: Iterable[str]) -> dict[str, float]:
     """Medical doses a person needs per day, for the dose categories the camp stocks."""
-    return doses_for_status(person.status, categories)
+    return _doses(person.status == Status.INJURED, categories)
 
 
 def doses_for_status(status: str, categories: Iterable[str]) -> dict[str, float]:
-    if status != Status.INJURED:
+    return _doses(status == Status.INJURED, categories)
+
+
+def _doses(injured: bool, categories: Iterable[str]) -> dict[str, float]:
+    if not injured:
         return {}
     wanted: Mapping[str, float] = settings.HAVEN_RATIONS_INJURED_DOSES_PER_DAY
     return {category: wanted[category] for category in categories if category in wanted}
@@ -116,6 +121,131 @@ def class_needs(
         )
         for index, need in enumerate(classes)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedGroup:
+    """People in camp who are alike in all a ration need depends on, and how many.
+
+    `key` is the group's row as the database groups it (see `need_groups`), so a plan
+    can place each person in the group's class with one INSERT … SELECT.
+    """
+
+    needs: PersonNeeds
+    people: int
+    key: tuple[int, str, bool, str, bool, int]
+
+
+# Whole years at which a person's ration need or priority changes: the planner's energy
+# bands, adulthood (18) and the child priority's age; 0 and 131 bound the plausible ages.
+_AGE_THRESHOLDS = (0, 1, 2, 3, 4, 5, 10, 15, 18, 20, 60, 131)
+_UNKNOWN_AGE_BUCKET = -1
+
+
+def _years_before(today: date, years: int) -> date:
+    # The day a person born on it turns `years` today; 29 February falls back to the 28th.
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def age_thresholds(child_under_age_years: float) -> tuple[int, ...]:
+    return tuple(sorted({*_AGE_THRESHOLDS, math.ceil(child_under_age_years)}))
+
+
+def need_group_rows(today: date, thresholds: tuple[int, ...]) -> QuerySet[Person]:
+    """In-camp people annotated with their need-group key, as SQL (no row leaves the DB).
+
+    `age_bucket` counts the thresholds a person's age in whole years has reached (by
+    comparing the date of birth with the day each threshold age began, so it runs on
+    the index); `worker` is whether they are on a team.
+    """
+    buckets = [
+        When(date_of_birth__gt=_years_before(today, years), then=Value(bucket))
+        for bucket, years in enumerate(thresholds)
+    ]
+    return Person.objects.in_camp().annotate(
+        age_bucket=Case(
+            When(date_of_birth__isnull=True, then=Value(_UNKNOWN_AGE_BUCKET)),
+            *buckets,
+            default=Value(len(thresholds)),
+            output_field=IntegerField(),
+        ),
+        worker=Case(
+            When(team__isnull=False, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def need_groups(
+    dose_categories: Iterable[str], *, child_under_age_years: float, today: date | None = None
+) -> list[NeedGroup]:
+    """The in-camp people as the ration planner's groups, from one GROUP BY.
+
+    Each group is represented by the youngest age of its bucket, which has the same need
+    and priority as every age in it. Ages below 0 or above 130 are refused naming one
+    such person, as the per-person path does.
+    """
+    today = today or timezone.localdate()
+    categories = list(dose_categories)
+    thresholds = age_thresholds(child_under_age_years)
+    # The stubs cannot see the annotations made in need_group_rows.
+    rows = (
+        need_group_rows(today, thresholds)  # type: ignore[misc]
+        .values(
+            "age_bucket", "sex", "pregnant_or_lactating", "status", "worker", "extra_energy_kcal"
+        )
+        .annotate(people=Count("id"))
+        .order_by()
+    )
+    groups = []
+    for row in rows:
+        bucket = row["age_bucket"]
+        if bucket == 0 or bucket == len(thresholds):
+            _refuse_implausible_age(today, thresholds, bucket)
+        injured = row["status"] == Status.INJURED
+        key = (
+            bucket,
+            row["sex"],
+            row["pregnant_or_lactating"],
+            row["status"],
+            row["worker"],
+            row["extra_energy_kcal"],
+        )
+        groups.append(
+            NeedGroup(
+                needs=PersonNeeds(
+                    person_id="group " + " ".join(str(part) for part in key),
+                    age_years=(
+                        UNKNOWN_AGE_YEARS
+                        if bucket == _UNKNOWN_AGE_BUCKET
+                        else float(thresholds[bucket - 1])
+                    ),
+                    sex=SEX_NAMES.get(row["sex"], "unknown"),
+                    pregnant_or_lactating=row["pregnant_or_lactating"],
+                    injured=injured,
+                    worker=row["worker"],
+                    extra_kcal=float(row["extra_energy_kcal"]),
+                    doses_per_day=_doses(injured, categories),
+                ),
+                people=row["people"],
+                key=key,
+            )
+        )
+    return groups
+
+
+def _refuse_implausible_age(today: date, thresholds: tuple[int, ...], bucket: int) -> None:
+    people = need_group_rows(today, thresholds).filter(age_bucket=bucket)  # type: ignore[misc]
+    person = people.order_by("pk").first()
+    assert person is not None
+    age = person.age_years(today)
+    raise PlanningInputError(
+        f"person {str(person.pk)!r} age {float(age or 0)!r} years is implausible (0–130)"
+    )
 
 
 def ration_items_queryset() -> Iterable[Item]:

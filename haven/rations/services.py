@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q, QuerySet, Sum, Value
+from django.db import connection, transaction
+from django.db.models import Field, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -35,7 +36,13 @@ from haven.planning.errors import PlanningInputError
 from haven.planning.fabrication import FOOD_ENERGY, ProductionPlan, plan_production
 from haven.planning.fabrication import validate_recipes as validate_planning_recipes
 from haven.planning.forecast import RunwayForecast, Scenario, forecast_runway
-from haven.planning.rations import SHORTFALL_TOLERANCE, plan_rations_for_people
+from haven.planning.rations import (
+    SHORTFALL_TOLERANCE,
+    PriorityWeights,
+    RationRequest,
+    classes_from_groups,
+    plan_rations,
+)
 from haven.rations import adapters
 from haven.rations.choices import PlanStatus
 from haven.rations.models import (
@@ -158,14 +165,24 @@ def preview_plan(
     items = list(adapters.ration_items_queryset())
     if not items:
         raise HavenError("no food, water or medical item with kcal, litres or doses to share")
-    people = list(Person.objects.in_camp().only(*_PERSON_FIELDS))
-    if not people:
+    priorities = PriorityWeights()
+    today = timezone.localdate()
+    # One GROUP BY over what a need depends on: the cost is the groups', not the people's.
+    with planning_errors():
+        groups = adapters.need_groups(
+            adapters.dose_categories(items),
+            child_under_age_years=priorities.child_under_age_years,
+            today=today,
+        )
+    if not groups:
         raise HavenError("nobody in camp to plan for")
-    needs = adapters.person_needs(people, adapters.dose_categories(items))
     ration_items = adapters.ration_items(store, items)
     with planning_errors():
-        result = plan_rations_for_people(
-            needs, ration_items, float(days), standards=adapters.standards()
+        need_classes, group_class = classes_from_groups(
+            ((group.needs, group.people) for group in groups), adapters.standards(), priorities
+        )
+        result = plan_rations(
+            RationRequest(classes=need_classes, items=ration_items, horizon_days=float(days))
         )
     short = {
         class_id
@@ -176,14 +193,12 @@ def preview_plan(
     for fractions in result.fraction_by_need.values():
         for key, fraction in fractions.items():
             min_by_need[key] = min(min_by_need.get(key, 1.0), fraction)
-    class_people = {class_id: 0 for class_id in result.class_ids}
-    for class_id in result.person_class.values():
-        class_people[class_id] += 1
+    class_people = {need_class.class_id: need_class.people for need_class in need_classes}
     plan = DistributionPlan.objects.create(
         store=store,
         horizon_days=days,
         min_fraction=result.min_fraction,
-        people_count=len(people),
+        people_count=sum(class_people.values()),
         short_people_count=sum(class_people[c] for c in short),
         summary={
             "fairness_levels": list(result.fairness_levels),
@@ -223,19 +238,62 @@ def preview_plan(
             },
         )
     PlanClass.objects.bulk_create(classes.values())
-    PlanShare.objects.bulk_create(
-        (
-            PlanShare(
-                plan=plan,
-                person=person,
-                household_id=person.household_id,
-                plan_class=classes[result.person_class[str(person.pk)]],
-            )
-            for person in people
-        ),
-        batch_size=SHARE_BATCH,
+    _write_shares(
+        plan,
+        today,
+        priorities,
+        [
+            (group.key, classes[class_id].pk)
+            for group, class_id in zip(groups, group_class, strict=True)
+        ],
     )
     return plan
+
+
+def _write_shares(
+    plan: DistributionPlan,
+    today: date,
+    priorities: PriorityWeights,
+    class_by_group: list[tuple[tuple[object, ...], int]],
+) -> None:
+    """Place everyone in camp in their group's class, in the database (one INSERT … SELECT).
+
+    The people are grouped by the same SQL as `adapters.need_groups`, joined to the
+    groups' classes given as a VALUES list; no person row comes into Python.
+    """
+    thresholds = adapters.age_thresholds(priorities.child_under_age_years)
+    people_sql, people_params = (
+        adapters.need_group_rows(today, thresholds)
+        .values(  # type: ignore[misc]  # annotated in need_group_rows
+            "id",
+            "household_id",
+            "age_bucket",
+            "sex",
+            "pregnant_or_lactating",
+            "status",
+            "worker",
+            "extra_energy_kcal",
+        )
+        .query.sql_with_params()
+    )
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(class_by_group))
+    value_params: list[Any] = [part for key, pk in class_by_group for part in (*key, pk)]
+    quote = connection.ops.quote_name
+    share = PlanShare._meta
+    columns = ", ".join(
+        quote(cast("Field[Any, Any]", share.get_field(name)).attname)
+        for name in ("plan", "person", "household", "plan_class")
+    )
+    sql = (
+        f"INSERT INTO {quote(share.db_table)} ({columns}) "
+        "SELECT %s, people.id, people.household_id, classes.column7 "
+        f"FROM ({people_sql}) people JOIN (VALUES {values}) classes "
+        "ON people.age_bucket = classes.column1 AND people.sex = classes.column2 "
+        "AND people.pregnant_or_lactating = classes.column3 AND people.status = classes.column4 "
+        "AND people.worker = classes.column5 AND people.extra_energy_kcal = classes.column6"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk, *people_params, *value_params])
 
 
 _PERSON_FIELDS = (

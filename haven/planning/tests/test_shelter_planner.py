@@ -19,6 +19,7 @@ from haven.planning.shelter import (
     SeparationRules,
     ShelterUse,
     allocation_violations,
+    objective_bound,
     plan_allocation,
     plan_exact,
     plan_greedy,
@@ -215,6 +216,21 @@ def test_every_method_respects_capacity_and_rules(
     for plan in (exact, plan_heuristic(people, shelters), plan_greedy(people, shelters)):
         assert_consistent(plan, people, shelters)
         assert plan.objective <= exact.objective + 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny_instances())
+def test_the_bound_is_the_optimum_when_proven_and_no_plan_beats_it(
+    instance: tuple[list[PlannerPerson], list[PlannerShelter]],
+) -> None:
+    people, shelters = instance
+    bound = objective_bound(people, shelters)
+    optimum = brute_force_optimum(people, shelters, PlannerWeights(), SeparationRules())
+    assert bound.proven_optimal
+    assert bound.upper_bound == pytest.approx(optimum)
+    assert bound.best_found == pytest.approx(optimum)
+    for plan in (plan_heuristic(people, shelters), plan_greedy(people, shelters)):
+        assert plan.objective <= bound.upper_bound + 1e-6
 
 
 def test_allocation_picks_exact_when_small_and_heuristic_when_large() -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from haven.core.errors import HavenError
-from haven.rations import services
+from haven.people import services as people
+from haven.people.choices import Sex
+from haven.people.models import Person, Team
+from haven.planning.rations import plan_rations_for_people
+from haven.rations import adapters, services
 from haven.rations.choices import PlanStatus
 from haven.rations.models import DistributionPlan, Handout, RationTransfer
 from haven.rations.tests.conftest import Camp
@@ -148,3 +155,64 @@ def test_plans_draw_by_default_from_the_store_with_most_food(camp: Camp) -> None
     stock.create_store(by=None, name="Clinic store")
     stock.receive(by=None, item="dressing-kit", store="Clinic store", quantity=4, source="donation")
     assert services.default_store() == camp.store
+
+
+def _born(years: int, days_later: int = 0) -> date:
+    today = timezone.localdate()
+    try:
+        birthday = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        birthday = today.replace(year=today.year - years, day=28)
+    return birthday + timedelta(days=days_later)
+
+
+def test_classes_grouped_in_the_database_give_the_per_person_plan(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    clerk = users["clerk"]
+    team = Team.objects.create(name="Porters")
+    # Either side of each birthday where a need or a priority changes, and the odd ones.
+    for years in (1, 4, 5, 15, 18, 20, 60, 130):
+        for days_later in (0, 1):
+            people.register_person(
+                by=clerk,
+                full_name=f"Born {years} {days_later}",
+                date_of_birth=_born(years, days_later),
+                sex=Sex.FEMALE if years % 2 else Sex.MALE,
+                team=team if years == 18 else None,  # adult work adds energy from 18
+            )
+    people.register_person(by=clerk, full_name="Leap Day", date_of_birth=date(2000, 2, 29))
+    people.register_person(
+        by=clerk, full_name="Porter", date_of_birth=date(1985, 6, 1), team=team, sex=Sex.MALE
+    )
+    people.register_person(by=clerk, full_name="Hungry", extra_energy_kcal=300, sex=Sex.OTHER)
+
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=7)
+
+    items = list(adapters.ration_items_queryset())
+    in_camp = list(Person.objects.in_camp())
+    per_person = plan_rations_for_people(
+        adapters.person_needs(in_camp, adapters.dose_categories(items)),
+        adapters.ration_items(camp.store, items),
+        7.0,
+        standards=adapters.standards(),
+    )
+    assert plan.min_fraction == pytest.approx(per_person.min_fraction, abs=1e-9)
+    assert plan.people_count == len(in_camp)
+    people_by_class = Counter(per_person.person_class.values())
+    assert {c.label: c.people for c in plan.classes.all()} == people_by_class
+    shares = {s.person_id: s.plan_class.label for s in plan.shares.select_related("plan_class")}
+    assert shares == {person.pk: per_person.class_of(str(person.pk)) for person in in_camp}
+    planned = {line.item.code: line.planned for line in plan.items.select_related("item")}
+    for code, used in per_person.used.items():
+        assert planned[code] == pytest.approx(used, rel=1e-6, abs=1e-6)
+
+
+def test_a_birth_date_in_the_future_is_refused_naming_the_person(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    # Written around the services, as an import of bad data might.
+    Person.objects.filter(pk=camp.medic.pk).update(date_of_birth=_born(-1))
+    with pytest.raises(HavenError, match=f"person '{camp.medic.pk}' age -1.0 years"):
+        services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=7)
+    assert not DistributionPlan.objects.exists()
