@@ -131,6 +131,12 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
     },
     "people.team": {G.NAME: ["id", "name", "members"], G.RECORD: ["purpose"]},
     "missions.mission": {G.NAME: ["id", "name"], G.LOCATION: ["destination"]},
+    "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
+    "core.camplocation": {
+        G.NAME: ["id"],
+        G.RECORD: ["updated_at", "updated_by"],
+        G.LOCATION: ["name", "latitude", "longitude", "description"],
+    },
 }
 
 # For records about a person, the attribute holding that person's id: own-record and
@@ -352,19 +358,27 @@ _ROLL_CALL = (
     "a roll call, for those who run or answer musters (people.check_in_muster): names and "
     "the status each needs to be counted; no contact, medical, protection or location"
 )
+_STOCK = (
+    "stock levels, runway figures and the ledger (the ledger only for stock.view_ledgerentry: "
+    "the quartermaster): items, lots, store names and quantities; no person's field, and no "
+    "location (a store's is in StoreOut)"
+)
 OPEN_SCHEMAS: dict[str, str] = {
-    name: _ROLL_CALL
-    for name in (
-        "MusterOut",
-        "PlaceCountOut",
-        "CheckInOut",
-        "UnaccountedOut",
-        "ElsewhereOut",
-        "MissingMarkOut",
-        "MissingBatchOut",
-        "LeftAloneOut",
-        "MarkMissingOut",
-        "RestoredOut",
-        "UndoBatchOut",
-    )
+    **{name: _STOCK for name in ("ItemOut", "NeedOut", "RunwayOut", "BalanceOut", "EntryOut")},
+    **{
+        name: _ROLL_CALL
+        for name in (
+            "MusterOut",
+            "PlaceCountOut",
+            "CheckInOut",
+            "UnaccountedOut",
+            "ElsewhereOut",
+            "MissingMarkOut",
+            "MissingBatchOut",
+            "LeftAloneOut",
+            "MarkMissingOut",
+            "RestoredOut",
+            "UndoBatchOut",
+        )
+    },
 }

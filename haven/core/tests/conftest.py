@@ -64,8 +64,21 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         expected_return_at=now + timedelta(hours=8),
     )
     muster = musters.open_muster(by=clerk, label="Evening")
+    from haven.core import camp as camp_location
+    from haven.stock import services as stock
+
+    store = stock.create_store(by=None, name="Mill cache", location=f"{MARKERS[G.LOCATION]} mill")
+    stock.receive(by=None, item="ration-pack", store=store, quantity=5, source="donation")
+    camp_location.set_camp_location(
+        by=None, name=f"{MARKERS[G.LOCATION]} valley", latitude="12.5", longitude="-3.25"
+    )
     return {
         "muster_id": muster.pk,
+        "ref": "ration-pack",
+        "item_code": "ration-pack",
+        "store_id": store.pk,
+        "action": "issue",
+        "entry_id": 1,
         "household_id": household.pk,
         "batch_id": 1,  # a POST-only page: the walk checks its GET answers no 5xx
         "person_id": stranger.pk,
