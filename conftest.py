@@ -108,12 +108,20 @@ def browser() -> Iterator[Any]:
 def page_as(
     browser: Any, live_server: Any, users: dict[str, Any]
 ) -> Iterator[Callable[[str], Any]]:
-    """A browser page signed in through the login form as the given role."""
+    """A browser page signed in through the login form as the given role; any script the
+    Content-Security-Policy blocks fails the test."""
     pages: list[Any] = []
+    blocked: list[str] = []
 
     def make(role: str) -> Any:
         context = browser.new_context(viewport={"width": 412, "height": 900})
         page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         page.set_default_timeout(15000)
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", role)
@@ -126,3 +134,4 @@ def page_as(
     yield make
     for context in pages:
         context.close()
+    assert blocked == [], "the Content-Security-Policy blocked: " + "; ".join(blocked)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
+
+from haven.core.private import create_private_file, make_private_dir
 
 # Lets admin classes and querysets be subscripted in type hints at run time.
 django_stubs_ext.monkeypatch()
@@ -41,7 +45,7 @@ def envfloat(name: str, default: float) -> float:
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("DATA_DIR", str(Path.home() / ".haven"))).expanduser().resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+make_private_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -50,9 +54,7 @@ def _secret_key() -> str:
     if configured:
         return configured
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    create_private_file(key_file, secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -85,11 +87,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     *HAVEN_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Under /api/: 413 for a too-large body, 422 for a NUL character, JSON for every error.
     "haven.core.api.ApiEdgeMiddleware",
@@ -97,11 +104,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
     # Reports the location, medical and protection fields a request showed (sensitive_read).
     "haven.core.policy.ReadReportingMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into Haven's lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "haven.urls"
@@ -130,6 +140,8 @@ def _database(url: str) -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         config["TEST"] = {"NAME": f"test_haven_{os.getpid()}"}
         return config
+    # Made here as an empty private file: SQLite gives its -wal and -shm files the same mode.
+    create_private_file(DATA_DIR / "haven.sqlite3")
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "haven.sqlite3",
@@ -149,9 +161,34 @@ def _database(url: str) -> dict[str, Any]:
 DATABASES = {"default": _database(env("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Used by `haven init`, user creation and every password change.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks the lockout first; a locked-out (username, address) never reaches the
+# password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout per username *and* address together: a guesser at one address is stopped after the
+# limit, yet cannot lock the commander out of every other device, and a shared address (a
+# camp LAN behind one router) does not lock everyone out. Bad bearer tokens count per address.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "haven.accounts.lockout.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "haven.accounts.lockout.client_address"
+# Comma-separated roles that must use a second factor (TOTP) to sign in, e.g. "commander".
+HAVEN_REQUIRE_2FA_FOR = [r.strip() for r in env("REQUIRE_2FA_FOR", "").split(",") if r.strip()]
+OTP_TOTP_ISSUER = env("CAMP_NAME", "Haven camp")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -169,6 +206,33 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
 
+# Behind a TLS reverse proxy (README): Secure cookies, HSTS, redirect to https.
+HAVEN_HTTPS = envbool("HTTPS", False)
+if HAVEN_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # The proxy says the request came over TLS; only ever set behind a proxy that sets it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+# On every page in every mode: scripts only from Haven's own static files, never inline.
+# Inline style attributes are still used by the templates, hence 'unsafe-inline' for styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -179,6 +243,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # Lockouts are warnings; each failed attempt on its own is not worth a line.
+        "axes": {"level": "WARNING"},
     },
 }
 

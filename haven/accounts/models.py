@@ -23,8 +23,11 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A read-only token may read (GET, HEAD, OPTIONS) and nothing else.
+    read_only = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user} {self.name or 'token'}"

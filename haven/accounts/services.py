@@ -1,14 +1,33 @@
-"""Accounts use cases: users with a role, API tokens."""
+"""Accounts use cases: users with a role, passwords that pass the validators, API tokens."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from haven.accounts.choices import Role
 from haven.accounts.models import ApiToken, hash_token
 from haven.core.errors import HavenError, NotFoundError
+
+# Writing `last_used_at` on every request would make each API read a write.
+LAST_USE_RESOLUTION = timedelta(minutes=1)
+DURATION = re.compile(r"^(\d{1,6})([hdw])$")
+DURATION_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def check_password(password: str, user: User | None = None) -> None:
+    """Refuse a password Django's validators refuse (length, common, numeric, similarity)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise HavenError("the password is refused: " + " ".join(error.messages)) from error
 
 
 @transaction.atomic
@@ -22,6 +41,7 @@ def create_user(*, username: str, password: str | None, role: str, superuser: bo
         raise HavenError(f"user {username!r} already exists")
     user = User(username=username, is_staff=superuser, is_superuser=superuser)
     if password:
+        check_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -30,28 +50,74 @@ def create_user(*, username: str, password: str | None, role: str, superuser: bo
     return user
 
 
+def parse_duration(text: str) -> timedelta:
+    """'12h', '30d' or '8w' as a time span; anything else is refused, naming it."""
+    match = DURATION.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise HavenError(f"bad duration {text!r}: write a whole number and h, d or w, e.g. 30d")
+    return timedelta(**{DURATION_UNITS[match.group(2)]: int(match.group(1))})
+
+
 @transaction.atomic
-def create_token(*, username: str, name: str = "") -> str:
-    """Create an API bearer token for a user and return it (it is not stored in clear)."""
+def create_token(
+    *,
+    username: str,
+    name: str = "",
+    expires_in: timedelta | None = None,
+    read_only: bool = False,
+) -> str:
+    """Create an API bearer token for a user and return it (only its hash is kept)."""
     try:
         user = User.objects.get(username=username)
     except User.DoesNotExist as error:
         raise NotFoundError(f"no user named {username!r}") from error
+    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise HavenError(f"token name {name[:20]!r}… is longer than 100 characters")
     raw = ApiToken.generate()
-    ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw))
+    now = timezone.now()
+    ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_token(raw),
+        created_at=now,
+        expires_at=now + expires_in if expires_in else None,
+        read_only=read_only,
+    )
     return raw
 
 
-def authenticate_token(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+@transaction.atomic
+def revoke_token(*, token_id: int) -> ApiToken:
+    """Revoke a token at once; revoking it again changes nothing."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise NotFoundError(f"no API token with id {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+@dataclass(frozen=True)
+class TokenRefused(Exception):
+    """A token that exists but may not be used (revoked, expired, its user deactivated)."""
+
+    detail: str
+
+
+def authenticate_token(raw: str, *, now: datetime | None = None) -> ApiToken | None:
+    """The usable token `raw` is, None if no token is, TokenRefused if it may not be used.
+    Records the use, at most once a minute."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     if token is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRefused("this API token was revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRefused(f"this API token expired at {token.expires_at.isoformat()}")
+    if not token.user.is_active:
+        raise TokenRefused(f"the account {token.user.username!r} is deactivated")
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

@@ -14,7 +14,7 @@ from faker import Faker
 
 from haven.core.registry import app_modules
 
-DEMO_PASSWORD = "demo-camp"
+DEMO_PASSWORD = "haven-demo-camp"
 DEMO_LOCALES = [
     "en_GB",
     "fr_FR",

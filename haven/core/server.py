@@ -36,6 +36,25 @@ def with_access_log(app: WSGIApp) -> WSGIApp:
     return logged
 
 
+def tighten_private_files() -> list[str]:
+    """Make the data folder 0700 and the database, its WAL, the secret key and backups 0600,
+    where an older Haven (or a copy) left them open; one line for each one changed."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from haven.core.private import tighten_data_dir
+
+    database = settings.DATABASES["default"]
+    sqlite = database["ENGINE"].endswith("sqlite3")
+    return tighten_data_dir(
+        Path(settings.DATA_DIR),
+        database=Path(database["NAME"]) if sqlite else None,
+        secret_key=Path(settings.DATA_DIR) / "secret_key",
+        backups=Path(settings.BACKUP_DIR),
+    )
+
+
 def serve(*, host: str, port: int, threads: int = 8) -> None:
     from waitress import serve as waitress_serve
 

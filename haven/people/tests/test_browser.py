@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from haven.people import musters, services
 from haven.people.choices import Status
@@ -41,7 +42,7 @@ def test_clerk_runs_a_muster_and_sees_the_unaccounted(
     page.wait_for_selector("#results >> text=Omar Haddad")
     page.click("#results button:has-text('Here')")
     page.wait_for_selector("#flash >> text=Omar Haddad checked in")
-    page.wait_for_function("document.querySelector('#checked-count').textContent.trim() === '2'")
+    expect(page.locator("#checked-count")).to_have_text("2")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=Close muster")

@@ -13,6 +13,7 @@ from django.core.management.base import CommandParser
 from haven.accounts import services as accounts
 from haven.core.commands import HavenCommand
 from haven.core.errors import HavenError
+from haven.core.server import tighten_private_files
 
 
 class Command(HavenCommand):
@@ -25,14 +26,15 @@ class Command(HavenCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        for change in tighten_private_files():
+            self.stdout.write(change)
         username = options["username"]
         self.stdout.write(f"Database ready in {settings.DATA_DIR}")
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"User {username!r} already exists; left as it is.")
             return
         password = os.environ.get("HAVEN_ADMIN_PASSWORD") or self._prompt(username)
-        if len(password) < 8:
-            raise HavenError("the password must have at least 8 characters")
+        accounts.check_password(password, User(username=username))
         accounts.create_user(username=username, password=password, role="commander", superuser=True)
         self.stdout.write(self.style.SUCCESS(f"Commander account {username!r} created."))
         self.stdout.write("Start the server with: haven serve")

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 
 from haven.core.commands import HavenCommand
-from haven.core.server import serve
+from haven.core.server import serve, tighten_private_files
 
 
 class Command(HavenCommand):
@@ -22,6 +22,8 @@ class Command(HavenCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        for change in tighten_private_files():
+            self.stdout.write(change)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )

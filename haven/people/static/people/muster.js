@@ -1,0 +1,51 @@
+// Muster pages: Enter checks in the first match; ticking people to mark missing.
+(function () {
+  "use strict";
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.id !== "muster-q") return;
+    event.preventDefault();
+    var first = document.querySelector("#results form.check-in:not(.done) button");
+    if (first) first.click();
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.classList && form.classList.contains("check-in") && event.detail.successful) {
+      form.classList.add("done");
+      var q = document.getElementById("muster-q");
+      q.value = "";
+      q.focus();
+      document.getElementById("results").innerHTML = "";
+      document.body.dispatchEvent(new Event("checked-in"));
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("mark-missing");
+    if (!form) return;
+    var boxes = form.querySelectorAll("input[name=person]:not([disabled])");
+    var count = document.getElementById("ticked-count");
+    function ticked() { return form.querySelectorAll("input[name=person]:checked").length; }
+    function update() { if (count) count.textContent = ticked(); }
+    form.addEventListener("change", update);
+    form.querySelectorAll("[data-tick]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        boxes.forEach(function (box) { box.checked = button.dataset.tick === "all"; });
+        update();
+      });
+    });
+    form.addEventListener("submit", function (event) {
+      var all = event.submitter && event.submitter.name === "all";
+      var n = ticked();
+      if (!all && n === 0) {
+        event.preventDefault();
+        window.alert("Tick at least one person to mark missing.");
+        return;
+      }
+      if (!window.confirm(all ? "Mark everyone who can be marked missing?" : "Mark " + n + " people missing?")) {
+        event.preventDefault();
+      }
+    });
+  });
+})();
