@@ -130,7 +130,29 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.PROTECTION: ["notes"],
     },
     "people.team": {G.NAME: ["id", "name", "members"], G.RECORD: ["purpose"]},
-    "missions.mission": {G.NAME: ["id", "name"], G.LOCATION: ["destination"]},
+    "missions.mission": {
+        G.NAME: ["id", "name"],
+        G.RECORD: [
+            "risk_level",
+            "status",
+            "overdue",
+            "planned_departure_at",
+            "expected_return_at",
+            "departed_at",
+            "returned_at",
+            "notes",
+            "return_note",
+            "team",
+            "objectives",
+            "brought_back",
+        ],
+        G.LOCATION: ["destination"],
+    },
+    # Not a model: past runs grouped by destination (haven.missions.services.mission_history).
+    "missions.destinationhistory": {
+        G.RECORD: ["runs", "lost", "last_returned_at", "mean_yield_per_run"],
+        G.LOCATION: ["destination"],
+    },
     "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
     "core.camplocation": {
         G.NAME: ["id"],
@@ -318,7 +340,7 @@ def note_read(
             user=user,
             group=str(group),
             model=label,
-            pks=[pk] if pk is not None else [],
+            pks=list(pk) if isinstance(pk, list) else ([pk] if pk is not None else []),
             channel=channel,
         )
         return
@@ -363,7 +385,12 @@ _STOCK = (
     "the quartermaster): items, lots, store names and quantities; no person's field, and no "
     "location (a store's is in StoreOut)"
 )
+_MISSION_PARTS = (
+    "parts of a mission (MissionOut, HistoryOut): items and quantities, and the team's names "
+    "with check-out times, for those who may see the mission (missions.view_mission)"
+)
 OPEN_SCHEMAS: dict[str, str] = {
+    **{name: _MISSION_PARTS for name in ("LineOut", "MemberOut", "MeanYieldOut")},
     **{name: _STOCK for name in ("ItemOut", "NeedOut", "RunwayOut", "BalanceOut", "EntryOut")},
     **{
         name: _ROLL_CALL

@@ -98,3 +98,25 @@ def test_the_command_line_sets_and_reads_it(
     assert "east" not in str(error.value)
     with pytest.raises(CommandError, match="both latitude and longitude"):
         call_command("camp", "set-location", "Quarry", "--lat", "1")
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("commander", True), ("scout", True), ("quartermaster", False), ("clerk", False)],
+)
+def test_a_missions_destination_is_for_its_scouts_and_the_commander(
+    camp: dict[str, Any],
+    api_as: Callable[[str], Client],
+    client_as: Callable[[str], Client],
+    role: str,
+    sees: bool,
+) -> None:
+    mission_id = camp["mission_id"]
+    answer = api_as(role).get(f"/api/v1/missions/{mission_id}")
+    page = client_as(role).get(f"/missions/{mission_id}/")
+    if role == "clerk":
+        assert answer.status_code == page.status_code == 403
+        return
+    destination = answer.json()["destination"]
+    assert destination.startswith(SECRET) if sees else destination == "hidden"
+    assert (SECRET in page.content.decode()) == sees
