@@ -54,6 +54,25 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     people.change_status(
         by=clerk, person=stranger, status="injured", place=f"{MARKERS[G.LOCATION]} road"
     )
+    from haven.health import services as health
+
+    triage = health.record_triage(
+        by=users["medic"],
+        person=stranger,
+        answers={"walking": "no", "breathing": "yes", "respiratory_rate": 34},
+        place=f"{MARKERS[G.LOCATION]} ditch",
+        note=f"{MARKERS[G.MEDICAL]} note",
+    )
+    fallen = person("Omar Fallen")
+    health.record_death(
+        by=users["medic"],
+        person=fallen,
+        died_at=timezone.now() - timedelta(hours=1),
+        cause="violence",
+        confidence="confirmed",
+        place=f"{MARKERS[G.LOCATION]} field",
+        cause_detail=f"{MARKERS[G.MEDICAL]} wound",
+    )
     now = timezone.now()
     mission = missions.plan_mission(
         by=users["quartermaster"],
@@ -74,6 +93,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "muster_id": muster.pk,
+        "record_id": triage.pk,
         "ref": "ration-pack",
         "item_code": "ration-pack",
         "store_id": store.pk,
