@@ -94,9 +94,46 @@ _PERSON = {
     ],
     G.CONTACT: ["phone"],
     G.HOUSEHOLD: ["household_id", "household"],
-    G.MEDICAL: ["extra_energy_kcal"],
+    G.MEDICAL: ["extra_energy_kcal", "triages", "injuries", "treatments"],
     G.PROTECTION: ["special_needs", "pregnant_or_lactating", "notes"],
 }
+
+_TRIAGE = [
+    "triaged_at",
+    "triaged_by",
+    "algorithm",
+    "category",
+    "label",
+    "colour",
+    "priority",
+    "answers",
+    "reasons",
+    "respiratory_rate",
+    "pulse_rate",
+    "systolic_bp",
+    "gcs",
+    "revised_trauma_score",
+    "note",
+    "waiting_since",
+    "retriage_due_at",
+    "overdue",
+    "is_current",
+]
+_DEATH = [
+    "time_is_estimate",
+    "cause",
+    "cause_detail",
+    "circumstances",
+    "identified_by",
+    "confidence",
+    "disposition",
+    "personal_effects",
+    "next_of_kin",
+    "next_of_kin_told",
+    "confirmed",
+    "corrects_id",
+    "correction_reason",
+]
 
 # Model label → group → fields (model fields and the computed fields schemas show).
 MODELS: dict[str, dict[FieldGroup, list[str]]] = {
@@ -130,7 +167,82 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.PROTECTION: ["notes"],
     },
     "people.team": {G.NAME: ["id", "name", "members"], G.RECORD: ["purpose"]},
-    "missions.mission": {G.NAME: ["id", "name"], G.LOCATION: ["destination"]},
+    "missions.mission": {
+        G.NAME: ["id", "name"],
+        G.RECORD: [
+            "risk_level",
+            "status",
+            "overdue",
+            "planned_departure_at",
+            "expected_return_at",
+            "departed_at",
+            "returned_at",
+            "notes",
+            "return_note",
+            "team",
+            "objectives",
+            "brought_back",
+        ],
+        G.LOCATION: ["destination"],
+    },
+    # Not a model: past runs grouped by destination (haven.missions.services.mission_history).
+    "missions.destinationhistory": {
+        G.RECORD: ["runs", "lost", "last_returned_at", "mean_yield_per_run"],
+        G.LOCATION: ["destination"],
+    },
+    "health.triagerecord": {
+        G.NAME: ["id", "person_id", "full_name"],
+        G.MEDICAL: _TRIAGE,
+        G.LOCATION: ["place"],
+    },
+    "health.injury": {
+        G.NAME: ["id", "person_id"],
+        G.MEDICAL: [
+            "body_region",
+            "kind",
+            "cause",
+            "burn_body_surface_percent",
+            "occurred_at",
+            "description",
+        ],
+        G.LOCATION: ["place"],
+    },
+    "health.treatment": {
+        G.NAME: ["id", "person_id"],
+        G.MEDICAL: [
+            "injury_id",
+            "what",
+            "note",
+            "given_at",
+            "given_by",
+            "item",
+            "store",
+            "quantity",
+            "ledger_entry_ids",
+        ],
+    },
+    # An outcome's destination is a referral (a hospital), not the camp's secret: medical.
+    "health.outcomerecord": {
+        G.NAME: ["id", "person_id"],
+        G.MEDICAL: ["outcome", "occurred_at", "note", "destination", "status"],
+    },
+    # The register shows every role who died and when; the rest is medical, the places secret.
+    "health.deathrecord": {
+        G.NAME: ["id", "person_id", "full_name", "died_at"],
+        G.MEDICAL: _DEATH,
+        G.LOCATION: ["place", "disposition_place"],
+    },
+    # Not a model: a row of the casualty figures (haven.health.figures).
+    "health.figurerow": {
+        G.RECORD: ["date", "cause", "killed", "injured", "missing"],
+        G.LOCATION: ["place"],
+    },
+    "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
+    "core.camplocation": {
+        G.NAME: ["id"],
+        G.RECORD: ["updated_at", "updated_by"],
+        G.LOCATION: ["name", "latitude", "longitude", "description"],
+    },
 }
 
 # For records about a person, the attribute holding that person's id: own-record and
@@ -140,6 +252,11 @@ SUBJECT: dict[str, str] = {
     "people.statusevent": "person_id",
     "people.departure": "person_id",
     "people.return": "person_id",
+    "health.triagerecord": "person_id",
+    "health.injury": "person_id",
+    "health.treatment": "person_id",
+    "health.outcomerecord": "person_id",
+    "health.deathrecord": "person_id",
 }
 
 
@@ -312,7 +429,7 @@ def note_read(
             user=user,
             group=str(group),
             model=label,
-            pks=[pk] if pk is not None else [],
+            pks=list(pk) if isinstance(pk, list) else ([pk] if pk is not None else []),
             channel=channel,
         )
         return
@@ -352,19 +469,37 @@ _ROLL_CALL = (
     "a roll call, for those who run or answer musters (people.check_in_muster): names and "
     "the status each needs to be counted; no contact, medical, protection or location"
 )
+_STOCK = (
+    "stock levels, runway figures and the ledger (the ledger only for stock.view_ledgerentry: "
+    "the quartermaster): items, lots, store names and quantities; no person's field, and no "
+    "location (a store's is in StoreOut)"
+)
+_MISSION_PARTS = (
+    "parts of a mission (MissionOut, HistoryOut): items and quantities, and the team's names "
+    "with check-out times, for those who may see the mission (missions.view_mission)"
+)
+_FIGURES = (
+    "figures and the triage questionnaire: counts and percentages of the camp, the next "
+    "question of an algorithm; the rows that carry a place are FigureRowOut"
+)
 OPEN_SCHEMAS: dict[str, str] = {
-    name: _ROLL_CALL
-    for name in (
-        "MusterOut",
-        "PlaceCountOut",
-        "CheckInOut",
-        "UnaccountedOut",
-        "ElsewhereOut",
-        "MissingMarkOut",
-        "MissingBatchOut",
-        "LeftAloneOut",
-        "MarkMissingOut",
-        "RestoredOut",
-        "UndoBatchOut",
-    )
+    **{name: _FIGURES for name in ("FiguresOut", "StepOut", "QuestionOut")},
+    **{name: _MISSION_PARTS for name in ("LineOut", "MemberOut", "MeanYieldOut")},
+    **{name: _STOCK for name in ("ItemOut", "NeedOut", "RunwayOut", "BalanceOut", "EntryOut")},
+    **{
+        name: _ROLL_CALL
+        for name in (
+            "MusterOut",
+            "PlaceCountOut",
+            "CheckInOut",
+            "UnaccountedOut",
+            "ElsewhereOut",
+            "MissingMarkOut",
+            "MissingBatchOut",
+            "LeftAloneOut",
+            "MarkMissingOut",
+            "RestoredOut",
+            "UndoBatchOut",
+        )
+    },
 }

@@ -8,4 +8,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("camp/location/", views.camp_location, name="camp_location"),
 ]

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 import haven
+from haven.core import camp, policy
 from haven.core.dashboard import collect_panels
+from haven.core.errors import HavenError
 
 
 @login_required
@@ -30,4 +34,39 @@ def schema_version() -> str:
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok", "version": haven.__version__, "schema_version": schema_version()}
+    )
+
+
+@login_required
+def camp_location(request: HttpRequest) -> HttpResponse:
+    """Where the camp is: the commander (and a user granted core.view_location) reads it,
+    anyone else reads "hidden"; the commander sets it here."""
+    location = camp.camp_location()
+    error = ""
+    if request.method == "POST":
+        if not request.user.has_perm("core.set_camp_location"):
+            raise PermissionDenied("your role may not set the camp's location")
+        try:
+            location = camp.set_camp_location(
+                by=request.user,
+                name=request.POST.get("name", ""),
+                latitude=request.POST.get("latitude", ""),
+                longitude=request.POST.get("longitude", ""),
+                description=request.POST.get("description", ""),
+            )
+        except HavenError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, "The camp's location is saved.")
+            return redirect("core:camp_location")
+    may_see_location = location is not None and policy.may_see(
+        request.user, location, policy.G.LOCATION
+    )
+    if location is not None and may_see_location:
+        policy.note_read(request, request.user, policy.G.LOCATION, "core.camplocation", location.pk)
+    return render(
+        request,
+        "core/camp_location.html",
+        {"location": location, "may_see_location": may_see_location, "error": error},
+        status=400 if error else 200,
     )

@@ -12,10 +12,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
+from haven.core import policy
 from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.errors import NotFoundError
-from haven.core.pagination import PageBase, PageQuery, page_of, paginate
+from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
 from haven.health import services
 from haven.health.choices import (
@@ -98,7 +100,9 @@ class TriageIn(Schema):
     triaged_at: datetime | None = None
 
 
-class TriageOut(Schema):
+class TriageOut(PolicySchema):
+    policy_model = "health.triagerecord"
+
     id: int
     person_id: int
     full_name: str = Field(alias="person.full_name")
@@ -144,7 +148,9 @@ class InjuryIn(Schema):
     description: str = column(Injury, "description", "")
 
 
-class InjuryOut(Schema):
+class InjuryOut(PolicySchema):
+    policy_model = "health.injury"
+
     id: int
     person_id: int
     body_region: str
@@ -166,7 +172,9 @@ class TreatmentIn(Schema):
     quantity: Decimal | None = column(Treatment, "quantity", None)
 
 
-class TreatmentOut(Schema):
+class TreatmentOut(PolicySchema):
+    policy_model = "health.treatment"
+
     id: int
     person_id: int
     injury_id: int | None
@@ -214,7 +222,9 @@ class OutcomeIn(Schema):
     death: DeathDetails | None = None
 
 
-class OutcomeOut(Schema):
+class OutcomeOut(PolicySchema):
+    policy_model = "health.outcomerecord"
+
     id: int
     person_id: int
     outcome: str
@@ -224,7 +234,9 @@ class OutcomeOut(Schema):
     status: str = Field(alias="person.status")
 
 
-class HealthRecordOut(Schema):
+class HealthRecordOut(PolicySchema):
+    policy_model = "people.person"
+
     id: int
     full_name: str
     status: str
@@ -273,16 +285,16 @@ class CorrectionIn(DeathPatch):
     reason: str = column(DeathRecord, "correction_reason")
 
 
-class DeathNameOut(Schema):
-    """What every role sees of a death: who, and when."""
+class DeathOut(PolicySchema):
+    """A death: every role sees who and when; the medical fields medics and the commander;
+    the places (of the death, of the body) read "hidden" but for those who see locations."""
+
+    policy_model = "health.deathrecord"
 
     id: int
     person_id: int
     full_name: str = Field(alias="person.full_name")
     died_at: datetime
-
-
-class DeathOut(DeathNameOut):
     time_is_estimate: bool
     place: str
     cause: str
@@ -300,13 +312,9 @@ class DeathOut(DeathNameOut):
     correction_reason: str
 
 
-class DeathPage(PageBase):
-    items: list[Annotated[DeathOut | DeathNameOut, Field(union_mode="left_to_right")]] = Field(
-        description="Full records for medics and the commander, else name and date."
-    )
+class FigureRowOut(PolicySchema):
+    policy_model = "health.figurerow"
 
-
-class FigureRowOut(Schema):
     date: date | None
     cause: str
     place: str
@@ -452,20 +460,16 @@ def create_outcome(
 # --- casualty register ----------------------------------------------------------------------
 
 
-@router.get("/deaths", response=DeathPage, summary="The casualty register")
+@router.get("/deaths", response=page_of(DeathOut), summary="The casualty register")
 def list_deaths(request: HttpRequest, page: Query[PageQuery], q: Search = "") -> dict[str, Any]:
     require(request.user, "health.view_casualty_register")
     records = DeathRecord.objects.current().select_related("person").order_by("-died_at", "-id")
     if q.strip():
-        records = records.filter(person__in=Person.objects.search(q))
+        names_only = not policy.searches_identity(request.user)
+        records = records.filter(person__in=Person.objects.search(q, names_only=names_only))
     result = paginate(records, page)
     if request.user.has_perm("health.view_deathrecord"):
         _log(request, [record.person_id for record in result["items"]], "deaths")
-        return result
-    # Names and dates only, which the full record's schema cannot take.
-    result["items"] = [
-        DeathNameOut.from_orm(record).model_dump(by_alias=True) for record in result["items"]
-    ]
     return result
 
 

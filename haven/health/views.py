@@ -5,8 +5,9 @@ Every page that shows someone's medical details records the read in the audit lo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.core.forms import posted_text
@@ -336,13 +338,27 @@ def _initial(record: DeathRecord) -> dict[str, Any]:
     return initial
 
 
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def _without_hidden_places(request: HttpRequest, form: FormT, record: DeathRecord) -> FormT:
+    """A medic who may not see where a death happened neither reads nor changes it: the
+    place fields leave the form (and the record keeps them)."""
+    if not policy.may_see(request.user, record, policy.G.LOCATION):
+        for name in policy.MODELS["health.deathrecord"][policy.G.LOCATION]:
+            form.fields.pop(name, None)
+    return form
+
+
 @permission_required("health.change_deathrecord")
 def death_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     record = services.get_death_record(record_id)
     if record.is_confirmed:
         messages.error(request, f"Death record {record.pk} is confirmed: record a correction.")
         return redirect("health:death_correct", record_id=record.pk)
-    form = DeathForm(request.POST or None, initial=_initial(record))
+    form = _without_hidden_places(
+        request, DeathForm(request.POST or None, initial=_initial(record)), record
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_death_record(by=request.user, record=record, **form.cleaned_data)
@@ -374,7 +390,9 @@ def death_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
 @permission_required("health.correct_deathrecord")
 def death_correct(request: HttpRequest, record_id: int) -> HttpResponse:
     record = services.get_death_record(record_id)
-    form = CorrectionForm(request.POST or None, initial=_initial(record))
+    form = _without_hidden_places(
+        request, CorrectionForm(request.POST or None, initial=_initial(record)), record
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")

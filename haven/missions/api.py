@@ -18,6 +18,7 @@ from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.errors import NotFoundError
 from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, column
 from haven.missions import services
 from haven.missions.choices import MissionStatus, RiskLevel
@@ -82,7 +83,12 @@ class YieldLine:
     quantity: Decimal
 
 
-class MissionOut(Schema):
+class MissionOut(PolicySchema):
+    """A mission; its destination reads "hidden" but for the commander, a core.view_location
+    grant and the scouts on its team."""
+
+    policy_model = "missions.mission"
+
     id: int
     name: str
     destination: str
@@ -117,7 +123,11 @@ class MeanYieldOut(Schema):
     quantity: Decimal
 
 
-class HistoryOut(Schema):
+class HistoryOut(PolicySchema):
+    """Past runs to one destination: the destination reads "hidden" as a mission's does."""
+
+    policy_model = "missions.destinationhistory"
+
     destination: str
     runs: int
     lost: int

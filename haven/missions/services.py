@@ -112,7 +112,8 @@ def plan_mission(
         raise HavenError(f"leader {leader.full_name} is not on the team")
     lines = _lines(objectives, "objective")
     mission = Mission.objects.create(
-        name=name or f"Run to {destination}",
+        # Not named after the destination: a name is shown to every role, a place is secret.
+        name=name or f"Supply run {planned_departure_at:%d %b %H:%M}",
         destination=destination,
         risk_level=risk_level,
         planned_departure_at=planned_departure_at,
@@ -205,7 +206,7 @@ def return_mission(
             lines=lines,
             source=ReceiptSource.MISSION,
             reference=f"mission {mission.pk}",
-            note=f"yield of {mission.name} from {mission.destination}",
+            note=f"yield of mission #{mission.pk} {mission.name}"[:300],
             mission=mission,
             at=when,
         )
@@ -216,7 +217,7 @@ def return_mission(
                     by=by,
                     person=member.person,
                     status=Status.MISSING,
-                    reason=f"did not come back from mission {mission.pk} to {mission.destination}",
+                    reason=f"did not come back from mission #{mission.pk} {mission.name}"[:300],
                     place=mission.destination,
                     occurred_at=when,
                 )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from haven.core import policy
 from haven.core.access import permission_required, require
 from haven.core.errors import HavenError
 from haven.missions import services
@@ -135,8 +136,16 @@ def plan(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Mission {mission.name} planned.")
             return redirect("missions:detail", mission_id=mission.pk)
+    history = services.yield_history()
+    # The history is grouped by destination: the places read "hidden" but for those who
+    # may see locations.
+    may_locate = policy.G.LOCATION in policy.role_groups(request.user)
+    if may_locate and history:
+        policy.note_read(request, request.user, policy.G.LOCATION, "missions.mission", None)
     return render(
-        request, "missions/plan.html", {"form": form, "history": services.yield_history()}
+        request,
+        "missions/plan.html",
+        {"form": form, "history": history, "may_locate": may_locate},
     )
 
 

@@ -16,6 +16,7 @@ from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.errors import HavenError
 from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, column
 from haven.stock import services
 from haven.stock.choices import AdjustmentReason, Category, IssuePurpose, ReceiptSource, StoreKind
@@ -83,7 +84,11 @@ class StoreIn(Schema):
     location: str = column(Store, "location", "")
 
 
-class StoreOut(Schema):
+class StoreOut(PolicySchema):
+    """A store; its location reads "hidden" unless the reader may see locations."""
+
+    policy_model = "stock.store"
+
     id: int
     name: str
     kind: str

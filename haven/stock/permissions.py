@@ -2,10 +2,10 @@
 
 - quartermaster: the whole ledger (receive, issue, transfer, adjust, count, correct,
   import, export) and the catalogue's levels.
-- medic: sees stock and the ledger, and may issue medical items only (`issue_medical`;
-  views and the API check the item's category, see `may_issue`).
-- scout: sees stock and the ledger (what to look for on a run).
-- clerk, member: see stock levels and runway only, not the ledger's entries.
+- medic: sees stock levels, and may issue medical items only (`issue_medical`; views and
+  the API check the item's category, see `may_issue`); not the ledger (need-to-know).
+- scout, clerk, member: see stock levels and runway only, not the ledger's entries.
+- Stores' locations are the access policy's (haven/core/policy.py): the commander's.
 - commander: everything granted to anyone.
 """
 
@@ -34,8 +34,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stock.import_stock",
         "stock.export_stock",
     ],
-    "medic": [*LEDGER, "stock.issue_medical"],
-    "scout": [*LEDGER],
+    "medic": [*LEVELS, "stock.issue_medical"],
+    "scout": [*LEVELS],
     "clerk": [*LEVELS],
     "member": [*LEVELS],
 }

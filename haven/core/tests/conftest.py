@@ -54,6 +54,25 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     people.change_status(
         by=clerk, person=stranger, status="injured", place=f"{MARKERS[G.LOCATION]} road"
     )
+    from haven.health import services as health
+
+    triage = health.record_triage(
+        by=users["medic"],
+        person=stranger,
+        answers={"walking": "no", "breathing": "yes", "respiratory_rate": 34},
+        place=f"{MARKERS[G.LOCATION]} ditch",
+        note=f"{MARKERS[G.MEDICAL]} note",
+    )
+    fallen = person("Omar Fallen")
+    health.record_death(
+        by=users["medic"],
+        person=fallen,
+        died_at=timezone.now() - timedelta(hours=1),
+        cause="violence",
+        confidence="confirmed",
+        place=f"{MARKERS[G.LOCATION]} field",
+        cause_detail=f"{MARKERS[G.MEDICAL]} wound",
+    )
     now = timezone.now()
     mission = missions.plan_mission(
         by=users["quartermaster"],
@@ -64,8 +83,22 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         expected_return_at=now + timedelta(hours=8),
     )
     muster = musters.open_muster(by=clerk, label="Evening")
+    from haven.core import camp as camp_location
+    from haven.stock import services as stock
+
+    store = stock.create_store(by=None, name="Mill cache", location=f"{MARKERS[G.LOCATION]} mill")
+    stock.receive(by=None, item="ration-pack", store=store, quantity=5, source="donation")
+    camp_location.set_camp_location(
+        by=None, name=f"{MARKERS[G.LOCATION]} valley", latitude="12.5", longitude="-3.25"
+    )
     return {
         "muster_id": muster.pk,
+        "record_id": triage.pk,
+        "ref": "ration-pack",
+        "item_code": "ration-pack",
+        "store_id": store.pk,
+        "action": "issue",
+        "entry_id": 1,
         "household_id": household.pk,
         "batch_id": 1,  # a POST-only page: the walk checks its GET answers no 5xx
         "person_id": stranger.pk,

@@ -33,11 +33,12 @@ SEE = {
     "clerk": 200,
     "member": 200,
 }
+# Need-to-know: the ledger (who drew what, when) is the quartermaster's.
 LEDGER = {
     "commander": 200,
     "quartermaster": 200,
-    "medic": 200,
-    "scout": 200,
+    "medic": 403,
+    "scout": 403,
     "clerk": 403,
     "member": 403,
 }

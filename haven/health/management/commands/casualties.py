@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from haven.core import policy
 from haven.core.commands import HavenCommand
 from haven.core.errors import HavenError
 from haven.health import services
@@ -33,6 +34,8 @@ class Command(HavenCommand):
             self._set_population(options["count"])
 
     def _export(self, fmt: str, output: str | None) -> None:
+        # The rows carry the place of each death and injury: a location read, reported.
+        policy.note_read(None, None, policy.G.LOCATION, "health.figurerow", None, channel="cli")
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
                 count = export_figures(out, fmt)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
+from haven.core import policy
 from haven.core.commands import HavenCommand
 from haven.core.errors import HavenError
 from haven.core.services import get_people
@@ -92,6 +93,10 @@ class Command(HavenCommand):
                 f"{timezone.localtime(m.expected_return_at):%Y-%m-%d %H:%M}",
                 str(len(m.members.all())),
             )
+        # The command line is the data folder's owner's: it shows destinations, and says so.
+        if rows:
+            pks = [m.pk for m in rows]
+            policy.note_read(None, None, policy.G.LOCATION, "missions.mission", pks, channel="cli")
         buffer = io.StringIO()
         Console(file=buffer, width=120).print(table)
         self.stdout.write(buffer.getvalue().rstrip("\n"))

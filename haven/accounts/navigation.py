@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from haven.core.navigation import NavItem
+
+# The camp's own location lives in haven.core; core holds no menu of its own.
+ITEMS = [NavItem("Camp", "core:camp_location", "core.set_camp_location", order=90)]
