@@ -458,13 +458,13 @@ class HeadcountClass(models.Model):
     """How many people share one status, sex, date of birth and need class: the registry
     counted, kept up to date in the transaction of every change (`haven.people.aggregates`),
     so a dashboard or a forecast reads classes, never the people. The date of birth is kept
-    as year and month·100+day (0: unknown), so an age band is worked out on the day it is
-    read. `haven rebuild` proves these equal a recount."""
+    as year and month (0: unknown), so an age band is worked out on the day it is read.
+    `haven rebuild` proves these equal a recount."""
 
     status = models.CharField(max_length=20, choices=Status.choices)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(help_text="0: date of birth unknown")
-    birth_month_day = models.PositiveSmallIntegerField(help_text="month × 100 + day; 0: unknown")
+    birth_month = models.PositiveSmallIntegerField(help_text="1–12; 0: unknown")
     pregnant_or_lactating = models.BooleanField()
     worker = models.BooleanField(help_text="On a team: plans the moderate-activity increment.")
     extra_energy_kcal = models.PositiveIntegerField()
@@ -477,7 +477,7 @@ class HeadcountClass(models.Model):
                     "status",
                     "sex",
                     "birth_year",
-                    "birth_month_day",
+                    "birth_month",
                     "pregnant_or_lactating",
                     "worker",
                     "extra_energy_kcal",
