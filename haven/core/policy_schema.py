@@ -21,7 +21,6 @@ from pydantic import (
 )
 from pydantic.functional_validators import ModelWrapValidatorHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
 from haven.core import policy
 from haven.core.policy import G
@@ -64,7 +63,7 @@ class PolicySchema(Schema):
 
     @classmethod
     def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+        cls, core_schema: Any, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         # The answer's schema is the fields' (which _hide only thins), not the serializer's.
         return handler(_without_serializer(core_schema))
