@@ -1,8 +1,8 @@
 """The registry counted by class, kept in the same transaction as every change of a person.
 
 A dashboard at a million people cannot count the registry on each view. `HeadcountClass`
-holds how many people share a status, a sex, a date of birth (year and month·100+day) and a
-need class (pregnant or lactating, on a team, extra kcal). Every writer keeps it exact:
+holds how many people share a status, a sex, a month of birth and a need class (pregnant
+or lactating, on a team, extra kcal). Every writer keeps it exact:
 
 - a `Person.save()` (registration, an edit of sex, date of birth or needs, the demo) through
   the `pre_save`/`post_save` signals below, and a delete through `post_delete`;
@@ -13,8 +13,10 @@ need class (pregnant or lactating, on a team, extra kcal). Every writer keeps it
 
 Reads cost O(classes): headcount by status, the age–sex pyramid (the band is worked out
 on the day it is read, so birthdays move people on), the in-camp totals of the runway,
-and the need classes of the forecast. `check()` compares with a full recount and `rebuild`
-rewrites the table from one (`haven rebuild`).
+and the need classes of the forecast. Ages read from classes count a birthday from the
+first day of its month (`age_on`): a class per day of birth would make a class per
+person at 100,000 people, and a planning figure is not moved by the days in between.
+`rebuild()` compares the table with a full recount and can rewrite it (`haven rebuild`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -36,13 +38,13 @@ from django.utils import timezone
 from haven.people.choices import AGE_BANDS, IN_CAMP
 from haven.people.models import HeadcountClass, Person
 
-# status, sex, birth year, birth month·100+day, pregnant or lactating, worker, extra kcal
+# status, sex, birth year, birth month, pregnant or lactating, worker, extra kcal
 ClassKey = tuple[str, str, int, int, bool, bool, int]
 KEY_FIELDS = (
     "status",
     "sex",
     "birth_year",
-    "birth_month_day",
+    "birth_month",
     "pregnant_or_lactating",
     "worker",
     "extra_energy_kcal",
@@ -60,11 +62,16 @@ def key_of(person: Person) -> ClassKey:
         person.status,
         person.sex,
         born.year if born else 0,
-        born.month * 100 + born.day if born else 0,
+        born.month if born else 0,
         bool(person.pregnant_or_lactating),
         person.team_id is not None,
         int(person.extra_energy_kcal or 0),
     )
+
+
+def age_on(born: date, today: date) -> int:
+    """Age in whole years as the classes count it: a birthday from the 1st of its month."""
+    return today.year - born.year - (born.month > today.month)
 
 
 def _class_rows(people: models.QuerySet[Any]) -> Iterator[tuple[ClassKey, int]]:
@@ -73,24 +80,22 @@ def _class_rows(people: models.QuerySet[Any]) -> Iterator[tuple[ClassKey, int]]:
         people.order_by()
         .annotate(
             c_year=Coalesce(ExtractYear("date_of_birth"), Value(0)),
-            c_month_day=Coalesce(
-                ExtractMonth("date_of_birth") * 100 + ExtractDay("date_of_birth"), Value(0)
-            ),
+            c_month=Coalesce(ExtractMonth("date_of_birth"), Value(0)),
             c_worker=Case(When(team__isnull=False, then=Value(True)), default=Value(False)),
         )
         .values_list(
             "status",
             "sex",
             "c_year",
-            "c_month_day",
+            "c_month",
             "pregnant_or_lactating",
             "c_worker",
             "extra_energy_kcal",
         )
         .annotate(n=Count("id"))
     )
-    for status, sex, year, month_day, pregnant, worker, extra, n in rows:
-        yield (status, sex, int(year), int(month_day), bool(pregnant), bool(worker), extra), n
+    for status, sex, year, month, pregnant, worker, extra, n in rows:
+        yield (status, sex, int(year), int(month), bool(pregnant), bool(worker), extra), n
 
 
 def counted(people: models.QuerySet[Any]) -> Counter[ClassKey]:
@@ -176,8 +181,8 @@ class ClassMismatch:
     recounted: int
 
     def __str__(self) -> str:
-        status, sex, year, month_day, pregnant, worker, extra = self.key
-        born = f"{year:04d}-{month_day // 100:02d}-{month_day % 100:02d}" if year else "unknown"
+        status, sex, year, month, pregnant, worker, extra = self.key
+        born = f"{year:04d}-{month:02d}" if year else "unknown"
         needs = [
             *(["pregnant or lactating"] if pregnant else []),
             *(["on a team"] if worker else []),
@@ -192,8 +197,8 @@ class ClassMismatch:
 def stored() -> Counter[ClassKey]:
     return Counter(
         {
-            (status, sex, year, month_day, pregnant, worker, extra): n
-            for status, sex, year, month_day, pregnant, worker, extra, n in (
+            (status, sex, year, month, pregnant, worker, extra): n
+            for status, sex, year, month, pregnant, worker, extra, n in (
                 HeadcountClass.objects.exclude(people=0).values_list(*KEY_FIELDS, "people")
             )
         }
@@ -227,9 +232,8 @@ def rebuild(*, fix: bool = False) -> list[ClassMismatch]:
 def _at_least(age: int, today: date) -> Q:
     """Born at least `age` years before `today` (a known date of birth)."""
     year = today.year - age
-    month_day = today.month * 100 + today.day
     return Q(birth_year__gt=0) & (
-        Q(birth_year__lt=year) | Q(birth_year=year, birth_month_day__lte=month_day)
+        Q(birth_year__lt=year) | Q(birth_year=year, birth_month__lte=today.month)
     )
 
 
@@ -294,11 +298,10 @@ class NeedClass:
 def in_camp_need_classes(today: date | None = None) -> list[NeedClass]:
     """The people in camp by need class, their age worked out as of `today`."""
     today = today or timezone.localdate()
-    month_day = today.month * 100 + today.day
     age = Case(
         When(birth_year=0, then=None),
         When(
-            birth_month_day__gt=month_day,
+            birth_month__gt=today.month,
             then=Value(today.year) - F("birth_year") - Value(1),
         ),
         default=Value(today.year) - F("birth_year"),

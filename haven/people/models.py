@@ -172,7 +172,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["sex", "date_of_birth"]),
-            models.Index(fields=["family_name", "given_name"]),
+            # The people list's order, so a page of 50 is read off the index.
+            models.Index(fields=["family_name", "given_name", "id"]),
         ]
         permissions = [
             ("view_person_details", "See a person's full record, not only the name"),
@@ -460,13 +461,13 @@ class HeadcountClass(models.Model):
     """How many people share one status, sex, date of birth and need class: the registry
     counted, kept up to date in the transaction of every change (`haven.people.aggregates`),
     so a dashboard or a forecast reads classes, never the people. The date of birth is kept
-    as year and month·100+day (0: unknown), so an age band is worked out on the day it is
-    read. `haven rebuild` proves these equal a recount."""
+    as year and month (0: unknown), so an age band is worked out on the day it is read.
+    `haven rebuild` proves these equal a recount."""
 
     status = models.CharField(max_length=20, choices=Status.choices)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(help_text="0: date of birth unknown")
-    birth_month_day = models.PositiveSmallIntegerField(help_text="month × 100 + day; 0: unknown")
+    birth_month = models.PositiveSmallIntegerField(help_text="1–12; 0: unknown")
     pregnant_or_lactating = models.BooleanField()
     worker = models.BooleanField(help_text="On a team: plans the moderate-activity increment.")
     extra_energy_kcal = models.PositiveIntegerField()
@@ -479,7 +480,7 @@ class HeadcountClass(models.Model):
                     "status",
                     "sex",
                     "birth_year",
-                    "birth_month_day",
+                    "birth_month",
                     "pregnant_or_lactating",
                     "worker",
                     "extra_energy_kcal",

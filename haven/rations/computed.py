@@ -21,7 +21,7 @@ def runway_state() -> str:
     people = HeadcountClass.objects.filter(status__in=IN_CAMP).aggregate(
         headcount=Sum("people"),
         injured=Sum(Case(When(status=Status.INJURED, then=F("people")), default=Value(0))),
-        born=Sum(F("people") * (F("birth_year") * 10000 + F("birth_month_day"))),
+        born=Sum(F("people") * (F("birth_year") * 100 + F("birth_month"))),
         extra=Sum(F("people") * F("extra_energy_kcal")),
         pregnant=Sum(Case(When(pregnant_or_lactating=True, then=F("people")), default=Value(0))),
         workers=Sum(Case(When(worker=True, then=F("people")), default=Value(0))),

@@ -1,0 +1,238 @@
+"""Drive `haven serve` over a large camp with a bounded load generator on 127.0.0.1.
+
+    python -m bench.load [--people N] [--clients C] [--seconds S] [--database-url URL] [--quick]
+
+Builds the camp of `bench.dashboard` (N people, N ledger entries), starts `haven serve`
+(waitress, with its background worker) on a free port, and drives it with a built-in
+asyncio HTTP/1.1 client (keep-alive, C connections, each sending its next request when the
+last is answered): `/healthz`, the people list, a person page, the dashboard, a write
+(a registration through the API), and then writes and dashboards at once. Prints req/s,
+p50/p99/max in ms, the ratio of each to `/healthz` and the server's RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Request = Callable[[random.Random], tuple[str, str, bytes]]
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+async def _one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    writer.write(request)
+    await writer.drain()
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("closed")
+    status = int(status_line.split()[1])
+    length, chunked = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status
+
+
+async def _client(
+    port: int, make: Request, headers: str, until: float, tally: Tally, seed: int
+) -> None:
+    rng = random.Random(seed)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < until:
+            method, path, body = make(rng)
+            request = (
+                f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+            started = time.perf_counter()
+            try:
+                status = await _one(reader, writer, request)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                tally.errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                continue
+            tally.latencies.append((time.perf_counter() - started) * 1000)
+            if status >= 400:
+                tally.errors += 1
+    finally:
+        writer.close()
+
+
+async def drive(port: int, phases: list[tuple[Request, str, int]], seconds: float) -> list[Tally]:
+    """Run each (request maker, headers, clients) at once for `seconds`."""
+    until = time.perf_counter() + seconds
+    tallies = [Tally() for _ in phases]
+    await asyncio.gather(
+        *(
+            _client(port, make, headers, until, tally, seed=n * 1000 + c)
+            for n, ((make, headers, clients), tally) in enumerate(zip(phases, tallies, strict=True))
+            for c in range(clients)
+        )
+    )
+    return tallies
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
+    parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
+    parser.add_argument("--quick", action="store_true", help="10,000 people, 3 s a phase")
+    args = parser.parse_args()
+    people = 10_000 if args.quick else args.people
+    seconds = 3.0 if args.quick else args.seconds
+    if args.clients < 1 or seconds <= 0:
+        parser.error("--clients must be at least 1 and --seconds more than 0")
+
+    from bench.dashboard import build_people, build_stock, prepare_postgres
+
+    workdir = Path(tempfile.mkdtemp(prefix="haven-bench-load-"))
+    os.environ["HAVEN_DATA_DIR"] = str(workdir)
+    os.environ.pop("HAVEN_DATABASE_URL", None)
+    if args.database_url:
+        prepare_postgres(args.database_url, args.reset)
+        os.environ["HAVEN_DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from haven.accounts.services import create_token, create_user
+    from haven.people.models import Person
+
+    call_command("migrate", verbosity=0)
+    engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
+    print(f"Haven load bench: {people:,} people, {args.clients} clients, {engine}")
+    build_stock(people)
+    build_people(people)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    create_user(username="bench", password=None, role="commander")
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+    cookie = f"Cookie: sessionid={client.cookies['sessionid'].value}\r\n"
+    token = create_token(username="bench")
+    api = f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+    ids = list(Person.objects.values_list("pk", flat=True)[:: max(1, people // 1000)])
+    connection.close()
+
+    port = free_port()
+    haven = Path(sys.executable).parent / "haven"
+    server = subprocess.Popen(
+        [str(haven), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        names = iter(range(10**9))
+
+        def get(path: str) -> Request:
+            return lambda rng: ("GET", path, b"")
+
+        def person(rng: random.Random) -> tuple[str, str, bytes]:
+            return "GET", f"/people/{rng.choice(ids)}/", b""
+
+        def register(rng: random.Random) -> tuple[str, str, bytes]:
+            body = json.dumps({"full_name": f"Load newcomer {next(names)}", "sex": "f"})
+            return "POST", "/api/v1/people/", body.encode()
+
+        asyncio.run(drive(port, [(get("/"), cookie, 1)], 2.0))  # warm up, first forecast
+        rows = []
+        for label, phase in [
+            ("/healthz", (get("/healthz"), "", args.clients)),
+            ("people list", (get("/people/"), cookie, args.clients)),
+            ("person page", (person, cookie, args.clients)),
+            ("dashboard", (get("/"), cookie, args.clients)),
+            ("write (registration)", (register, api, args.clients)),
+        ]:
+            [tally] = asyncio.run(drive(port, [phase], seconds))
+            rows.append((label, tally))
+        half = max(1, args.clients // 2)
+        mixed = asyncio.run(drive(port, [(register, api, half), (get("/"), cookie, half)], seconds))
+        rows += [("write, during dashboards", mixed[0]), ("dashboard, during writes", mixed[1])]
+        rss = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    base = len(rows[0][1].latencies) / seconds or 1.0
+    print(f"  ({seconds:g} s a phase; load average {os.getloadavg()[0]:.2f})")
+    print(f"  {'':<26} {'req/s':>8} {'× healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for label, tally in rows:
+        done = tally.latencies or [0.0]
+        rate = len(tally.latencies) / seconds
+        p99 = (
+            statistics.quantiles(done, n=100, method="inclusive")[98] if len(done) > 1 else done[0]
+        )
+        errors = f"  {tally.errors} errors" if tally.errors else ""
+        print(
+            f"  {label:<26} {rate:8.1f} {rate / base:9.2f}× {statistics.median(done):8.1f} "
+            f"{p99:8.1f} {max(done):8.1f}{errors}"
+        )
+    print(f"  server RSS {rss:,.0f} MB (aim < 250 MB at 1,000,000 people)")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

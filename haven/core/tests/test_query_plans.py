@@ -1,0 +1,58 @@
+"""Hot queries use indexes on PostgreSQL: no sequential scan of the people or the ledger.
+
+The planner reads a small table whole whatever its indexes, so sequential scans are
+switched off for the EXPLAIN: a plan that still scans a table sequentially has no index
+it could use instead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from haven.health.models import TriageRecord
+from haven.people.models import Person
+from haven.stock.choices import EntryKind
+from haven.stock.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+TABLES = ("people_person", "stock_ledgerentry")
+
+
+def plan_of(queryset: Any) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def hot_queries() -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "people list": Person.objects.search("").select_related("household")[:50],
+        "people list by status": Person.objects.filter(status="injured")[:50],
+        "search by name": Person.objects.search("amina haddad")[:50],
+        "search by name, names only": Person.objects.search("Amina", names_only=True)[:50],
+        "search by id": Person.objects.search("P000123")[:50],
+        "person page": Person.objects.select_related("household", "team").filter(pk=12),
+        "triage queue": TriageRecord.objects.queue().select_related("person")[:500],
+        "runway issues": LedgerEntry.objects.filter(
+            kind=EntryKind.ISSUE, day__gte=today - timedelta(days=7), day__lte=today
+        )
+        .values_list("item_id", "day")
+        .order_by(),
+    }
+
+
+@pytest.mark.parametrize("name", list(hot_queries()))
+def test_no_hot_query_scans_the_people_or_the_ledger(postgres_only: None, name: str) -> None:
+    plan = plan_of(hot_queries()[name])
+    scans = [
+        line for line in plan.splitlines() if "Seq Scan" in line and any(t in line for t in TABLES)
+    ]
+    assert not scans, f"{name}:\n{plan}"
