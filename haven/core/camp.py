@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
 from haven.core.models import CampLocation
 from haven.core.services import Author, acting_user
@@ -29,10 +30,12 @@ def _coordinate(value: Any, what: str, limit: int) -> Decimal | None:
     return number.quantize(Decimal("0.000001"))
 
 
+@read_only
 def camp_location() -> CampLocation | None:
     return CampLocation.objects.order_by("-updated_at", "-pk").first()
 
 
+@audited("core.set_camp_location")
 @transaction.atomic
 def set_camp_location(
     *,
