@@ -131,3 +131,32 @@ def test_the_people_export_carries_the_readers_columns(
     assert not header & absent
     assert {"full_name", "phone", "household"} <= header
     assert (MARKERS[policy.G.PROTECTION] in text) == (role == "commander")
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("clerk", {"phone", "household"}, {"special_needs", "notes", "pregnant_or_lactating"}),
+        ("medic", {"special_needs", "notes"}, {"phone", "household"}),
+        ("commander", {"phone", "special_needs", "notes"}, set()),
+    ],
+)
+def test_the_admin_shows_only_the_policys_fields(
+    camp: dict[str, Any],
+    users: dict[str, Any],
+    client_as: Callable[[str], Client],
+    role: str,
+    shown: set[str],
+    hidden: set[str],
+) -> None:
+    users[role].is_staff = True
+    users[role].save()
+    stranger = camp["people"]["stranger"]
+    page = client_as(role).get(f"/admin/people/person/{stranger.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for field in hidden:
+        assert f'name="{field}"' not in text, field
+    # Shown as inputs to an editor, as text to a reader: the markers tell either way.
+    assert (MARKERS[policy.G.CONTACT] in text) == ("phone" in shown)
+    assert (MARKERS[policy.G.PROTECTION] in text) == ("notes" in shown)
