@@ -160,3 +160,15 @@ def test_the_admin_shows_only_the_policys_fields(
     # Shown as inputs to an editor, as text to a reader: the markers tell either way.
     assert (MARKERS[policy.G.CONTACT] in text) == ("phone" in shown)
     assert (MARKERS[policy.G.PROTECTION] in text) == ("notes" in shown)
+
+
+@pytest.mark.parametrize(("role", "statuses"), [("member", False), ("clerk", True)])
+def test_the_roster_shows_status_only_to_who_sees_identity(
+    camp: dict[str, Any], client_as: Callable[[str], Client], role: str, statuses: bool
+) -> None:
+    roster = client_as(role).get("/people/").content.decode()
+    assert "Zora Stranger" in roster
+    assert ('class="badge status-injured"' in roster) == statuses
+    # A search by status is refused to a reader of names, on the page (ignored) and the API.
+    filtered = client_as(role).get("/people/?status=injured").content.decode()
+    assert ("Mina Own" in filtered) != statuses
