@@ -482,7 +482,51 @@ _FIGURES = (
     "figures and the triage questionnaire: counts and percentages of the camp, the next "
     "question of an algorithm; the rows that carry a place are FigureRowOut"
 )
+_SHELTER = (
+    "shelters, capacity and fill are for every role; who sleeps where (occupants, stays, "
+    "the unsheltered, plans) only reaches roles holding shelter.view_occupants — exactly the "
+    "roles whose groups include shelter (a test checks) — or, for the injured ward alone, "
+    "shelter.view_injured_ward (the medic); names and the shelter, nothing else of a person"
+)
+_RATIONS = (
+    "distribution plans count people by need class; household shares name members with the "
+    "fraction of their need met (rations.view_distributionplan: quartermaster, clerk, medic); "
+    "one's own ration; recipes, production, forecast figures: no contact, medical, protection "
+    "or location field"
+)
 OPEN_SCHEMAS: dict[str, str] = {
+    **{
+        name: _SHELTER
+        for name in (
+            "OccupantOut",
+            "ShelterOut",
+            "ShelterDetailOut",
+            "ConditionOut",
+            "StayOut",
+            "SummaryOut",
+            "UnshelteredOut",
+            "PlanChangeOut",
+            "ShelterPlanOut",
+            "ApplyOut",
+        )
+    },
+    **{
+        name: _RATIONS
+        for name in (
+            "ShortClassOut",
+            "RationPlanOut",
+            "ShareMemberOut",
+            "HouseholdShareOut",
+            "HandoutOut",
+            "RationTransferOut",
+            "MyRationOut",
+            "RecipeOut",
+            "OrderOut",
+            "ProposalOut",
+            "ForecastOut",
+            "NeedForecastOut",
+        )
+    },
     **{name: _FIGURES for name in ("FiguresOut", "StepOut", "QuestionOut")},
     **{name: _MISSION_PARTS for name in ("LineOut", "MemberOut", "MeanYieldOut")},
     **{name: _STOCK for name in ("ItemOut", "NeedOut", "RunwayOut", "BalanceOut", "EntryOut")},

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from haven.core.policy_admin import PolicyAdmin
 from haven.health.models import (
     DeathRecord,
     Injury,
@@ -12,7 +13,7 @@ from haven.health.models import (
 )
 
 
-class AppendOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class AppendOnly(PolicyAdmin):
     """Health records are corrected by new entries through the services, never edited here."""
 
     raw_id_fields = ["person"]

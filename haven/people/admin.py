@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from haven.core.policy_admin import PolicyAdmin
 from haven.people.models import Household, Muster, Person, Skill, StatusEvent, Team
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin[Person]):
+class PersonAdmin(PolicyAdmin):
     list_display = ["full_name", "record_id", "sex", "date_of_birth", "status", "household"]
     list_filter = ["status", "sex"]
     search_fields = ["full_name", "alternate_names", "record_id"]
@@ -15,7 +16,7 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(admin.ModelAdmin[StatusEvent]):
+class StatusEventAdmin(PolicyAdmin):
     list_display = ["person", "previous_status", "status", "occurred_at", "recorded_by"]
     raw_id_fields = ["person"]
 

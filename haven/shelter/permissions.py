@@ -5,8 +5,9 @@
   (who is alone, where the children are), so scouts and members, who leave the camp or hold
   no duty for it, do not see names.
 * The medic also sees who lies in the injured wards (and nowhere else): the ward is theirs.
-* The quartermaster manages shelters (adds, edits, records damage or destruction) and sees
-  who sleeps where, as the clerk does; moving people stays with the clerk and commander.
+* The quartermaster manages shelters (adds, edits, records damage or destruction) but does
+  not see who sleeps where (need-to-know, haven/core/policy.py: the shelter group is the
+  clerk's and the commander's); moving people stays with the clerk and commander.
 * The clerk manages shelters, checks people in and out, makes and applies plans.
 * The commander holds every permission granted to anyone.
 """
@@ -20,7 +21,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "member": [*VIEW],
     "scout": [*VIEW],
     "medic": [*VIEW, "shelter.view_injured_ward"],
-    "quartermaster": [*VIEW, *MANAGE, "shelter.view_occupants"],
+    "quartermaster": [*VIEW, *MANAGE],
     "clerk": [
         *VIEW,
         *MANAGE,

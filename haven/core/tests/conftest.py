@@ -55,6 +55,10 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         by=clerk, person=stranger, status="injured", place=f"{MARKERS[G.LOCATION]} road"
     )
     from haven.health import services as health
+    from haven.shelter import services as shelters
+
+    tent = shelters.add_shelter(by=None, name="Tent 1", covered_area_m2="20")
+    shelters.assign(by=clerk, person=own, shelter=tent)
 
     triage = health.record_triage(
         by=users["medic"],
@@ -93,6 +97,8 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "muster_id": muster.pk,
+        "shelter_id": tent.pk,
+        "plan_id": 1,
         "record_id": triage.pk,
         "ref": "ration-pack",
         "item_code": "ration-pack",
