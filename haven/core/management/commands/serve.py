@@ -26,9 +26,10 @@ class Command(HavenCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Before the database is opened, so that its -wal and -shm are made private too.
         for change in tighten_private_files():
             self.stdout.write(change)
+        call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )
