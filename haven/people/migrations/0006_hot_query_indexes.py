@@ -45,7 +45,7 @@ def drop_search_indexes(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_headcount_classes'),
+        ('people', '0005_headcount_by_birth_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
