@@ -21,6 +21,7 @@ from django.utils import timezone
 from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
 from haven.core.tabular import read_table, write_csv
+from haven.people import aggregates
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Person, Skill, StatusEvent, Team, fold
 from haven.people.services import Author, acting_user, birth_date_from_age
@@ -336,6 +337,7 @@ class _Writer:
 
     def finish(self) -> None:
         _first_events(start_after=self.start_after, author=self.author, when=self.now)
+        aggregates.people_inserted(self.start_after)
 
 
 def _first_events(*, start_after: int, author: User | None, when: datetime) -> None:

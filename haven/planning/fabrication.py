@@ -56,8 +56,17 @@ FOOD_ENERGY = "kcal"
 
 # Slack below which an LP constraint counts as binding, relative to its right-hand side.
 _BINDING_TOLERANCE = 1e-6
-# Room given when fixing an earlier stage's optimum, so the next stage stays feasible.
-_STAGE_TOLERANCE = 1e-9
+# Room given when fixing an earlier stage's optimum, so the next stage stays feasible. It
+# must exceed the solver's feasibility tolerance: the optimum HiGHS reports may overshoot
+# the true one by that much, and with less room the next stage can come out infeasible
+# (HiGHS status 8) although the previous stage's solution satisfies it. HiGHS's default
+# tolerance (1e-7) would shave that much off every stage, so it is tightened instead.
+_SOLVER_TOLERANCE = 1e-9
+_HIGHS_OPTIONS = {
+    "primal_feasibility_tolerance": _SOLVER_TOLERANCE,
+    "dual_feasibility_tolerance": _SOLVER_TOLERANCE,
+}
+_STAGE_TOLERANCE = 1e-8
 # LP batches this close (relatively) to a whole number are that whole number.
 _SNAP_TOLERANCE = 1e-6
 
@@ -225,7 +234,14 @@ def _solve(
     limits: NDArray[np.float64],
     bounds: list[tuple[float, float | None]],
 ) -> NDArray[np.float64]:
-    result = linprog(objective, A_ub=rows, b_ub=limits, bounds=bounds, method="highs")
+    result = linprog(
+        objective,
+        A_ub=rows,
+        b_ub=limits,
+        bounds=bounds,
+        method="highs",
+        options=_HIGHS_OPTIONS,
+    )
     if result.status != 0:
         # Doing nothing is always feasible and every variable is bounded, so this is a
         # solver failure, not bad input.

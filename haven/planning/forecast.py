@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import math
 import os
+import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -49,6 +50,7 @@ __all__ = [
     "apply_scenario",
     "compare_scenarios",
     "forecast_runway",
+    "measured_threads",
 ]
 
 _MISSION_STREAM = 0
@@ -220,13 +222,22 @@ class _Missions:
     """Returning missions, shared by all needs: which cells they land in, what they bring.
 
     `cells` are the flat (day, scenario) cells with at least one mission, ascending;
-    `starts[i]` is where cell i's missions begin in `outcomes` (an index into the
-    mission history per returning mission).
+    `first[i]` is the first mission of cell i (an index into the mission history). Few
+    cells see two missions in a day: `extra_cells[j]` (positions in `cells`) receives
+    `extra_outcomes[j]` on top, in the order the missions were drawn.
     """
 
     cells: NDArray[np.intp]
-    starts: NDArray[np.intp]
-    outcomes: NDArray[np.intp]
+    first: NDArray[np.intp]
+    extra_cells: NDArray[np.intp]
+    extra_outcomes: NDArray[np.intp]
+
+    def hauls(self, brought: NDArray[np.float64]) -> NDArray[np.float64]:
+        """What each cell's missions bring of one need (`brought` per past mission)."""
+        total = brought[self.first]
+        # Unbuffered and in order: the same sums, to the bit, as adding cell by cell.
+        np.add.at(total, self.extra_cells, brought[self.extra_outcomes])
+        return total
 
 
 def _mission_arrivals(
@@ -235,14 +246,17 @@ def _mission_arrivals(
     """Draw every returning mission of every scenario at once."""
     none = np.empty(0, dtype=np.intp)
     if inputs.missions_per_week == 0 or not inputs.mission_outcomes:
-        return _Missions(none, none, none)
+        return _Missions(none, none, none, none)
     rng = _stream(seed, _MISSION_STREAM)
     per_cell = rng.poisson(inputs.missions_per_week / 7, size=horizon_days * scenarios)
     cells = np.flatnonzero(per_cell).astype(np.intp)
     counts = per_cell[cells]
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
-    outcomes = rng.integers(len(inputs.mission_outcomes), size=int(counts.sum()))
-    return _Missions(cells, starts, outcomes.astype(np.intp))
+    outcomes = rng.integers(len(inputs.mission_outcomes), size=int(counts.sum())).astype(np.intp)
+    is_extra = np.ones(outcomes.size, dtype=bool)
+    is_extra[starts] = False
+    extra_cells = np.repeat(np.arange(cells.size, dtype=np.intp), counts - 1)
+    return _Missions(cells, outcomes[starts], extra_cells, outcomes[is_extra])
 
 
 def _day_noise(horizon_days: int, scenarios: int, seed: int) -> NDArray[np.float32]:
@@ -319,13 +333,13 @@ def _forecast_need(
     np.negative(net, out=net)
     brought = np.array([outcome.get(history.need, 0.0) for outcome in inputs.mission_outcomes])
     if missions.cells.size and brought.any():
-        hauls = np.add.reduceat(brought[missions.outcomes], missions.starts)
         # Each cell appears once in `cells`, so a fancy-index add is safe.
-        net.reshape(-1)[missions.cells] += hauls.astype(np.float32)
+        net.reshape(-1)[missions.cells] += missions.hauls(brought).astype(np.float32)
     net[0] += np.float32(history.on_hand)
     ran_out = _walk_days(net, _EMPTY_TOLERANCE * max(1.0, history.on_hand))
     stockout_probability = ran_out / scenarios
-    # A full sort of each day's scenarios (SIMD in NumPy) is faster than a 3-way partition.
+    # A full sort of each day's scenarios (SIMD in NumPy) is faster than partitioning:
+    # rows hold many equal values (empty stock), where selection degrades.
     net.sort(axis=1)
     fan = net[:, _percentile_ranks(scenarios)].T.astype(np.float64)
     half_out = np.flatnonzero(stockout_probability >= 0.5)
@@ -337,6 +351,53 @@ def _forecast_need(
         stock_p90=np.ascontiguousarray(fan[2]),
         median_stockout_day=int(half_out[0]) + 1 if half_out.size else None,
     )
+
+
+# Threads the machine forecasts needs fastest on, measured once per process (None: not yet).
+_measured_threads: int | None = None
+# Threads are kept only when they beat one thread by this margin: a busy machine's
+# threads fight for the same cores and the caches, and then one thread is faster.
+_THREAD_GAIN = 0.85
+
+
+def measured_threads() -> int | None:
+    """Threads the forecast chose on this machine (None until a forecast measured it)."""
+    return _measured_threads
+
+
+def _map_on_threads(
+    forecast: Callable[[NeedHistory], NeedForecast], needs: Sequence[NeedHistory], threads: int
+) -> tuple[NeedForecast, ...]:
+    # NumPy releases the GIL in its random fills, sums and sorts, so needs forecast on
+    # separate cores; each need has its own random stream, so the result is the same.
+    if threads <= 1:
+        return tuple(map(forecast, needs))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return tuple(pool.map(forecast, needs))
+
+
+def _map_measuring_threads(
+    forecast: Callable[[NeedHistory], NeedForecast], needs: Sequence[NeedHistory]
+) -> tuple[NeedForecast, ...]:
+    """Forecast every need on as many threads as the machine runs fastest.
+
+    The first forecast in a process measures it on its own work: one need alone, then
+    one need per CPU at once; the faster way is kept for the rest and for later calls.
+    """
+    global _measured_threads
+    cpus = os.cpu_count() or 1
+    if _measured_threads is not None or cpus == 1 or len(needs) < cpus + 2:
+        threads = _measured_threads or 1
+        return _map_on_threads(forecast, needs, min(len(needs), threads))
+    started = time.perf_counter()
+    first = forecast(needs[0])
+    alone = time.perf_counter() - started
+    started = time.perf_counter()
+    together = _map_on_threads(forecast, needs[1 : cpus + 1], cpus)
+    at_once = time.perf_counter() - started
+    _measured_threads = cpus if at_once < _THREAD_GAIN * alone * cpus else 1
+    rest = _map_on_threads(forecast, needs[cpus + 1 :], _measured_threads)
+    return (first, *together, *rest)
 
 
 def forecast_runway(
@@ -354,8 +415,9 @@ def forecast_runway(
     applied to `inputs` first. The fan-chart percentiles (p10/p50/p90 of the end-of-day
     stock) are levels some scenario actually reached. The median run-out day is the
     first day by which at least half the futures have run out, or None if that is beyond
-    the horizon. Needs are forecast on up to `max_threads` threads (default: one per
-    CPU); the result does not depend on it.
+    the horizon. Needs are forecast on up to `max_threads` threads (default: as many as
+    proved faster on this machine, measured once per process); the result does not
+    depend on it.
     """
     _check_count("horizon in days", horizon_days, 1)
     _check_count("number of scenarios", scenarios, 1)
@@ -370,14 +432,11 @@ def forecast_runway(
     def forecast(history: NeedHistory) -> NeedForecast:
         return _forecast_need(history, effective, missions, day_noise, seed)
 
-    # NumPy releases the GIL in its random fills, sums and sorts, so needs forecast
-    # on separate cores; each need has its own random stream, so the result is the same.
-    threads = min(len(effective.needs), max_threads or os.cpu_count() or 1)
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            needs = tuple(pool.map(forecast, effective.needs))
+    if max_threads is not None:
+        threads = min(len(effective.needs), max_threads)
+        needs = _map_on_threads(forecast, effective.needs, threads)
     else:
-        needs = tuple(map(forecast, effective.needs))
+        needs = _map_measuring_threads(forecast, effective.needs)
     return RunwayForecast(
         scenario_name=scenario.name if scenario is not None else "base",
         horizon_days=horizon_days,

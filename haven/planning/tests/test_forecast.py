@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from haven.planning import forecast as forecast_module
 from haven.planning.errors import PlanningInputError
 from haven.planning.forecast import (
     ForecastInputs,
@@ -135,6 +137,25 @@ def test_threads_do_not_change_the_forecast() -> None:
         np.testing.assert_array_equal(
             threaded.for_need(need).stock_p10, single.for_need(need).stock_p10
         )
+
+
+def test_threads_chosen_by_measuring_do_not_change_the_forecast(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = ForecastInputs(
+        needs=tuple(NeedHistory(f"need_{n}", 1000.0 * n, (1, 2, 3)) for n in range(1, 9)),
+        headcount=50,
+        mission_outcomes=({"need_1": 400.0, "need_8": 900.0}, {}),
+        missions_per_week=3.0,
+    )
+    monkeypatch.setattr(forecast_module, "_measured_threads", None)
+    measured = forecast_runway(many, horizon_days=30, scenarios=200, seed=4)
+    assert forecast_module.measured_threads() in (1, os.cpu_count())
+    single = forecast_runway(many, horizon_days=30, scenarios=200, seed=4, max_threads=1)
+    assert [need.need for need in measured.needs] == [need.need for need in single.needs]
+    for ours, theirs in zip(measured.needs, single.needs, strict=True):
+        np.testing.assert_array_equal(ours.stockout_probability, theirs.stockout_probability)
+        np.testing.assert_array_equal(ours.stock_p90, theirs.stock_p90)
 
 
 def test_a_need_forecast_does_not_depend_on_the_other_needs_listed() -> None:
