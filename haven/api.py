@@ -6,13 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from haven.accounts import lockout
 from haven.accounts.services import TokenRefused, authenticate_token
-from haven.core.api import install_error_handlers
+from haven.core.api import HavenNinjaAPI, install_error_handlers
 from haven.core.registry import app_modules
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -38,7 +37,7 @@ class BearerToken(HttpBearer):
         return api_token.user
 
 
-api = NinjaAPI(
+api = HavenNinjaAPI(
     title="Haven API",
     version="1",
     description=(

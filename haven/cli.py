@@ -52,9 +52,15 @@ def main(argv: list[str] | None = None) -> None:
     args = _take_data_dir(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line, get_commands
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        # A bad HAVEN_* setting: one line naming it, not a traceback.
+        sys.stderr.write(f"haven: error: {error}\n")
+        sys.exit(2)
     available = get_commands()
     haven_commands = sorted(name for name, app in available.items() if app.startswith("haven."))
     if not args or args[0] in {"-h", "--help", "help"}:

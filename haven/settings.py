@@ -11,6 +11,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from haven.core.private import create_private_file, make_private_dir
 
@@ -27,15 +28,24 @@ def env(name: str, default: str = "") -> str:
 
 
 def envbool(name: str, default: bool) -> bool:
-    value = env(name, "")
+    value = env(name, "").strip().lower()
     if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        # A typo in HAVEN_HTTPS must not quietly serve without it.
+        raise ImproperlyConfigured(f"HAVEN_{name}={value!r}: write true or false")
+    return value in {"1", "true", "yes", "on"}
 
 
-def envint(name: str, default: int) -> int:
-    value = env(name, "")
-    return int(value) if value else default
+def envint(name: str, default: int, minimum: int | None = None) -> int:
+    value = env(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"HAVEN_{name}={value!r}: write a whole number") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"HAVEN_{name}={number}: at least {minimum}")
+    return number
 
 
 def envfloat(name: str, default: float) -> float:
@@ -105,11 +115,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "haven.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.core.middleware.HavenErrorMiddleware",
     # Reports the location, medical and protection fields a request showed (sensitive_read).
     "haven.core.policy.ReadReportingMiddleware",
+    # Under /api/v1/: a write retried with the same Idempotency-Key posts nothing again.
+    "haven.core.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: turns a locked-out login into Haven's lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,8 +193,8 @@ AUTHENTICATION_BACKENDS = [
 # Lockout per username *and* address together: a guesser at one address is stopped after the
 # limit, yet cannot lock the commander out of every other device, and a shared address (a
 # camp LAN behind one router) does not lock everyone out. Bad bearer tokens count per address.
-AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "haven.accounts.lockout.locked_out_response"
@@ -215,8 +228,9 @@ if HAVEN_HTTPS:
     # The proxy says the request came over TLS; only ever set behind a proxy that sets it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000, minimum=1)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only a name submitted to the browsers' preload list is affected; a LAN name never is.
     SECURE_HSTS_PRELOAD = True
 # On every page in every mode: scripts only from Haven's own static files, never inline.
 # Inline style attributes are still used by the templates, hence 'unsafe-inline' for styles.
@@ -259,6 +273,10 @@ HAVEN_COLD_COVERED_M2_PER_PERSON = envfloat("COLD_COVERED_M2_PER_PERSON", 4.5)
 # API lists: rows in a page unless `limit` says otherwise, and the most `limit` may ask for.
 HAVEN_API_PAGE_SIZE = envint("API_PAGE_SIZE", 100)
 HAVEN_API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 1000)
+# Hours an API write's Idempotency-Key is remembered (a retry within them posts nothing).
+HAVEN_IDEMPOTENCY_HOURS = envint("IDEMPOTENCY_HOURS", 24)
+if HAVEN_IDEMPOTENCY_HOURS < 1:
+    raise ValueError(f"HAVEN_IDEMPOTENCY_HOURS must be at least 1, not {HAVEN_IDEMPOTENCY_HOURS}")
 # How far ahead of the server clock a recorded time may be (clocks drift between devices).
 HAVEN_FUTURE_TOLERANCE_MINUTES = envfloat("FUTURE_TOLERANCE_MINUTES", 5.0)
 
@@ -283,6 +301,10 @@ HAVEN_FABRICATION_HORIZON_DAYS = envint("FABRICATION_HORIZON_DAYS", 7)
 HAVEN_FORECAST_HORIZON_DAYS = envint("FORECAST_HORIZON_DAYS", 30)
 HAVEN_FORECAST_SCENARIOS = envint("FORECAST_SCENARIOS", 2000)
 HAVEN_FORECAST_HISTORY_DAYS = envint("FORECAST_HISTORY_DAYS", 14)
+# How often the worker looks for a computed result (forecast, risk panel) gone stale, and
+# how long a claim on one computation keeps other workers off it.
+HAVEN_WORKER_INTERVAL_SECONDS = envfloat("WORKER_INTERVAL_SECONDS", 5.0)
+HAVEN_WORKER_CLAIM_SECONDS = envint("WORKER_CLAIM_SECONDS", 300)
 
 # Shelter (haven.shelter): the tent the shortfall is counted in when no tent types are recorded.
 HAVEN_SHELTER_TENT_NAME = env("SHELTER_TENT_NAME", "Family tent")

@@ -1,4 +1,5 @@
-"""Account pages: change one's password (Django's validators apply)."""
+"""Account pages: change one's password (Django's validators apply); enrol and give the
+TOTP second factor."""
 
 from __future__ import annotations
 
@@ -6,8 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
-from django.urls import reverse_lazy
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts import second_factor
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -18,3 +27,71 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password is changed.")
         return response
+
+
+def _next_page(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        return wanted
+    return str(reverse("core:dashboard"))
+
+
+def _confirmed(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    otp_login(request, device)
+    request.session[second_factor.SESSION_KEY] = second_factor.NOTHING
+    return redirect(_next_page(request))
+
+
+def _refusal(device: TOTPDevice, code: str) -> str:
+    """Why the code is refused, or "" when it is right. Each wrong code doubles the wait
+    before the next is even looked at (django-otp's throttling)."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return "Too many wrong codes: wait a few seconds, then give the code the app shows."
+    if device.verify_token(code.replace(" ", "")):
+        return ""
+    return "Wrong code: give the six digits the app shows now."
+
+
+@login_required
+def second_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), give one code."""
+    if TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True).exists():
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            return redirect(f"{reverse('accounts:second_factor_verify')}?{request.GET.urlencode()}")
+        # One authenticator a person: a new phone means the commander removes the old one.
+        messages.info(request, "Your authenticator app is already set up.")
+        return redirect(_next_page(request))
+    device = second_factor.enrolment_device(request.user)  # type: ignore[arg-type]
+    error = ""
+    if request.method == "POST":
+        error = _refusal(device, request.POST.get("code", ""))
+        if not error:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            messages.success(request, "Your authenticator app is enrolled.")
+            return _confirmed(request, device)
+    context = {
+        "qr": mark_safe(second_factor.qr_svg(device)),
+        "secret": second_factor.secret_text(device),
+        "required": second_factor.required_for(request.user),  # type: ignore[arg-type]
+        "error": error,
+        "next": _next_page(request),
+    }
+    return render(request, "accounts/second_factor_enrol.html", context)
+
+
+@login_required
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the enrolled authenticator app."""
+    device = TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True).first()
+    if device is None:
+        return redirect(f"{reverse('accounts:second_factor_enrol')}?{request.GET.urlencode()}")
+    error = ""
+    if request.method == "POST":
+        error = _refusal(device, request.POST.get("code", ""))
+        if not error:
+            return _confirmed(request, device)
+    status = 200 if not error else 400
+    context = {"error": error, "next": _next_page(request)}
+    return render(request, "accounts/second_factor_verify.html", context, status=status)

@@ -47,19 +47,20 @@ def _error_model(schema: type[Schema]) -> type[Schema]:
 
 class ApiRouter(Router):
     """A router whose operations document the errors they can answer, from their signature:
-    401 and 403 always (every operation needs a token and a right), 400, 404 and 422 when
-    it takes input or writes, 413 when it takes a body. A code an operation declares itself
-    is left as declared."""
+    401, 403 and 429 always (every operation needs a token and a right; an address that sent
+    too many bad tokens waits — haven.accounts.lockout), 400, 404 and 422 when it takes input
+    or writes (a write may reuse an Idempotency-Key: 422), 413 when it takes a body. A code an
+    operation declares itself is left as declared."""
 
     def add_api_operation(self, path: str, methods: list[str], *args: Any, **kwargs: Any) -> None:
         super().add_api_operation(path, methods, *args, **kwargs)
         operation = self.path_operations[path].operations[-1]
         sources = {getattr(model, "__ninja_param_source__", "") for model in operation.models}
-        codes = {401, 403}
+        codes = {401, 403, 429}
         if sources or WRITES & set(methods):
             codes |= {400, 404}
-        if sources:
-            codes.add(422)
+        if sources or WRITES & set(methods):
+            codes.add(422)  # a write may also reuse an Idempotency-Key (haven.core.idempotency)
         if "body" in sources:
             codes.add(413)
         models = operation.response_models
@@ -67,6 +68,18 @@ class ApiRouter(Router):
             return
         for code in sorted(codes):
             models.setdefault(code, _error_model(ErrorOut))
+
+
+class HavenNinjaAPI(NinjaAPI):
+    """Ninja with what its signatures cannot say added to the OpenAPI schema: the
+    `Idempotency-Key` header every write accepts (handled by a middleware)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        from haven.core import idempotency
+
+        schema = super().get_openapi_schema(*args, **kwargs)
+        idempotency.document(schema)
+        return schema
 
 
 def _respond(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:

@@ -43,3 +43,44 @@ class CampLocation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyKey(models.Model):
+    """An API write answered under a client's `Idempotency-Key`: a retry with the same key
+    gets this answer again and posts nothing. Written in the write's own transaction, so a
+    write that committed is always recognised, even if its reply was lost."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=7)
+    path = models.CharField(max_length=2000)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body")
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.method} {self.path} → {self.status})"
+
+
+class ComputedResult(models.Model):
+    """The last result of an expensive computation (a forecast, a risk panel), shared by
+    every process: computed off the request path by the worker for one state of the camp,
+    claimed by one worker at a time (`haven.core.computed`)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    state = models.CharField(max_length=300, blank=True, help_text="what it was computed from")
+    value = models.JSONField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0, help_text="how long the last computation took")
+    claimed_by = models.CharField(max_length=120, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} as of {self.computed_at}"

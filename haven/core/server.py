@@ -55,9 +55,14 @@ def tighten_private_files() -> list[str]:
     )
 
 
-def serve(*, host: str, port: int, threads: int = 8) -> None:
+def serve(*, host: str, port: int, threads: int = 8, worker: bool = True) -> None:
     from waitress import serve as waitress_serve
 
     from haven.wsgi import application
 
+    if worker:
+        # The embedded default: this process also computes the forecast and risk panel.
+        from haven.core.computed import start_background_worker
+
+        start_background_worker()
     waitress_serve(with_access_log(application), host=host, port=port, threads=threads)

@@ -20,6 +20,6 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from haven.core.reference import on_every_migrate
-        from haven.people import checks  # noqa: F401  (registers the system checks)
+        from haven.people import aggregates, checks  # noqa: F401  (signals, system checks)
 
         on_every_migrate(self, ensure_default_skills)

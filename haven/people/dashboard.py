@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from haven.core.dashboard import Panel
-from haven.people import accounting, musters
+from haven.people import accounting, aggregates, musters
 from haven.people.choices import AGE_BANDS, IN_CAMP, STATUS_COLOURS, Sex, Status
-from haven.people.models import Person
 
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+SEXES = (Sex.FEMALE, Sex.MALE)
 
 
 def headcount() -> dict[str, Any]:
-    counts = dict(Person.objects.values_list("status").annotate(n=Count("id")).order_by())
+    counts = aggregates.status_counts()
     total = sum(counts.values())
     rows = [
         {
@@ -40,31 +32,28 @@ def headcount() -> dict[str, Any]:
 
 
 def age_sex_pyramid() -> dict[str, Any]:
-    """Counts of those in camp by age band and sex, in one query."""
-    today = timezone.localdate()
-    aggregates: dict[str, Any] = {}
-    for label, low, high in AGE_BANDS:
-        window = Q(date_of_birth__lte=_years_before(today, low))
-        if high is not None:
-            window &= Q(date_of_birth__gt=_years_before(today, high))
-        for sex in (Sex.FEMALE, Sex.MALE):
-            aggregates[f"{label}|{sex}"] = Count("id", filter=window & Q(sex=sex))
-    aggregates["unknown"] = Count(
-        "id", filter=Q(date_of_birth__isnull=True) | Q(sex__in=[Sex.OTHER, Sex.UNKNOWN])
+    """Those in camp by age band (as of today) and sex, from the headcount classes."""
+    counts = aggregates.in_camp_by_band_and_sex(timezone.localdate())
+    shown = {(band, sex) for band, _, _ in AGE_BANDS for sex in SEXES}
+    unknown = sum(
+        n
+        for (band, sex), n in counts.items()
+        if band == aggregates.UNKNOWN_BAND or sex not in SEXES
     )
-    counts = Person.objects.in_camp().aggregate(**aggregates)
-    largest = max([v for k, v in counts.items() if k != "unknown"] + [1])
-    bands = [
-        {
-            "label": label,
-            "female": counts[f"{label}|{Sex.FEMALE}"],
-            "male": counts[f"{label}|{Sex.MALE}"],
-            "female_pct": round(100 * counts[f"{label}|{Sex.FEMALE}"] / largest),
-            "male_pct": round(100 * counts[f"{label}|{Sex.MALE}"] / largest),
-        }
-        for label, _, _ in reversed(AGE_BANDS)
-    ]
-    return {"bands": bands, "unknown": counts["unknown"]}
+    largest = max([n for key, n in counts.items() if key in shown] + [1])
+    bands = []
+    for label, _, _ in reversed(AGE_BANDS):
+        female, male = counts.get((label, Sex.FEMALE), 0), counts.get((label, Sex.MALE), 0)
+        bands.append(
+            {
+                "label": label,
+                "female": female,
+                "male": male,
+                "female_pct": round(100 * female / largest),
+                "male_pct": round(100 * male / largest),
+            }
+        )
+    return {"bands": bands, "unknown": unknown}
 
 
 def last_muster_summary() -> dict[str, Any] | None:

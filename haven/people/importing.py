@@ -21,6 +21,7 @@ from django.utils import timezone
 from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
 from haven.core.tabular import read_table, write_csv
+from haven.people import aggregates
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Person, Skill, StatusEvent, Team, fold
 from haven.people.services import Author, acting_user, birth_date_from_age
@@ -308,6 +309,7 @@ def _write(*, by: Author, rows: list[_Row], progress: Callable[[int], None] | No
     if len(ids) != len(rows):
         raise HavenError(f"import wrote {len(ids)} people for {len(rows)} rows; rolled back")
     _first_events(start_after=start_after, author=author, when=now)
+    aggregates.people_inserted(start_after)
     links = [
         {"person_id": pk, "skill_id": skill_ids[code]}
         for pk, row in zip(ids, rows, strict=True)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from haven.core.limits import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, as_id
@@ -66,6 +67,35 @@ class Team(models.Model):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
+    # Bulk writes keep the headcount classes (haven.people.aggregates) exact, like save().
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Person]:
+        from haven.people import aggregates
+
+        with transaction.atomic():
+            created = super().bulk_create(objs, *args, **kwargs)
+            aggregates.apply(Counter(aggregates.key_of(person) for person in created))
+        return created
+
+    def update(self, **kwargs: Any) -> int:
+        from haven.people import aggregates
+
+        if aggregates.PERSON_FIELDS.isdisjoint(name.removesuffix("_id") for name in kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            with aggregates.moving(ids):
+                return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        from haven.people import aggregates
+
+        objs = list(objs)
+        if aggregates.PERSON_FIELDS.isdisjoint(name.removesuffix("_id") for name in fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        with transaction.atomic(), aggregates.moving([person.pk for person in objs]):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
     def in_camp(self) -> PersonQuerySet:
         """Present or injured: those who eat, sleep here and answer a muster."""
         return self.filter(status__in=IN_CAMP)
@@ -422,3 +452,39 @@ class MissingMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} marked missing in batch {self.batch_id}"
+
+
+class HeadcountClass(models.Model):
+    """How many people share one status, sex, date of birth and need class: the registry
+    counted, kept up to date in the transaction of every change (`haven.people.aggregates`),
+    so a dashboard or a forecast reads classes, never the people. The date of birth is kept
+    as year and month·100+day (0: unknown), so an age band is worked out on the day it is
+    read. `haven rebuild` proves these equal a recount."""
+
+    status = models.CharField(max_length=20, choices=Status.choices)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(help_text="0: date of birth unknown")
+    birth_month_day = models.PositiveSmallIntegerField(help_text="month × 100 + day; 0: unknown")
+    pregnant_or_lactating = models.BooleanField()
+    worker = models.BooleanField(help_text="On a team: plans the moderate-activity increment.")
+    extra_energy_kcal = models.PositiveIntegerField()
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "status",
+                    "sex",
+                    "birth_year",
+                    "birth_month_day",
+                    "pregnant_or_lactating",
+                    "worker",
+                    "extra_energy_kcal",
+                ],
+                name="one_headcount_class",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.people} {self.status} {self.sex} born {self.birth_year}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("add/", views.person_add, name="add"),
     path("export.csv", views.person_export, name="export"),
+    path("import/", views.person_import, name="import"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/status/", views.person_status, name="status"),

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -299,6 +300,21 @@ def person_export(request: HttpRequest) -> HttpResponse:
     for group in groups & policy.SENSITIVE:
         policy.note_read(request, request.user, group, "people.person", None)
     return response
+
+
+@permission_required("people.import_people")
+def person_import(request: HttpRequest) -> HttpResponse:
+    """A CSV of people, checked whole first; a bad file is a 400 naming line and column."""
+    upload = request.FILES.get("file")
+    if request.method == "POST" and isinstance(upload, UploadedFile):
+        try:
+            result = importing.import_people(by=request.user, stream=upload.open("rb"))
+        except HavenError as error:
+            messages.error(request, str(error))
+            return render(request, "people/import.html", {}, status=400)
+        messages.success(request, f"{result.imported} people imported.")
+        return redirect("people:list")
+    return render(request, "people/import.html", {})
 
 
 # --- muster ----------------------------------------------------------------------------

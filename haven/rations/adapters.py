@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db.models import BooleanField, Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from haven.people import aggregates
+from haven.people.aggregates import NeedClass
 from haven.people.choices import Sex, Status
 from haven.people.models import Person
 from haven.planning.errors import PlanningInputError
@@ -57,11 +59,11 @@ def standards() -> NeedStandards:
 
 def doses_for(person: Person, categories: Iterable[str]) -> dict[str, float]:
     """Medical doses a person needs per day, for the dose categories the camp stocks."""
-    return _doses(person.status == Status.INJURED, categories)
+    return doses_for_status(person.status, categories)
 
 
-def _doses(injured: bool, categories: Iterable[str]) -> dict[str, float]:
-    if not injured:
+def doses_for_status(status: str, categories: Iterable[str]) -> dict[str, float]:
+    if status != Status.INJURED:
         return {}
     wanted: Mapping[str, float] = settings.HAVEN_RATIONS_INJURED_DOSES_PER_DAY
     return {category: wanted[category] for category in categories if category in wanted}
@@ -197,7 +199,7 @@ def need_groups(
                     injured=injured,
                     worker=row["worker"],
                     extra_kcal=float(row["extra_energy_kcal"]),
-                    doses_per_day=_doses(injured, categories),
+                    doses_per_day=doses_for_status(row["status"], categories),
                 ),
                 people=row["people"],
                 key=key,
@@ -214,6 +216,32 @@ def _refuse_implausible_age(today: date, thresholds: tuple[int, ...], bucket: in
     raise PlanningInputError(
         f"person {str(person.pk)!r} age {float(age or 0)!r} years is implausible (0–130)"
     )
+
+
+def class_needs(
+    classes: Iterable[NeedClass], dose_categories: Iterable[str]
+) -> list[tuple[PersonNeeds, int]]:
+    """Need classes of the people in camp (haven.people.aggregates) as the planners see
+    them: one PersonNeeds standing for each class, with how many people it stands for."""
+    categories = list(dose_categories)
+    return [
+        (
+            PersonNeeds(
+                person_id=f"class-{index}",
+                age_years=float(need.age_years)
+                if need.age_years is not None
+                else UNKNOWN_AGE_YEARS,
+                sex=SEX_NAMES.get(need.sex, "unknown"),  # type: ignore[call-overload]
+                pregnant_or_lactating=need.pregnant_or_lactating,
+                injured=need.status == Status.INJURED,
+                worker=need.worker,
+                extra_kcal=float(need.extra_energy_kcal),
+                doses_per_day=doses_for_status(need.status, categories),
+            ),
+            need.people,
+        )
+        for index, need in enumerate(classes)
+    ]
 
 
 def ration_items_queryset() -> Iterable[Item]:
@@ -347,18 +375,20 @@ def stock_by_need(on_hand: Mapping[int, Decimal], items: Iterable[Item]) -> dict
     return dict(held)
 
 
-def _standard_daily_use(people: list[PersonNeeds]) -> dict[str, float]:
-    """Need → per person per day at the planning standard: the use assumed with no history."""
+def _standard_daily_use(people: list[tuple[PersonNeeds, int]]) -> dict[str, float]:
+    """Need → per person per day at the planning standard: the use assumed with no history.
+    `people` are need classes with their head counts."""
     from haven.planning.rations import person_daily_need
 
-    if not people:
+    headcount = sum(count for _, count in people)
+    if not headcount:
         return {}
     camp_standards = standards()
     total: dict[str, float] = defaultdict(float)
-    for person in people:
+    for person, count in people:
         for need, amount in person_daily_need(person, camp_standards).items():
-            total[need] += amount
-    return {need: amount / len(people) for need, amount in total.items()}
+            total[need] += amount * count
+    return {need: amount / headcount for need, amount in total.items()}
 
 
 def forecast_inputs(*, history_days: int, today: date | None = None) -> ForecastInputs:
@@ -372,10 +402,9 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
     today = today or timezone.localdate()
     items = [item for item in Item.objects.order_by("code") if item_content(item)]
     contents = {item.pk: item_content(item) for item in items}
-    people_records = list(Person.objects.in_camp())
-    categories = dose_categories(items)
-    people = person_needs(people_records, categories, today)
-    headcount = len(people)
+    # The people in camp by need class (aggregates kept by every write), not one by one.
+    people = class_needs(aggregates.in_camp_need_classes(today), dose_categories(items))
+    headcount = sum(count for _, count in people)
     held = stock_by_need(on_hand_by_item(), items)
     # Food and water first, then medical doses by category.
     needs = sorted(

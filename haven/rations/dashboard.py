@@ -4,43 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Max
 from django.http import HttpRequest
-from django.utils import timezone
 
+from haven.core import computed
 from haven.core.dashboard import Panel
 from haven.core.errors import HavenError
 from haven.rations import services
 from haven.rations.charts import risk_by
 from haven.rations.choices import CRITICAL_NEEDS
+from haven.rations.computed import RUNWAY_RISK, runway_state
 
 DASHBOARD_SCENARIOS = 1000
 DASHBOARD_DAYS = 14
 
 
 def runway_risk() -> dict[str, Any]:
-    """P(run out within 7 and 14 days) of food and water, and the latest plan.
-
-    The forecast changes only when the ledger or the headcount does, so it is kept until
-    either moves (or for ten minutes) instead of being drawn again on every page view.
-    """
-    from haven.people.models import Person
-    from haven.stock.models import LedgerEntry
-
-    key = "rations-runway-risk:{}:{}:{}".format(
-        LedgerEntry.objects.aggregate(last=Max("pk"))["last"],
-        Person.objects.in_camp().count(),
-        timezone.localdate().isoformat(),
-    )
-    rows = cache.get(key)
-    if rows is None:
-        rows = _risk_rows()
-        cache.set(key, rows, timeout=600)
-    return {"rows": rows, "plan": services.latest_plan()}
+    """P(run out within 7 and 14 days) of food and water as the worker last computed it
+    (never on the request path), with its age; and the latest plan."""
+    result = computed.latest(RUNWAY_RISK, runway_state())
+    return {
+        "rows": result.value or [],
+        "ready": result.ready,
+        "current": result.current,
+        "as_of": result.age_text,
+        "plan": services.latest_plan(),
+    }
 
 
-def _risk_rows() -> list[dict[str, Any]]:
+def risk_rows() -> list[dict[str, Any]]:
     rows = []
     try:
         result = services.forecast(horizon_days=DASHBOARD_DAYS, scenarios=DASHBOARD_SCENARIOS)

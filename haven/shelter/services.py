@@ -24,6 +24,7 @@ from haven.core.numbers import column_decimal
 from haven.core.rows import BadRow, build_rows, read_rows, read_values
 from haven.core.services import Author, acting_user, event_time, get_record
 from haven.core.services import get_person as get_person
+from haven.people import aggregates
 from haven.people.choices import IN_CAMP, Status
 from haven.people.models import Person
 from haven.planning.errors import PlanningInputError
@@ -224,7 +225,7 @@ def shortfall(*, in_camp: int, capacity: int, tent_type: TentType) -> ShelterSho
 
 def board(*, tent_type_id: int | None = None) -> Board:
     rows = shelter_rows()
-    in_camp = Person.objects.in_camp().count()
+    in_camp = aggregates.in_camp_totals()[0]
     capacity = sum(row.capacity for row in rows)
     occupied = sum(row.occupied for row in rows)
     tent = choose_tent_type(tent_type_id)

@@ -33,10 +33,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from haven.people.models import Person
+from haven.people import aggregates
 from haven.planning.runway import ItemRunway, RunwayStatus, consumption_rate, item_runway
 from haven.stock.choices import Category, EntryKind, MedicalCategory
 from haven.stock.models import Balance, Item, LedgerEntry
@@ -375,16 +375,13 @@ def camp_runway(
     window = window_days or int(settings.HAVEN_RUNWAY_WINDOW_DAYS)
     catalogue = list(Item.objects.all())
     issued = daily_issues(today, window)
-    people = Person.objects.in_camp().aggregate(
-        headcount=Count("id"), extra_kcal=Sum("extra_energy_kcal")
-    )
-    headcount = int(people["headcount"] or 0)
+    headcount, extra_kcal = aggregates.in_camp_totals()
     item_rows, need_rows = supply_figures(
         catalogue,
         stock_by_item(today),
         {item_id: consumption_rate(days, window) for item_id, days in issued.items()},
         headcount=headcount,
-        extra_kcal=float(people["extra_kcal"] or 0),
+        extra_kcal=float(extra_kcal),
     )
     if items is not None:
         wanted = {item.pk for item in items}

@@ -70,9 +70,7 @@ def build_camp() -> FuzzCamp:
     from haven.stock import services as stock
 
     users = {
-        role: create_user(
-            username=f"fuzz-{role}", password="fuzz-camp-password", role=role, superuser=False
-        )
+        role: create_user(username=f"fuzz-{role}", password=None, role=role, superuser=False)
         for role in FUZZ_ROLES
     }
     clerk, commander = users["clerk"], users["commander"]

@@ -32,7 +32,8 @@ ROLES = ("commander", "quartermaster", "medic", "scout", "clerk", "member")
 def _schema() -> dict[str, Any]:
     from haven.api import api
 
-    return api.get_openapi_schema()
+    schema: dict[str, Any] = api.get_openapi_schema()
+    return schema
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -45,3 +45,19 @@ def test_every_page_carries_the_policy(client_as: Any, path: str) -> None:
     assert "default-src 'self'" in policy
     assert "script-src 'self';" in policy + ";"
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_and_the_api_docs_run_under_the_policy(
+    page_as: Any, live_server: Any, users: Any
+) -> None:
+    """page_as fails the test if the browser blocks any script under the policy."""
+    users["commander"].is_staff = users["commander"].is_superuser = True
+    users["commander"].save()
+    page = page_as("commander")
+    for path in ("/admin/", "/admin/auth/user/add/", "/shelter/", "/people/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info")  # drawn by its script, so the script ran

@@ -4,11 +4,15 @@ column (exit 2), and imports nothing; UTF-8 with or without BOM and UTF-16 with 
 
 from __future__ import annotations
 
+import html
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -66,3 +70,35 @@ def test_a_formula_name_round_trips_escaped(tmp_path: Path) -> None:
     call_command("people", "import", str(target), stdout=io.StringIO())
     after = sorted(Person.objects.values_list("record_id", "full_name", "phone", "notes"))
     assert after == before
+
+
+def _upload(client: Any, data: bytes) -> Any:
+    return client.post("/people/import/", {"file": SimpleUploadedFile("people.csv", data)})
+
+
+@pytest.mark.parametrize("case", bad_files(HEADER, ROW), ids=lambda case: case.id)
+def test_web_refuses_a_bad_file_with_a_400_page(
+    case: Case, client_as: Callable[[str], Any]
+) -> None:
+    response = _upload(client_as("clerk"), case.data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    shown = re.sub(r"\s+", " ", html.unescape(page))
+    assert re.search(case.message.lstrip("^").rstrip("$"), shown), shown[-2000:]
+    assert "Import people" in page
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("encoding,data", good_encodings(TEXT), ids=lambda v: str(v)[:20])
+def test_web_imports_every_readable_encoding(
+    encoding: str, data: bytes, client_as: Callable[[str], Any]
+) -> None:
+    response = _upload(client_as("clerk"), data)
+    assert response.status_code == 302, response.content.decode()[-500:]
+    assert sorted(Person.objects.values_list("full_name", flat=True)) == ["José Ñúñez", "Zoë 李"]
+
+
+def test_web_import_needs_the_right(client_as: Callable[[str], Any]) -> None:
+    assert _upload(client_as("member"), TEXT.encode()).status_code == 403
+    assert client_as("clerk").get("/people/import/").status_code == 200
+    assert not Person.objects.exists()

@@ -25,9 +25,10 @@ class Command(HavenCommand):
         parser.add_argument("--username", default="commander", help="default: commander")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Before the database is opened, so that its -wal and -shm are made private too.
         for change in tighten_private_files():
             self.stdout.write(change)
+        call_command("migrate", interactive=False, verbosity=0)
         username = options["username"]
         self.stdout.write(f"Database ready in {settings.DATA_DIR}")
         if User.objects.filter(username=username).exists():

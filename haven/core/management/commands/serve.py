@@ -19,12 +19,23 @@ class Command(HavenCommand):
         parser.add_argument("--port", type=int, default=8000, help="default: 8000")
         parser.add_argument("--threads", type=int, default=8, help="default: 8")
         parser.add_argument("--data-dir", help="the data folder (also HAVEN_DATA_DIR)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not compute forecasts in this process (run `haven worker` instead)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        # Before the database is opened, so that its -wal and -shm are made private too.
         for change in tighten_private_files():
             self.stdout.write(change)
+        call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(
             f"Haven serving {settings.DATA_DIR} on http://{options['host']}:{options['port']}/"
         )
-        serve(host=options["host"], port=options["port"], threads=options["threads"])
+        serve(
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            worker=not options["no_worker"],
+        )

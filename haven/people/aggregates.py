@@ -1,0 +1,318 @@
+"""The registry counted by class, kept in the same transaction as every change of a person.
+
+A dashboard at a million people cannot count the registry on each view. `HeadcountClass`
+holds how many people share a status, a sex, a date of birth (year and month·100+day) and a
+need class (pregnant or lactating, on a team, extra kcal). Every writer keeps it exact:
+
+- a `Person.save()` (registration, an edit of sex, date of birth or needs, the demo) through
+  the `pre_save`/`post_save` signals below, and a delete through `post_delete`;
+- `Person.objects` bulk writes (`bulk_create`, `update`, `bulk_update` of a class field:
+  the status changes of departures, returns, musters and the clinic) through
+  `PersonQuerySet`, which wraps them in `moving(ids)` or counts what it created;
+- a raw bulk insert (the CSV import) calls `people_inserted(start_after)`.
+
+Reads cost O(classes): headcount by status, the age–sex pyramid (the band is worked out
+on the day it is read, so birthdays move people on), the in-camp totals of the runway,
+and the need classes of the forecast. `check()` compares with a full recount and `rebuild`
+rewrites the table from one (`haven rebuild`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from haven.people.choices import AGE_BANDS, IN_CAMP
+from haven.people.models import HeadcountClass, Person
+
+# status, sex, birth year, birth month·100+day, pregnant or lactating, worker, extra kcal
+ClassKey = tuple[str, str, int, int, bool, bool, int]
+KEY_FIELDS = (
+    "status",
+    "sex",
+    "birth_year",
+    "birth_month_day",
+    "pregnant_or_lactating",
+    "worker",
+    "extra_energy_kcal",
+)
+# The Person fields a class is made of: a save that touches none of them changes no count.
+PERSON_FIELDS = frozenset(
+    {"status", "sex", "date_of_birth", "pregnant_or_lactating", "team", "extra_energy_kcal"}
+)
+CHUNK = 500
+
+
+def key_of(person: Person) -> ClassKey:
+    born = person.date_of_birth
+    return (
+        person.status,
+        person.sex,
+        born.year if born else 0,
+        born.month * 100 + born.day if born else 0,
+        bool(person.pregnant_or_lactating),
+        person.team_id is not None,
+        int(person.extra_energy_kcal or 0),
+    )
+
+
+def _class_rows(people: models.QuerySet[Any]) -> Iterator[tuple[ClassKey, int]]:
+    """(class, count) of a queryset of people, counted by the database in one GROUP BY."""
+    rows = (
+        people.order_by()
+        .annotate(
+            c_year=Coalesce(ExtractYear("date_of_birth"), Value(0)),
+            c_month_day=Coalesce(
+                ExtractMonth("date_of_birth") * 100 + ExtractDay("date_of_birth"), Value(0)
+            ),
+            c_worker=Case(When(team__isnull=False, then=Value(True)), default=Value(False)),
+        )
+        .values_list(
+            "status",
+            "sex",
+            "c_year",
+            "c_month_day",
+            "pregnant_or_lactating",
+            "c_worker",
+            "extra_energy_kcal",
+        )
+        .annotate(n=Count("id"))
+    )
+    for status, sex, year, month_day, pregnant, worker, extra, n in rows:
+        yield (status, sex, int(year), int(month_day), bool(pregnant), bool(worker), extra), n
+
+
+def counted(people: models.QuerySet[Any]) -> Counter[ClassKey]:
+    return Counter(dict(_class_rows(people)))
+
+
+def apply(changes: Counter[ClassKey] | dict[ClassKey, int]) -> None:
+    """Add each class's change to its stored count (an upsert; keys in one order, so two
+    writers never wait on each other's rows crosswise)."""
+    rows = [(*key, n) for key, n in sorted(changes.items()) if n]
+    if not rows:
+        return
+    table = connection.ops.quote_name(HeadcountClass._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in KEY_FIELDS)
+    sql = (
+        f"INSERT INTO {table} ({columns}, people) VALUES ({', '.join(['%s'] * 8)}) "
+        f"ON CONFLICT ({columns}) DO UPDATE SET people = {table}.people + excluded.people"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+# ------------------------------------------------------------------ the writers' hooks
+
+
+@receiver(pre_save, sender=Person, dispatch_uid="headcount-before-save")
+def _before_save(sender: Any, instance: Person, update_fields: Any = None, **kwargs: Any) -> None:
+    instance._headcount_before = None  # type: ignore[attr-defined]
+    if update_fields is not None and not PERSON_FIELDS & set(update_fields):
+        instance._headcount_skip = True  # type: ignore[attr-defined]
+        return
+    instance._headcount_skip = False  # type: ignore[attr-defined]
+    if instance.pk is not None and not instance._state.adding:
+        stored = Person.objects.filter(pk=instance.pk).only(*PERSON_FIELDS).first()
+        before = key_of(stored) if stored is not None else None
+        instance._headcount_before = before  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Person, dispatch_uid="headcount-after-save")
+def _after_save(sender: Any, instance: Person, created: bool, **kwargs: Any) -> None:
+    if getattr(instance, "_headcount_skip", False) or kwargs.get("raw"):
+        return
+    before: ClassKey | None = getattr(instance, "_headcount_before", None)
+    after = key_of(instance)
+    if before != after:
+        change: Counter[ClassKey] = Counter({after: 1})
+        if before is not None:
+            change[before] -= 1
+        apply(change)
+
+
+@receiver(post_delete, sender=Person, dispatch_uid="headcount-after-delete")
+def _after_delete(sender: Any, instance: Person, **kwargs: Any) -> None:
+    apply({key_of(instance): -1})
+
+
+def people_inserted(start_after: int) -> None:
+    """Count the people a bulk insert just added (every id above `start_after`)."""
+    apply(counted(Person.objects.filter(pk__gt=start_after)))
+
+
+@contextmanager
+def moving(ids: Sequence[int]) -> Iterator[None]:
+    """Around a bulk update of these people: their classes before leave, after arrive."""
+    before: Counter[ClassKey] = Counter()
+    for start in range(0, len(ids), CHUNK):
+        before.update(counted(Person.objects.filter(pk__in=ids[start : start + CHUNK])))
+    yield
+    after: Counter[ClassKey] = Counter()
+    for start in range(0, len(ids), CHUNK):
+        after.update(counted(Person.objects.filter(pk__in=ids[start : start + CHUNK])))
+    after.subtract(before)
+    apply(after)
+
+
+# ------------------------------------------------------------------ proof and repair
+
+
+@dataclass(frozen=True, slots=True)
+class ClassMismatch:
+    key: ClassKey
+    stored: int
+    recounted: int
+
+    def __str__(self) -> str:
+        status, sex, year, month_day, pregnant, worker, extra = self.key
+        born = f"{year:04d}-{month_day // 100:02d}-{month_day % 100:02d}" if year else "unknown"
+        needs = [
+            *(["pregnant or lactating"] if pregnant else []),
+            *(["on a team"] if worker else []),
+            *([f"+{extra} kcal"] if extra else []),
+        ]
+        return (
+            f"{status}, sex {sex}, born {born}{', ' + ', '.join(needs) if needs else ''}: "
+            f"stored {self.stored}, recounted {self.recounted}"
+        )
+
+
+def stored() -> Counter[ClassKey]:
+    return Counter(
+        {
+            (status, sex, year, month_day, pregnant, worker, extra): n
+            for status, sex, year, month_day, pregnant, worker, extra, n in (
+                HeadcountClass.objects.exclude(people=0).values_list(*KEY_FIELDS, "people")
+            )
+        }
+    )
+
+
+@transaction.atomic
+def rebuild(*, fix: bool = False) -> list[ClassMismatch]:
+    """Compare the stored classes with a recount of the registry; with `fix`, rewrite them.
+    Returns the differences found (none: the aggregates equal the registry)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(HeadcountClass._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    have = stored()
+    truth = counted(Person.objects.all())
+    mismatches = [
+        ClassMismatch(key, have.get(key, 0), truth.get(key, 0))
+        for key in sorted(set(have) | set(truth))
+        if have.get(key, 0) != truth.get(key, 0)
+    ]
+    if fix and mismatches:
+        HeadcountClass.objects.all().delete()
+        apply(truth)
+    return mismatches
+
+
+# ------------------------------------------------------------------ reads, O(classes)
+
+
+def _at_least(age: int, today: date) -> Q:
+    """Born at least `age` years before `today` (a known date of birth)."""
+    year = today.year - age
+    month_day = today.month * 100 + today.day
+    return Q(birth_year__gt=0) & (
+        Q(birth_year__lt=year) | Q(birth_year=year, birth_month_day__lte=month_day)
+    )
+
+
+def status_counts() -> dict[str, int]:
+    rows = (
+        HeadcountClass.objects.values_list("status")
+        .annotate(n=Sum("people"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    return {status: int(n) for status, n in rows if n}
+
+
+def in_camp_totals() -> tuple[int, int]:
+    """People in camp, and the extra kcal a day their special needs add up to."""
+    totals = HeadcountClass.objects.filter(status__in=IN_CAMP).aggregate(
+        headcount=Sum("people"), extra=Sum(F("people") * F("extra_energy_kcal"))
+    )
+    return int(totals["headcount"] or 0), int(totals["extra"] or 0)
+
+
+UNKNOWN_BAND = "unknown"
+FUTURE_BAND = "born in the future"
+
+
+def in_camp_by_band_and_sex(today: date | None = None) -> dict[tuple[str, str], int]:
+    """(age band label, sex) → people in camp, the band as of `today`; an unknown date of
+    birth is in UNKNOWN_BAND, one in the future (a typing mistake) in FUTURE_BAND."""
+    today = today or timezone.localdate()
+    whens = [
+        When(birth_year=0, then=Value(UNKNOWN_BAND)),
+        When(~_at_least(0, today), then=Value(FUTURE_BAND)),
+    ]
+    for label, _, high in AGE_BANDS:
+        if high is not None:
+            whens.append(When(~_at_least(high, today), then=Value(label)))
+        else:
+            whens.append(When(birth_year__gt=0, then=Value(label)))
+    rows = (
+        HeadcountClass.objects.filter(status__in=IN_CAMP)
+        .annotate(band=Case(*whens, default=None, output_field=models.CharField()))
+        .values_list("band", "sex")
+        .annotate(n=Sum("people"))
+        .order_by()
+    )
+    return {(band, sex): int(n) for band, sex, n in rows if n}
+
+
+@dataclass(frozen=True, slots=True)
+class NeedClass:
+    """People in camp who need the same: the forecast and the runway plan one per class."""
+
+    status: str
+    sex: str
+    age_years: int | None
+    pregnant_or_lactating: bool
+    worker: bool
+    extra_energy_kcal: int
+    people: int
+
+
+def in_camp_need_classes(today: date | None = None) -> list[NeedClass]:
+    """The people in camp by need class, their age worked out as of `today`."""
+    today = today or timezone.localdate()
+    month_day = today.month * 100 + today.day
+    age = Case(
+        When(birth_year=0, then=None),
+        When(
+            birth_month_day__gt=month_day,
+            then=Value(today.year) - F("birth_year") - Value(1),
+        ),
+        default=Value(today.year) - F("birth_year"),
+        output_field=models.IntegerField(),
+    )
+    rows = (
+        HeadcountClass.objects.filter(status__in=IN_CAMP)
+        .annotate(age=age)
+        .values_list("status", "sex", "age", "pregnant_or_lactating", "worker", "extra_energy_kcal")
+        .annotate(n=Sum("people"))
+        .order_by()
+    )
+    return [
+        NeedClass(status, sex, age, bool(pregnant), bool(worker), int(extra), int(n))
+        for status, sex, age, pregnant, worker, extra, n in rows
+        if n
+    ]
