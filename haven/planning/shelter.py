@@ -53,7 +53,8 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
+import scipy.sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array
 
 from haven.planning.errors import PlanningInputError
@@ -985,7 +986,8 @@ class ObjectiveBound:
 
     `best_found` is the best plan's objective HiGHS found; `proven_optimal` says the two
     meet (within HiGHS's gap of 1e-6). Cut short by the time limit, `upper_bound` is the
-    best bound HiGHS reached (at worst the LP relaxation's, from the root node).
+    best bound HiGHS reached; where it reached none (a large camp's root LP alone can
+    outlast the limit), the bound of a pooled relaxation (see `_pooled_bound`).
     """
 
     best_found: float
@@ -1051,15 +1053,55 @@ def objective_bound(
     """The proven optimum, or where HiGHS stops at `time_limit_s` first, its bound.
 
     For measuring a heuristic against: its objective over `upper_bound` is at most its
-    share of the true optimum. Raises PlanningInputError when HiGHS bounds nothing in time.
+    share of the true optimum.
     """
     weights = weights or PlannerWeights()
     model = _build_model(people, shelters, weights, rules or SeparationRules())
     assign, optimal, upper = _solve_whole(model, time_limit_s)
-    if upper is None:
-        raise PlanningInputError(f"HiGHS proved no bound within the time limit of {time_limit_s} s")
     best = _model_objective(model, assign)
+    if upper is None:
+        upper = _pooled_bound(model)
     return ObjectiveBound(best_found=best, upper_bound=max(upper, best), proven_optimal=optimal)
+
+
+def _pooled_bound(model: _Model) -> float:
+    """An upper bound from a relaxation small enough for any camp, when the MILP gives none.
+
+    Shelters that take exactly the same blocks are pooled into one bin of their summed
+    places (so no household is ever left over for want of room in one tent), a block may
+    be placed in part, earns its best gain in the pool, and every team or split household
+    is counted whole: each relaxes the MILP, so the LP optimum bounds the true one.
+    """
+    open_shelters = np.flatnonzero(model.eligible.any(axis=0))
+    if len(open_shelters) == 0 or len(model.members) == 0:
+        return _model_objective(model, np.full(len(model.members), -1, dtype=np.int64))
+    pools: dict[bytes, list[int]] = defaultdict(list)
+    for s in open_shelters.tolist():
+        pools[np.packbits(model.eligible[:, s]).tobytes()].append(s)
+    n_blocks, n_pools = len(model.members), len(pools)
+    gain = np.full((n_blocks, n_pools), -np.inf)
+    room = np.zeros(n_pools)
+    for p, members in enumerate(pools.values()):
+        pooled = model.eligible[:, members]
+        gain[:, p] = np.where(pooled, model.gain[:, members], -np.inf).max(axis=1)
+        room[p] = float(model.capacity[members].sum())
+    blocks, pool = np.nonzero(np.isfinite(gain) & (gain > 0))
+    columns = np.arange(len(blocks))
+    one_place = coo_array((np.ones(len(blocks)), (blocks, columns)), (n_blocks, len(blocks)))
+    places = coo_array(
+        (model.size[blocks].astype(np.float64), (pool, columns)), (n_pools, len(blocks))
+    )
+    result = linprog(
+        -gain[blocks, pool],
+        A_ub=scipy.sparse.vstack([one_place, places]).tocsr(),
+        b_ub=np.concatenate([np.ones(n_blocks), room]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    if result.status != 0:
+        raise PlanningInputError(f"pooled shelter bound failed: {result.message}")
+    whole_groups = sum(group.weight * (group.size - 1) for group in model.groups)
+    return model.constant - float(result.fun) + whole_groups
 
 
 def plan_heuristic(

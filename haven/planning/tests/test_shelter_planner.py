@@ -18,6 +18,8 @@ from haven.planning.shelter import (
     PlannerWeights,
     SeparationRules,
     ShelterUse,
+    _build_model,
+    _pooled_bound,
     allocation_violations,
     objective_bound,
     plan_allocation,
@@ -231,6 +233,9 @@ def test_the_bound_is_the_optimum_when_proven_and_no_plan_beats_it(
     assert bound.best_found == pytest.approx(optimum)
     for plan in (plan_heuristic(people, shelters), plan_greedy(people, shelters)):
         assert plan.objective <= bound.upper_bound + 1e-6
+    # The bound used when HiGHS proves none in time is a relaxation: never below the optimum.
+    model = _build_model(people, shelters, PlannerWeights(), SeparationRules())
+    assert _pooled_bound(model) >= optimum - 1e-6
 
 
 def test_allocation_picks_exact_when_small_and_heuristic_when_large() -> None:
