@@ -237,6 +237,17 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.RECORD: ["date", "cause", "killed", "injured", "missing"],
         G.LOCATION: ["place"],
     },
+    # Not a model: a household's share of a distribution plan (haven.rations.services). Who
+    # is grouped with whom is the household; the quantities are the plan's.
+    "rations.householdshare": {
+        G.RECORD: ["planned", "handed_out"],
+        G.HOUSEHOLD: ["name", "household_id", "members"],
+    },
+    "rations.handout": {
+        G.NAME: ["id", "person_id"],
+        G.RECORD: ["item", "quantity", "ledger_entry_ids"],
+        G.HOUSEHOLD: ["household_id"],
+    },
     "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
     "core.camplocation": {
         G.NAME: ["id"],
@@ -489,10 +500,10 @@ _SHELTER = (
     "shelter.view_injured_ward (the medic); names and the shelter, nothing else of a person"
 )
 _RATIONS = (
-    "distribution plans count people by need class; household shares name members with the "
-    "fraction of their need met (rations.view_distributionplan: quartermaster, clerk, medic); "
-    "one's own ration; recipes, production, forecast figures: no contact, medical, protection "
-    "or location field"
+    "distribution plans count people by need class; a household share's members (names and "
+    "the fraction of their need met) are inside HouseholdShareOut, which only roles seeing "
+    "households get; one's own ration; recipes, production, forecast figures: no contact, "
+    "medical, protection or location field"
 )
 OPEN_SCHEMAS: dict[str, str] = {
     **{
@@ -516,8 +527,6 @@ OPEN_SCHEMAS: dict[str, str] = {
             "ShortClassOut",
             "RationPlanOut",
             "ShareMemberOut",
-            "HouseholdShareOut",
-            "HandoutOut",
             "RationTransferOut",
             "MyRationOut",
             "RecipeOut",
