@@ -237,6 +237,22 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.RECORD: ["date", "cause", "killed", "injured", "missing"],
         G.LOCATION: ["place"],
     },
+    # Not a model: a person on a muster's roll call (checked in, unaccounted, elsewhere,
+    # marked missing, left alone). Whoever answers musters reads names; why someone is not
+    # there (their status, "in the clinic") is identity.
+    "people.rollcall": {
+        G.NAME: ["id", "person_id", "full_name"],
+        G.RECORD: ["checked_at", "created", "markable", "event_id", "undo_event_id"],
+        G.IDENTITY: [
+            "status",
+            "status_at_close",
+            "why_not",
+            "key",
+            "label",
+            "status_before",
+            "why",
+        ],
+    },
     # Not a model: a household's share of a distribution plan (haven.rations.services). Who
     # is grouped with whom is the household; the quantities are the plan's.
     "rations.householdshare": {
@@ -477,8 +493,8 @@ class ReadReportingMiddleware:
 # they need no field groups. Every other answer schema is a PolicySchema (a test walks the
 # OpenAPI schema and fails on one that is neither).
 _ROLL_CALL = (
-    "a roll call, for those who run or answer musters (people.check_in_muster): names and "
-    "the status each needs to be counted; no contact, medical, protection or location"
+    "a muster's figures, places and batches, for those who run or answer musters "
+    "(people.check_in_muster); the people on its roll call are people.rollcall rows"
 )
 _STOCK = (
     "stock levels, runway figures and the ledger (the ledger only for stock.view_ledgerentry: "
@@ -544,12 +560,7 @@ OPEN_SCHEMAS: dict[str, str] = {
         for name in (
             "MusterOut",
             "PlaceCountOut",
-            "CheckInOut",
-            "UnaccountedOut",
-            "ElsewhereOut",
-            "MissingMarkOut",
             "MissingBatchOut",
-            "LeftAloneOut",
             "MarkMissingOut",
             "RestoredOut",
             "UndoBatchOut",
