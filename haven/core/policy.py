@@ -264,6 +264,44 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.RECORD: ["item", "quantity", "ledger_entry_ids"],
         G.HOUSEHOLD: ["household_id"],
     },
+    # A shelter's details are everyone's; who sleeps in it (occupants, stays, the unsheltered,
+    # a plan's moves) is the shelter group — and, in an injured ward, the medic's too
+    # (`shelter.view_injured_ward`, see WARD below).
+    "shelter.shelter": {
+        G.NAME: ["id", "name"],
+        G.RECORD: [
+            "kind",
+            "covered_area_m2",
+            "beds",
+            "accessible",
+            "heated",
+            "condition",
+            "zone",
+            "use",
+            "capacity",
+            "occupied",
+            "fill",
+        ],
+        G.SHELTER: ["occupants"],
+    },
+    "shelter.occupant": {G.NAME: ["id", "full_name"], G.IDENTITY: ["status"]},
+    "shelter.stay": {
+        G.NAME: ["id"],
+        G.SHELTER: [
+            "person_id",
+            "shelter_id",
+            "shelter",
+            "started_at",
+            "ended_at",
+            "end",
+            "end_note",
+        ],
+    },
+    # Not models: who has no place, and a plan's proposed moves.
+    "shelter.unsheltered": {G.SHELTER: ["person_id", "full_name", "reason"]},
+    "shelter.planchange": {
+        G.SHELTER: ["person_id", "full_name", "from_shelter_id", "to_shelter_id", "kind", "reason"]
+    },
     "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
     "core.camplocation": {
         G.NAME: ["id"],
@@ -354,6 +392,19 @@ def mission_team(user: Any) -> tuple[set[int], set[int]]:
     return user._policy_team  # type: ignore[no-any-return]
 
 
+# Records of a shelter (or of a stay in one): in an injured ward, holders of this permission
+# (the medic) see who lies there.
+WARD = frozenset({"shelter.shelter", "shelter.stay"})
+VIEW_WARD = "shelter.view_injured_ward"
+
+
+def _in_injured_ward(record: Any) -> bool:
+    from haven.shelter.choices import Use
+
+    shelter = getattr(record, "shelter", record)
+    return getattr(shelter, "use", None) == Use.INJURED_WARD
+
+
 def role_groups(user: Any) -> frozenset[FieldGroup]:
     """What the user sees of any record, before the own-record and team rules."""
     groups = ROLE_GROUPS.get(role_of(user) or "", frozenset())
@@ -378,6 +429,11 @@ def visible_groups(
     if record is None or not user.is_authenticated or groups == ALL_GROUPS:
         return groups
     label = label or model_label(record)
+    if label in WARD:
+        holder: Any = user  # authenticated: a user model with permissions
+        if holder.has_perm(VIEW_WARD) and _in_injured_ward(record):
+            groups = groups | {G.SHELTER}
+        return groups
     subject = _subject_id(label, record)
     if subject is not None:
         if subject == _own_person_id(user):
@@ -510,10 +566,8 @@ _FIGURES = (
     "question of an algorithm; the rows that carry a place are FigureRowOut"
 )
 _SHELTER = (
-    "shelters, capacity and fill are for every role; who sleeps where (occupants, stays, "
-    "the unsheltered, plans) only reaches roles holding shelter.view_occupants — exactly the "
-    "roles whose groups include shelter (a test checks) — or, for the injured ward alone, "
-    "shelter.view_injured_ward (the medic); names and the shelter, nothing else of a person"
+    "shelter figures, conditions and plans' totals, for every role; who sleeps where is in "
+    "the shelter.* PolicySchemas (occupants, stays, the unsheltered, a plan's moves)"
 )
 _RATIONS = (
     "distribution plans count people by need class; a household share's members (names and "
@@ -522,21 +576,7 @@ _RATIONS = (
     "medical, protection or location field"
 )
 OPEN_SCHEMAS: dict[str, str] = {
-    **{
-        name: _SHELTER
-        for name in (
-            "OccupantOut",
-            "ShelterOut",
-            "ShelterDetailOut",
-            "ConditionOut",
-            "StayOut",
-            "SummaryOut",
-            "UnshelteredOut",
-            "PlanChangeOut",
-            "ShelterPlanOut",
-            "ApplyOut",
-        )
-    },
+    **{name: _SHELTER for name in ("ConditionOut", "SummaryOut", "ShelterPlanOut", "ApplyOut")},
     **{
         name: _RATIONS
         for name in (
