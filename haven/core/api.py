@@ -206,7 +206,7 @@ def _nul_errors(request: HttpRequest) -> list[dict[str, Any]]:
 def _not_an_object(request: HttpRequest) -> list[dict[str, Any]]:
     """Every operation's body is a JSON object: an array, a string or a number is refused
     here, where Ninja would read it as an empty object and use every default."""
-    if not request.body or "json" not in request.content_type:
+    if not request.body or "json" not in (request.content_type or ""):
         return []
     try:
         value = json.loads(request.body)
