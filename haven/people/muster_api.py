@@ -17,6 +17,7 @@ from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.errors import HavenError
 from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, column
 from haven.people import accounting, musters, services
 from haven.people.models import MissingBatch, MissingMark, Muster
@@ -57,7 +58,9 @@ class CheckInIn(Schema):
     person_id: Id
 
 
-class CheckInOut(Schema):
+class CheckInOut(PolicySchema):
+    policy_model = "people.rollcall"
+
     person_id: int = Field(alias="check_in.person_id")
     full_name: str = Field(alias="check_in.person.full_name")
     checked_at: datetime = Field(alias="check_in.checked_at")
@@ -65,9 +68,11 @@ class CheckInOut(Schema):
     status: str = Field(alias="check_in.person.status")
 
 
-class UnaccountedOut(Schema):
+class UnaccountedOut(PolicySchema):
     """Someone who has not answered; once the muster is closed, whether they may be marked
     missing now (`why_not` says why not, e.g. "now in the clinic")."""
+
+    policy_model = "people.rollcall"
 
     id: int = Field(alias="person.pk")
     full_name: str = Field(alias="person.full_name")
@@ -77,7 +82,9 @@ class UnaccountedOut(Schema):
     why_not: str
 
 
-class ElsewhereOut(Schema):
+class ElsewhereOut(PolicySchema):
+    policy_model = "people.rollcall"
+
     id: int = Field(alias="person.pk")
     full_name: str = Field(alias="person.full_name")
     status: str = Field(alias="person.status")
@@ -93,7 +100,9 @@ class MarkMissingIn(Schema):
     note: str = Field("", max_length=musters.NOTE_MAX)
 
 
-class MissingMarkOut(Schema):
+class MissingMarkOut(PolicySchema):
+    policy_model = "people.rollcall"
+
     person_id: int
     full_name: str = Field(alias="person.full_name")
     event_id: int
@@ -125,7 +134,9 @@ class MissingBatchOut(Schema):
         return list(batch.marks.all())
 
 
-class LeftAloneOut(Schema):
+class LeftAloneOut(PolicySchema):
+    policy_model = "people.rollcall"
+
     person_id: int = Field(alias="person.pk")
     full_name: str = Field(alias="person.full_name")
     why: str

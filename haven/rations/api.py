@@ -15,6 +15,7 @@ from haven.core.access import require
 from haven.core.api import ApiRouter, ErrorOut
 from haven.core.errors import HavenError
 from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, column
 from haven.people.models import Household, Skill
 from haven.rations import services
@@ -87,7 +88,9 @@ class ShareMemberOut(Schema):
     fraction_met: float
 
 
-class HouseholdShareOut(Schema):
+class HouseholdShareOut(PolicySchema):
+    policy_model = "rations.householdshare"
+
     name: str
     household_id: int | None
     members: list[ShareMemberOut]
@@ -103,7 +106,9 @@ class HandoutIn(Schema):
     note: str = column(Handout, "note", "")
 
 
-class HandoutOut(Schema):
+class HandoutOut(PolicySchema):
+    policy_model = "rations.handout"
+
     id: int
     item: str = Field(alias="item.code")
     quantity: Decimal

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.people.models import Person
@@ -130,7 +131,13 @@ def distribution_list(request: HttpRequest, plan_id: int) -> HttpResponse:
         }
         for share in shares
     ]
-    return render(request, "rations/list.html", {"plan": plan, "items": items, "rows": rows})
+    # Who is grouped with whom is the household group: a role without it sees the quantities.
+    households = policy.G.HOUSEHOLD in policy.role_groups(request.user)
+    return render(
+        request,
+        "rations/list.html",
+        {"plan": plan, "items": items, "rows": rows, "households": households},
+    )
 
 
 @require_POST

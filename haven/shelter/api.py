@@ -11,9 +11,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
+from haven.core import policy
 from haven.core.access import require
 from haven.core.api import ApiRouter
 from haven.core.pagination import PageQuery, page_of, paginate
+from haven.core.policy import G
+from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, PatchSchema, column, unchanged
 from haven.people.models import Person
 from haven.shelter import services
@@ -52,14 +55,18 @@ class ShelterPatch(PatchSchema):
     notes: str | None = column(Shelter, "notes", None)
 
 
-class OccupantOut(Schema):
+class OccupantOut(PolicySchema):
+    policy_model = "shelter.occupant"
+
     id: int
     full_name: str
     status: str
 
 
-class ShelterOut(Schema):
+class ShelterOut(PolicySchema):
     """A shelter with its capacity and fill (read from a board row)."""
+
+    policy_model = "shelter.shelter"
 
     id: int = Field(alias="shelter.pk")
     name: str = Field(alias="shelter.name")
@@ -78,7 +85,7 @@ class ShelterOut(Schema):
 
 class ShelterDetailOut(ShelterOut):
     occupants: list[OccupantOut] | None = Field(
-        None, description="Who sleeps here; null when your role may not see names."
+        None, description="Who sleeps here; left out when your role may not see it."
     )
 
     @staticmethod
@@ -115,7 +122,9 @@ class CheckOutIn(Schema):
     note: str = column(Stay, "end_note", "")
 
 
-class StayOut(Schema):
+class StayOut(PolicySchema):
+    policy_model = "shelter.stay"
+
     id: int
     person_id: int
     shelter_id: int
@@ -139,13 +148,17 @@ class SummaryOut(Schema):
     tent_m2: float = Field(alias="tent_type.covered_area_m2")
 
 
-class UnshelteredOut(Schema):
+class UnshelteredOut(PolicySchema):
+    policy_model = "shelter.unsheltered"
+
     person_id: int = Field(alias="person.pk")
     full_name: str = Field(alias="person.full_name")
     reason: str
 
 
-class PlanChangeOut(Schema):
+class PlanChangeOut(PolicySchema):
+    policy_model = "shelter.planchange"
+
     person_id: int = Field(alias="person.pk")
     full_name: str = Field(alias="person.full_name")
     from_shelter_id: int | None
@@ -200,9 +213,7 @@ class ApplyOut(Schema):
 
 
 def _may_see_names(request: HttpRequest, shelter: Shelter) -> bool:
-    if request.user.has_perm("shelter.view_occupants"):
-        return True
-    return shelter.use == Use.INJURED_WARD and request.user.has_perm("shelter.view_injured_ward")
+    return G.SHELTER in policy.visible_groups(request.user, shelter, "shelter.shelter")
 
 
 def _row(shelter: Shelter) -> services.ShelterRow:

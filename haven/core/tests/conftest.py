@@ -92,13 +92,16 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
 
     store = stock.create_store(by=None, name="Mill cache", location=f"{MARKERS[G.LOCATION]} mill")
     stock.receive(by=None, item="ration-pack", store=store, quantity=5, source="donation")
+    from haven.rations import services as rations
+
+    plan = rations.preview_plan(by=users["quartermaster"], store=store, horizon_days=3)
     camp_location.set_camp_location(
         by=None, name=f"{MARKERS[G.LOCATION]} valley", latitude="12.5", longitude="-3.25"
     )
     return {
         "muster_id": muster.pk,
         "shelter_id": tent.pk,
-        "plan_id": 1,
+        "plan_id": plan.pk,
         "record_id": triage.pk,
         "ref": "ration-pack",
         "item_code": "ration-pack",

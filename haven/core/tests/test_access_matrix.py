@@ -103,8 +103,7 @@ def test_open_schemas_show_nothing_personal() -> None:
     for name in policy.OPEN_SCHEMAS:
         if name in spec["components"]["schemas"]:
             fields = set(_resolve(spec, spec["components"]["schemas"][name]).get("properties", {}))
-            # Household ids in ration shares reach the medic too: a known gap (see README).
-            shown = {"status", "team", "team_id", "created_at", "household_id", "household"}
+            shown = {"status", "team", "team_id", "created_at"}
             assert not fields & (secret - shown), name
 
 
@@ -324,3 +323,28 @@ def test_who_sees_where_people_sleep_is_the_policys_shelter_group() -> None:
     granted = role_permissions()
     holders = {role for role, perms in granted.items() if "shelter.view_occupants" in perms}
     assert holders == {role for role, groups in policy.ROLE_GROUPS.items() if G.SHELTER in groups}
+
+
+@pytest.mark.parametrize(
+    ("role", "fields"),
+    [
+        ("quartermaster", {"name", "household_id", "members", "planned", "handed_out"}),
+        ("clerk", {"name", "household_id", "members", "planned", "handed_out"}),
+        ("medic", {"planned", "handed_out"}),
+    ],
+)
+def test_ration_shares_show_households_only_to_who_sees_them(
+    camp: dict[str, Any],
+    client_as: Callable[[str], Client],
+    api_as: Callable[[str], Client],
+    role: str,
+    fields: set[str],
+) -> None:
+    """Who is grouped with whom is the household group: the medic (no households) sees the
+    quantities of each share, not its household, its name or its members."""
+    plan = camp["plan_id"]
+    items = api_as(role).get(f"/api/v1/rations/plans/{plan}/households").json()["items"]
+    assert items and all(set(item) == fields for item in items)
+    page = client_as(role).get(f"/rations/plans/{plan}/list/").content.decode()
+    assert ("Yusuf" in page) == ("members" in fields)
+    assert ("Zora Stranger" in page) == ("members" in fields)
