@@ -125,18 +125,20 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def rss_mb_of(pid: int) -> float:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    for line in lines:
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def rss_mb(pid: int) -> float:
     """The resident memory of `pid` and its children (gunicorn's workers, `haven worker`)."""
-    total = 0.0
-    for each in process_tree(pid):
-        try:
-            lines = Path(f"/proc/{each}/status").read_text().splitlines()
-        except OSError:
-            continue
-        for line in lines:
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) / 1024
-    return total
+    return sum(rss_mb_of(each) for each in process_tree(pid))
 
 
 def percentile(values: list[float], p: int) -> float:
@@ -264,7 +266,9 @@ def run_server(
             body = json.dumps({"full_name": f"Load newcomer {next(names)}", "sex": "f"})
             return "POST", "/api/v1/people/", body.encode()
 
-        asyncio.run(drive(port, [(get("/"), cookie, 1)], 2.0))  # warm up, first forecast
+        asyncio.run(drive(port, [(get("/"), cookie, 1)], 2.0))  # warm up
+        waited = wait_until_computed()
+        print(f"  ({workers} process(es): the first forecast was current after {waited:.1f} s)")
         rows = []
         for label, phase in [
             ("/healthz", (get("/healthz"), "", clients)),
@@ -279,10 +283,35 @@ def run_server(
         mixed = asyncio.run(drive(port, [(register, api, half), (get("/"), cookie, half)], seconds))
         rows += [("write, during dashboards", mixed[0]), ("dashboard, during writes", mixed[1])]
         rss = rss_mb(server.pid)
+        each = ", ".join(f"{rss_mb_of(pid):.0f}" for pid in process_tree(server.pid))
+        print(f"  ({workers} process(es): RSS MB of each process, the first the server's: {each})")
     finally:
         server.terminate()
         server.wait(timeout=60)
     return rows, rss
+
+
+def wait_until_computed(timeout: float = 300.0) -> float:
+    """Seconds until the worker has computed every result for the camp's present state, so
+    the first phases do not share the machine with the first forecast."""
+    from django.db import connection
+
+    from haven.core import computed
+
+    started = time.perf_counter()
+    try:
+        while time.perf_counter() - started < timeout:
+            pending = [
+                c.name
+                for c in computed.computations().values()
+                if not computed.latest(c.name, c.state()).current
+            ]
+            if not pending:
+                break
+            time.sleep(0.5)
+    finally:
+        connection.close()
+    return time.perf_counter() - started
 
 
 def report(rows: list[tuple[str, Tally]], seconds: float, rss: float) -> None:

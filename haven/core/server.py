@@ -13,6 +13,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -91,12 +92,42 @@ def sqlite_refusal(workers: int) -> str | None:
     return None
 
 
-def start_computing_process() -> subprocess.Popen[bytes]:
-    """`haven worker` in a process of its own: the one that computes the forecasts for every
-    web worker (its claim on each result's row keeps it single-flight in any case)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "haven.cli", "worker"], env=os.environ.copy(), close_fds=True
-    )
+class ComputingProcess:
+    """`haven worker` in a process of its own beside gunicorn's: the one that computes the
+    forecasts for every web worker (its claim on each result's row keeps it single-flight in
+    any case). Started again if it ever exits, as gunicorn does with its workers."""
+
+    def __init__(self, command: list[str] | None = None, check_seconds: float = 5.0) -> None:
+        self.command = command or [sys.executable, "-m", "haven.cli", "worker"]
+        self.check_seconds = check_seconds
+        self.starts = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.process = self._start()
+        self.watcher = threading.Thread(target=self._watch, name="haven-computing", daemon=True)
+        self.watcher.start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        self.starts += 1
+        return subprocess.Popen(self.command, env=os.environ.copy(), close_fds=True)
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(self.check_seconds):
+            with self.lock:
+                if self.stopping.is_set() or self.process.poll() is None:
+                    continue
+                log.warning("haven worker exited (%s); starting it again", self.process.returncode)
+                self.process = self._start()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def serve_processes(
@@ -105,8 +136,9 @@ def serve_processes(
     """gunicorn: `workers` forked processes of `threads` threads each, on PostgreSQL.
 
     The caller has migrated the database already, once, here in the master. The master
-    holds no database connection when it forks, and each worker loads Django itself (no
-    preload), so no connection or thread is shared between processes.
+    closes its connections before it forks and each worker loads Django itself (no
+    preload), so no connection or thread is shared between processes (the daily backups
+    thread of the master opens its own, which psycopg never closes from a child).
     """
     from django.db import connections
     from gunicorn.app.base import BaseApplication
@@ -116,7 +148,9 @@ def serve_processes(
         "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
-        # A dashboard of a large camp is not a hung worker: allow two minutes, not 30 s.
+        # A worker whose main loop is silent this long is restarted by the master (a slow
+        # page holds one of its threads, not the loop); two minutes rather than 30 s, for a
+        # machine as busy as a camp's laptop can be.
         "timeout": 120,
         "graceful_timeout": 30,
         "accesslog": None,  # Haven's own one-line access log (below) is enough
@@ -137,13 +171,9 @@ def serve_processes(
             return with_access_log(application)
 
     connections.close_all()
-    computing = start_computing_process() if worker else None
+    computing = ComputingProcess() if worker else None
     try:
         Haven().run()
     finally:
         if computing is not None:
-            computing.terminate()
-            try:
-                computing.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                computing.kill()
+            computing.stop()

@@ -38,6 +38,21 @@ def test_a_bad_count_of_workers_or_threads_is_named() -> None:
         assert f"{option} must be 1 or more, not {value}" in str(raised.value)
 
 
+def test_the_computing_process_is_started_again_when_it_exits() -> None:
+    from haven.core.server import ComputingProcess
+
+    computing = ComputingProcess([sys.executable, "-c", "pass"], check_seconds=0.05)
+    deadline = time.monotonic() + 30
+    while computing.starts < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    computing.stop()
+    assert computing.starts >= 3
+    assert computing.process.poll() is not None
+    starts = computing.starts
+    time.sleep(0.2)
+    assert computing.starts == starts  # stopped: not started again
+
+
 def test_database_url() -> str:
     """The URL of the test run's own (migrated) PostgreSQL database, for a subprocess."""
     from django.db import connection
