@@ -132,12 +132,6 @@ def _handout(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any
     return {}, {"household_id": camp["household_id"], "person_id": _person(camp, users).pk}
 
 
-def _shelter_plan(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    from haven.shelter import services
-
-    return {"plan_id": services.make_plan(by=users["commander"]).pk}, {}
-
-
 def _order(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     from haven.people.models import Skill
     from haven.rations import services
@@ -236,7 +230,7 @@ EXAMPLES: dict[str, Example] = {
     "POST /api/v1/shelter/{shelter_id}/condition": _body({"condition": "damaged"}),
     "POST /api/v1/shelter/{shelter_id}/destroy": _body({"note": "storm"}),
     "POST /api/v1/shelter/plans": _body({}),
-    "POST /api/v1/shelter/plans/{plan_id}/apply": _shelter_plan,
+    "POST /api/v1/shelter/plans/{plan_id}/apply": _body({}),
     "POST /api/v1/rations/plans": _body({"store": "Mill cache", "horizon_days": 2}),
     "POST /api/v1/rations/plans/{plan_id}/apply": _body({}),
     "POST /api/v1/rations/plans/{plan_id}/handouts": _handout,
