@@ -1,13 +1,17 @@
 """Drive `haven serve` over a large camp with a bounded load generator on 127.0.0.1.
 
-    python -m bench.load [--people N] [--clients C] [--seconds S] [--database-url URL] [--quick]
+    python -m bench.load [--people N] [--clients C] [--seconds S] [--database-url URL]
+                         [--workers N [N ...]] [--quick]
 
 Builds the camp of `bench.dashboard` (N people, N ledger entries), starts `haven serve`
-(waitress, with its background worker) on a free port, and drives it with a built-in
+(waitress, with its background worker; with `--workers N` of 2 or more, gunicorn with N
+processes and one `haven worker`, PostgreSQL only) on a free port, and drives it with a built-in
 asyncio HTTP/1.1 client (keep-alive, C connections, each sending its next request when the
 last is answered): `/healthz`, the people list, a person page, the dashboard, a write
 (a registration through the API), and then writes and dashboards at once. Prints req/s,
-p50/p99/max in ms, the ratio of each to `/healthz` and the server's RSS.
+p50/p99/max in ms, the ratio of each to `/healthz` and the server's RSS (every process of
+it). Several `--workers` values (`--workers 1 2`) measure each on the same camp, one after
+the other, and print the ratio of each figure to the first.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,11 +116,33 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            found += process_tree(int(child))
+    return found
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """The resident memory of `pid` and its children (gunicorn's workers, `haven worker`)."""
+    total = 0.0
+    for each in process_tree(pid):
+        try:
+            lines = Path(f"/proc/{each}/status").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def percentile(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def main() -> None:
@@ -126,8 +152,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="server processes (1: waitress; 2+: gunicorn, PostgreSQL); several values "
+        "measure each on the same camp",
+    )
     parser.add_argument("--quick", action="store_true", help="10,000 people, 3 s a phase")
     args = parser.parse_args()
+    if min(args.workers) < 1:
+        parser.error("--workers must be 1 or more")
+    if max(args.workers) > 1 and not args.database_url:
+        parser.error("--workers 2 or more needs PostgreSQL: pass --database-url")
     people = 10_000 if args.quick else args.people
     seconds = 3.0 if args.quick else args.seconds
     if args.clients < 1 or seconds <= 0:
@@ -169,10 +207,40 @@ def main() -> None:
     ids = list(Person.objects.values_list("pk", flat=True)[:: max(1, people // 1000)])
     connection.close()
 
+    names = iter(range(10**9))
+    results: list[tuple[int, list[tuple[str, Tally]], float, float]] = []
+    for workers in args.workers:
+        rows, rss = run_server(workers, args.clients, seconds, cookie, api, ids, names)
+        results.append((workers, rows, rss, os.getloadavg()[0]))
+    for workers, rows, rss, load in results:
+        server = "waitress, 1 process" if workers == 1 else f"gunicorn, {workers} processes"
+        print(f"  {server} ({seconds:g} s a phase; load average {load:.2f})")
+        report(rows, seconds, rss)
+    if len(results) > 1:
+        first_workers, first, _, _ = results[0]
+        for workers, rows, _, _ in results[1:]:
+            print(f"  {workers} processes ÷ {first_workers}:  {'req/s':>8} {'p99':>8}")
+            for (label, tally), (_, base) in zip(rows, first, strict=True):
+                rate = len(tally.latencies) / max(len(base.latencies), 1)
+                p99 = percentile(tally.latencies, 99) / (percentile(base.latencies, 99) or 1.0)
+                print(f"  {label:<26} {rate:7.2f}× {p99:7.2f}×")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_server(
+    workers: int,
+    clients: int,
+    seconds: float,
+    cookie: str,
+    api: str,
+    ids: list[int],
+    names: Iterator[int],
+) -> tuple[list[tuple[str, Tally]], float]:
+    """Start `haven serve` with `workers` processes, drive every phase; rows and RSS (MB)."""
     port = free_port()
     haven = Path(sys.executable).parent / "haven"
     server = subprocess.Popen(
-        [str(haven), "serve", "--port", str(port)],
+        [str(haven), "serve", "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ.copy(),
@@ -185,7 +253,6 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        names = iter(range(10**9))
 
         def get(path: str) -> Request:
             return lambda rng: ("GET", path, b"")
@@ -200,38 +267,36 @@ def main() -> None:
         asyncio.run(drive(port, [(get("/"), cookie, 1)], 2.0))  # warm up, first forecast
         rows = []
         for label, phase in [
-            ("/healthz", (get("/healthz"), "", args.clients)),
-            ("people list", (get("/people/"), cookie, args.clients)),
-            ("person page", (person, cookie, args.clients)),
-            ("dashboard", (get("/"), cookie, args.clients)),
-            ("write (registration)", (register, api, args.clients)),
+            ("/healthz", (get("/healthz"), "", clients)),
+            ("people list", (get("/people/"), cookie, clients)),
+            ("person page", (person, cookie, clients)),
+            ("dashboard", (get("/"), cookie, clients)),
+            ("write (registration)", (register, api, clients)),
         ]:
             [tally] = asyncio.run(drive(port, [phase], seconds))
             rows.append((label, tally))
-        half = max(1, args.clients // 2)
+        half = max(1, clients // 2)
         mixed = asyncio.run(drive(port, [(register, api, half), (get("/"), cookie, half)], seconds))
         rows += [("write, during dashboards", mixed[0]), ("dashboard, during writes", mixed[1])]
         rss = rss_mb(server.pid)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
+    return rows, rss
 
+
+def report(rows: list[tuple[str, Tally]], seconds: float, rss: float) -> None:
     base = len(rows[0][1].latencies) / seconds or 1.0
-    print(f"  ({seconds:g} s a phase; load average {os.getloadavg()[0]:.2f})")
     print(f"  {'':<26} {'req/s':>8} {'× healthz':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for label, tally in rows:
         done = tally.latencies or [0.0]
         rate = len(tally.latencies) / seconds
-        p99 = (
-            statistics.quantiles(done, n=100, method="inclusive")[98] if len(done) > 1 else done[0]
-        )
         errors = f"  {tally.errors} errors" if tally.errors else ""
         print(
             f"  {label:<26} {rate:8.1f} {rate / base:9.2f}× {statistics.median(done):8.1f} "
-            f"{p99:8.1f} {max(done):8.1f}{errors}"
+            f"{percentile(done, 99):8.1f} {max(done):8.1f}{errors}"
         )
-    print(f"  server RSS {rss:,.0f} MB (aim < 250 MB at 1,000,000 people)")
-    shutil.rmtree(workdir, ignore_errors=True)
+    print(f"  server RSS {rss:,.0f} MB, every process (aim < 250 MB at 1,000,000 people)")
 
 
 if __name__ == "__main__":

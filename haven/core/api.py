@@ -203,6 +203,23 @@ def _nul_errors(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"loc": list(loc), "msg": message, "type": "string_nul"} for loc in found]
 
 
+def _not_an_object(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every operation's body is a JSON object: an array, a string or a number is refused
+    here, where Ninja would read it as an empty object and use every default."""
+    if not request.body or "json" not in (request.content_type or ""):
+        return []
+    try:
+        value = json.loads(request.body)
+    except ValueError:
+        return []  # not JSON at all: the operation says so
+    if isinstance(value, dict):
+        return []
+    kind = type(value).__name__.replace("NoneType", "null")
+    return [
+        {"loc": ["body"], "msg": f"the body must be a JSON object, not {kind}", "type": "dict_type"}
+    ]
+
+
 class ApiEdgeMiddleware:
     """Under /api/: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, a NUL character in the
     path, the query or any text of the body a 422 (PostgreSQL can store no NUL), and an
@@ -216,7 +233,7 @@ class ApiEdgeMiddleware:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         try:
-            errors = _nul_errors(request)
+            errors = _nul_errors(request) or _not_an_object(request)
         except RequestDataTooBig:
             return _too_big()
         if errors:

@@ -1,8 +1,18 @@
-"""The production server: waitress (pure Python, any OS) with a one-line access log."""
+"""The production servers, both with a one-line access log.
+
+`serve` is waitress: one process, a pool of threads, pure Python on any OS — the laptop
+default, which also computes the forecasts in a background thread. `serve_processes` is
+gunicorn for a large camp on PostgreSQL: a master that forks N worker processes (the
+gthread worker class: each a pool of threads), so requests use every core; the forecasts
+are computed by one `haven worker` process beside them, never by the web workers.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -66,3 +76,74 @@ def serve(*, host: str, port: int, threads: int = 8, worker: bool = True) -> Non
 
         start_background_worker()
     waitress_serve(with_access_log(application), host=host, port=port, threads=threads)
+
+
+def sqlite_refusal(workers: int) -> str | None:
+    """Why `workers` processes cannot serve this database (None: they can)."""
+    from django.conf import settings
+
+    if workers > 1 and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return (
+            f"--workers {workers} needs PostgreSQL (HAVEN_DATABASE_URL): SQLite has one writer "
+            "at a time, so processes would queue on its lock; serve SQLite with one process "
+            "(--threads)"
+        )
+    return None
+
+
+def start_computing_process() -> subprocess.Popen[bytes]:
+    """`haven worker` in a process of its own: the one that computes the forecasts for every
+    web worker (its claim on each result's row keeps it single-flight in any case)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "haven.cli", "worker"], env=os.environ.copy(), close_fds=True
+    )
+
+
+def serve_processes(
+    *, host: str, port: int, workers: int, threads: int = 8, worker: bool = True
+) -> None:
+    """gunicorn: `workers` forked processes of `threads` threads each, on PostgreSQL.
+
+    The caller has migrated the database already, once, here in the master. The master
+    holds no database connection when it forks, and each worker loads Django itself (no
+    preload), so no connection or thread is shared between processes.
+    """
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        # A dashboard of a large camp is not a hung worker: allow two minutes, not 30 s.
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "accesslog": None,  # Haven's own one-line access log (below) is enough
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "haven",
+        "control_socket_disable": True,  # no socket in the home folder
+    }
+
+    class Haven(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> WSGIApp:
+            from haven.wsgi import application
+
+            return with_access_log(application)
+
+    connections.close_all()
+    computing = start_computing_process() if worker else None
+    try:
+        Haven().run()
+    finally:
+        if computing is not None:
+            computing.terminate()
+            try:
+                computing.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                computing.kill()

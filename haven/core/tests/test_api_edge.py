@@ -312,3 +312,16 @@ def test_an_optional_decimal_takes_null_and_refuses_too_many_digits(
     response = _post(api_as("medic"), url, {"what": "dressing", "quantity": quantity})
     assert response.status_code == status, response.json()
     assert named in response.json().get("detail", "")
+
+
+@pytest.mark.parametrize("body", ['"abc"', "[]", "5", "null"])
+def test_a_body_that_is_not_an_object_is_422_and_writes_nothing(
+    api_as: Callable[[str], Any], body: str
+) -> None:
+    """Found by the PostgreSQL fuzz campaign: Ninja read a string body as `{}` and used every
+    default of a distribution plan."""
+    response = api_as("commander").post(
+        "/api/v1/rations/plans", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "JSON object" in response.json()["detail"]
