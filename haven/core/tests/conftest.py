@@ -95,6 +95,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     from haven.rations import services as rations
 
     plan = rations.preview_plan(by=users["quartermaster"], store=store, horizon_days=3)
+    shelter_plan = shelters.make_plan(by=clerk)
     camp_location.set_camp_location(
         by=None, name=f"{MARKERS[G.LOCATION]} valley", latitude="12.5", longitude="-3.25"
     )
@@ -102,6 +103,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         "muster_id": muster.pk,
         "shelter_id": tent.pk,
         "plan_id": plan.pk,
+        "shelter_plan_id": shelter_plan.pk,  # plan_id under /shelter/
         "record_id": triage.pk,
         "ref": "ration-pack",
         "item_code": "ration-pack",
