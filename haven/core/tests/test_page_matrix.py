@@ -40,6 +40,11 @@ def _pages() -> Iterator[str]:
 def _fill(route: str, camp: dict[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
+        # Ids of different tables under one parameter name.
+        if name == "record_id" and route.startswith("/health/casualties/"):
+            name = "death_id"
+        if name == "plan_id" and route.startswith("/shelter/"):
+            name = "shelter_plan_id"
         assert name in camp, f"the page walk has no value for {name} ({route})"
         return str(camp[name])
 
