@@ -259,6 +259,12 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.RECORD: ["planned", "handed_out"],
         G.HOUSEHOLD: ["name", "household_id", "members"],
     },
+    # Not a model: a member of a household's share (inside its members, the household group).
+    "rations.sharemember": {G.NAME: ["id", "full_name"], G.RECORD: ["fraction_met"]},
+    "rations.rationtransfer": {
+        G.NAME: ["id", "plan_id", "from_person_id", "to_person_id"],
+        G.RECORD: ["item", "quantity", "reason"],
+    },
     "rations.handout": {
         G.NAME: ["id", "person_id"],
         G.RECORD: ["item", "quantity", "ledger_entry_ids"],
@@ -570,10 +576,9 @@ _SHELTER = (
     "the shelter.* PolicySchemas (occupants, stays, the unsheltered, a plan's moves)"
 )
 _RATIONS = (
-    "distribution plans count people by need class; a household share's members (names and "
-    "the fraction of their need met) are inside HouseholdShareOut, which only roles seeing "
-    "households get; one's own ration; recipes, production, forecast figures: no contact, "
-    "medical, protection or location field"
+    "distribution plans count people by need class (shares, members, hand-outs and "
+    "transfers are rations.* PolicySchemas); one's own ration; recipes, production, "
+    "forecast figures: no contact, medical, protection or location field"
 )
 OPEN_SCHEMAS: dict[str, str] = {
     **{name: _SHELTER for name in ("ConditionOut", "SummaryOut", "ShelterPlanOut", "ApplyOut")},
@@ -582,8 +587,6 @@ OPEN_SCHEMAS: dict[str, str] = {
         for name in (
             "ShortClassOut",
             "RationPlanOut",
-            "ShareMemberOut",
-            "RationTransferOut",
             "MyRationOut",
             "RecipeOut",
             "OrderOut",

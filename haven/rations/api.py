@@ -82,7 +82,9 @@ class RationPlanOut(Schema):
         return [c for c in plan.classes.all() if c.fraction_met < 0.999999]
 
 
-class ShareMemberOut(Schema):
+class ShareMemberOut(PolicySchema):
+    policy_model = "rations.sharemember"
+
     id: int
     full_name: str
     fraction_met: float
@@ -129,7 +131,9 @@ class RationTransferIn(Schema):
     reason: str = column(RationTransfer, "reason", "")
 
 
-class RationTransferOut(Schema):
+class RationTransferOut(PolicySchema):
+    policy_model = "rations.rationtransfer"
+
     id: int
     plan_id: int | None
     from_person_id: int

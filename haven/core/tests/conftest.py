@@ -68,7 +68,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         note=f"{MARKERS[G.MEDICAL]} note",
     )
     fallen = person("Omar Fallen")
-    health.record_death(
+    death = health.record_death(
         by=users["medic"],
         person=fallen,
         died_at=timezone.now() - timedelta(hours=1),
@@ -105,6 +105,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         "plan_id": plan.pk,
         "shelter_plan_id": shelter_plan.pk,  # plan_id under /shelter/
         "record_id": triage.pk,
+        "death_id": death.pk,  # record_id under /deaths/
         "ref": "ration-pack",
         "item_code": "ration-pack",
         "store_id": store.pk,

@@ -112,6 +112,8 @@ def _fill(path: str, camp: dict[str, Any]) -> str:
         name = match.group(1)
         if name == "plan_id" and path.startswith("/api/v1/shelter/"):
             name = "shelter_plan_id"
+        if name == "record_id" and "/deaths/" in path:
+            name = "death_id"
         assert name in camp, f"the matrix has no value for path parameter {name} ({path})"
         return str(camp[name])
 

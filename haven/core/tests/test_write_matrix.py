@@ -96,18 +96,14 @@ def _mission_yield(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[st
 def _death(camp: dict[str, Any], users: dict[str, Any]) -> Any:
     from haven.health.models import DeathRecord
 
-    return DeathRecord.objects.order_by("pk").first()
-
-
-def _death_path(body: dict[str, Any]) -> Example:
-    return lambda camp, users: ({"record_id": _death(camp, users).pk}, body)
+    return DeathRecord.objects.get(pk=camp["death_id"])
 
 
 def _correction(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     from haven.health import services
 
-    record = services.confirm_death_record(by=users["commander"], record=_death(camp, users))
-    return {"record_id": record.pk}, {"reason": "wrong time", "died_at": _soon(-2)}
+    services.confirm_death_record(by=users["commander"], record=_death(camp, users))
+    return {}, {"reason": "wrong time", "died_at": _soon(-2)}
 
 
 def _return(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
@@ -213,8 +209,8 @@ EXAMPLES: dict[str, Example] = {
             "place": "tent",
         },
     ),
-    "PATCH /api/v1/health/deaths/{record_id}": _death_path({"circumstances": "at night"}),
-    "POST /api/v1/health/deaths/{record_id}/confirm": _death_path({}),
+    "PATCH /api/v1/health/deaths/{record_id}": _body({"circumstances": "at night"}),
+    "POST /api/v1/health/deaths/{record_id}/confirm": _body({}),
     "POST /api/v1/health/deaths/{record_id}/correction": _correction,
     "PUT /api/v1/health/starting-population": _body({"count": 40}),
     "POST /api/v1/shelter/": _body({"name": "Tent 9", "covered_area_m2": 18}),
