@@ -34,7 +34,10 @@ def test_clerk_runs_a_muster_and_sees_the_unaccounted(
 
     # One keystroke per person: type part of a name, Enter checks in the first match.
     page.fill("#muster-q", "amina")
-    page.wait_for_selector("#results form.check-in")
+    # Wait for the filtered answer (one match), not any earlier list: on a loaded machine
+    # Enter could otherwise check in the first person of a stale list.
+    expect(page.locator("#results form.check-in")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("Amina Yusuf")
     page.press("#muster-q", "Enter")
     page.wait_for_selector("#flash >> text=Amina Yusuf checked in")
 
