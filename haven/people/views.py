@@ -343,6 +343,12 @@ def muster(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _sees_status(request: HttpRequest) -> bool:
+    """Whether the reader's role sees people's status (the identity group): a roll call shows
+    a scout or a quartermaster names only, as the API does."""
+    return policy.FieldGroup.IDENTITY in policy.role_groups(request.user)
+
+
 def _muster_context(current: Muster) -> dict[str, object]:
     return {
         "muster": current,
@@ -372,7 +378,13 @@ def muster_search(request: HttpRequest, muster_id: int) -> HttpResponse:
     return render(
         request,
         "people/_muster_results.html",
-        {"muster": current, "results": results, "checked": checked, "query": query},
+        {
+            "muster": current,
+            "results": results,
+            "checked": checked,
+            "query": query,
+            "see_status": _sees_status(request),
+        },
     )
 
 
@@ -508,6 +520,7 @@ def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
         "account": figures,
         "places": _places(figures, accounting.elsewhere(record, limit=MUSTER_LIST_LIMIT)),
         "limit": MUSTER_LIST_LIMIT,
+        "see_status": _sees_status(request),
     }
     if record.is_open:
         context["unaccounted"] = list(

@@ -213,3 +213,33 @@ def test_the_status_form_of_someone_missing_offers_their_status_before(
     html = client_as("clerk").get(f"/people/{karim.pk}/").content.decode()
     assert '<option value="injured" selected>' in html
     assert 'value="found: back to injured"' in html
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("commander", True),
+        ("clerk", True),
+        ("medic", True),
+        ("scout", False),
+        ("quartermaster", False),
+    ],
+)
+def test_a_roll_call_shows_status_and_who_is_where_only_to_roles_that_see_identity(
+    client_as: Callable[[str], Client],
+    users: dict[str, Any],
+    camp: dict[str, Person],
+    role: str,
+    sees: bool,
+) -> None:
+    """As the API: a scout or a quartermaster checks people in by name, and reads neither
+    their status nor who is in the clinic."""
+    muster = musters.open_muster(by=users["clerk"], label="Evening roll call")
+    search = client_as(role).get(f"/people/muster/{muster.pk}/search/", {"q": "Haddad"})
+    assert "Omar Haddad" in search.content.decode()
+    assert ('class="badge status-' in search.content.decode()) is sees
+    musters.close_muster(by=users["clerk"], muster=muster)
+    html = client_as(role).get(f"/people/muster/{muster.pk}/").content.decode()
+    assert "Lina Haddad" in html  # unaccounted, by name
+    assert ('class="badge status-' in html) is sees
+    assert ("Karim Nasser" in html) is sees  # in the clinic
