@@ -64,6 +64,25 @@ def prepare_postgres(url: str, reset: bool) -> None:
         raise SystemExit(f"database {name!r} is not empty: pass --reset to drop and recreate it")
 
 
+def open_database(prefix: str, database_url: str, reset: bool) -> Path:
+    """A fresh data folder, the database (SQLite in it, or PostgreSQL at `database_url`),
+    Django set up and migrated; returns the folder, for the caller to remove."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["HAVEN_DATA_DIR"] = str(workdir)
+    os.environ.pop("HAVEN_DATABASE_URL", None)
+    if database_url:
+        prepare_postgres(database_url, reset)
+        os.environ["HAVEN_DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return workdir
+
+
 def build_stock(ledger: int) -> None:
     from django.utils import timezone
 
@@ -183,19 +202,9 @@ def main() -> None:
     if args.quick and args.ledger is None:
         ledger = 10_000
 
-    workdir = Path(tempfile.mkdtemp(prefix="haven-bench-dashboard-"))
-    os.environ["HAVEN_DATA_DIR"] = str(workdir)
-    os.environ.pop("HAVEN_DATABASE_URL", None)
-    if args.database_url:
-        prepare_postgres(args.database_url, args.reset)
-        os.environ["HAVEN_DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
-    import django
-
-    django.setup()
+    workdir = open_database("haven-bench-dashboard-", args.database_url, args.reset)
     from django.contrib.auth.models import User
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -205,7 +214,6 @@ def main() -> None:
     from haven.stock import services as stock
     from haven.stock.models import Item, Store
 
-    call_command("migrate", verbosity=0)
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
     print(f"Haven dashboard bench: {people:,} people, {ledger:,} ledger entries, {engine}")
     began = time.perf_counter()

@@ -26,7 +26,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -173,27 +172,16 @@ def main() -> None:
     if args.clients < 1 or seconds <= 0:
         parser.error("--clients must be at least 1 and --seconds more than 0")
 
-    from bench.dashboard import build_people, build_stock, prepare_postgres
+    from bench.dashboard import build_people, build_stock, open_database
 
-    workdir = Path(tempfile.mkdtemp(prefix="haven-bench-load-"))
-    os.environ["HAVEN_DATA_DIR"] = str(workdir)
-    os.environ.pop("HAVEN_DATABASE_URL", None)
-    if args.database_url:
-        prepare_postgres(args.database_url, args.reset)
-        os.environ["HAVEN_DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
-    import django
-
-    django.setup()
+    workdir = open_database("haven-bench-load-", args.database_url, args.reset)
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from haven.accounts.services import create_token, create_user
     from haven.people.models import Person
 
-    call_command("migrate", verbosity=0)
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
     print(f"Haven load bench: {people:,} people, {args.clients} clients, {engine}")
     build_stock(people)

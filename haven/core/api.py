@@ -206,14 +206,13 @@ def _nul_errors(request: HttpRequest) -> list[dict[str, Any]]:
 def _not_an_object(request: HttpRequest) -> list[dict[str, Any]]:
     """Every operation's body is a JSON object: an array, a string or a number is refused
     here, where Ninja would read it as an empty object and use every default."""
-    if not request.body or "json" not in (request.content_type or ""):
-        return []
+    body = request.body.lstrip()
+    if not body or body.startswith(b"{") or "json" not in (request.content_type or ""):
+        return []  # an object (or nothing): Ninja parses it once, no need to here
     try:
-        value = json.loads(request.body)
+        value = json.loads(body)
     except ValueError:
         return []  # not JSON at all: the operation says so
-    if isinstance(value, dict):
-        return []
     kind = type(value).__name__.replace("NoneType", "null")
     return [
         {"loc": ["body"], "msg": f"the body must be a JSON object, not {kind}", "type": "dict_type"}
