@@ -85,6 +85,7 @@ HAVEN_APPS = [
     "haven.shelter",
     "haven.rations",
     "haven.tracing",
+    "haven.alerts",
     "haven.audit",
 ]
 
@@ -146,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.core.context_processors.navigation",
+                "haven.alerts.context_processors.alert_banner",
             ],
         },
     },
@@ -326,3 +328,13 @@ HAVEN_SHELTER_PLAN_SECONDS = envfloat("SHELTER_PLAN_SECONDS", 5.0)
 HAVEN_RUNWAY_WINDOW_DAYS = envint("RUNWAY_WINDOW_DAYS", 7)
 HAVEN_RUNWAY_MIN_DAYS = envfloat("RUNWAY_MIN_DAYS", 5.0)
 HAVEN_RUNWAY_REORDER_DAYS = envfloat("RUNWAY_REORDER_DAYS", 14.0)
+
+# Alerts (haven.alerts): an Actual alert needs a second person's approval before it is issued;
+# the CAP sender (no spaces or commas); how long an alert is in force unless it says.
+HAVEN_ALERTS_TWO_PERSON = envbool("ALERTS_TWO_PERSON", True)
+HAVEN_ALERTS_SENDER = env("ALERTS_SENDER", "haven@camp.invalid").strip()
+if not HAVEN_ALERTS_SENDER or any(c in HAVEN_ALERTS_SENDER for c in " \t,<&"):
+    raise ImproperlyConfigured(
+        f"HAVEN_ALERTS_SENDER={HAVEN_ALERTS_SENDER!r}: no spaces, commas, < or & (CAP sender)"
+    )
+HAVEN_ALERTS_DEFAULT_HOURS = envint("ALERTS_DEFAULT_HOURS", 24, minimum=1)
