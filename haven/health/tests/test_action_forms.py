@@ -32,5 +32,7 @@ def test_without_a_clinic_the_store_with_most_medical_stock(users: dict[str, Any
     warehouse = stock.create_store(by=users["commander"], name="Warehouse")
     tent = stock.create_store(by=users["commander"], name="Tent B")
     stock.receive(by=users["commander"], item="splint", store=tent, quantity=5, source="donation")
-    stock.receive(by=users["commander"], item="cereal", store=warehouse, quantity=500, source="opening")
+    stock.receive(
+        by=users["commander"], item="cereal", store=warehouse, quantity=500, source="opening"
+    )
     assert queries.clinic_store() == tent
