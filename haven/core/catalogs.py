@@ -218,7 +218,9 @@ _SKIPPED_BLOCKS = re.compile(
 )
 _TAG_OR_VARIABLE = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 _LITERAL_IN_FILTER = re.compile(r"\|\s*(?:default|default_if_none|yesno):\s*\"([^\"]*)\"")
-_SHOWN_ATTRIBUTE = re.compile(r"\b(?:title|placeholder|aria-label|alt)\s*=\s*\"([^\"]*)\"", re.S)
+_SHOWN_ATTRIBUTE = re.compile(
+    r"\b(?:title|placeholder|aria-label|alt|data-confirm)\s*=\s*\"([^\"]*)\"", re.S
+)
 _ENTITY = re.compile(r"&#?\w+;")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 
@@ -233,8 +235,8 @@ def _wording(text: str) -> str:
 
 def untranslated_text(source: str) -> list[str]:
     """Visible English in a template's source: text and shown attributes (title, placeholder,
-    aria-label, alt) outside {% translate %} and {% blocktranslate %}, and literal defaults
-    in filters (|default:"none")."""
+    aria-label, alt, data-confirm) outside {% translate %} and {% blocktranslate %}, and
+    literal defaults in filters (|default:"none")."""
     found = [literal for literal in _LITERAL_IN_FILTER.findall(source) if _wording(literal)]
     text = _SKIPPED_BLOCKS.sub(" ", source)
     text = _TAG_OR_VARIABLE.sub(" ", text)
