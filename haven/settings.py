@@ -85,6 +85,7 @@ HAVEN_APPS = [
     "haven.shelter",
     "haven.rations",
     "haven.tracing",
+    "haven.sitrep",
     "haven.audit",
 ]
 
