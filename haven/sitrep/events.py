@@ -21,6 +21,7 @@ from haven.sitrep.figures import (
     status_at,
     triage_queue_at,
 )
+from haven.sitrep.indicators import category
 from haven.sitrep.period import Period
 
 LIMIT = 500
@@ -107,7 +108,12 @@ def behind(figure: str, period: Period) -> Behind:
             queue = queue.filter(category=figure.removeprefix("triage_"))
         columns = [str(_("Triaged")), str(_("Person")), str(_("Category")), str(_("Re-triage"))]
         rows = [
-            [_when(r.triaged_at), r.person.full_name, r.category_label, _when(r.retriage_due_at)]
+            [
+                _when(r.triaged_at),
+                r.person.full_name,
+                category(r.category),
+                _when(r.retriage_due_at),
+            ]
             for r in queue.order_by("priority", "triaged_at")[: LIMIT + 1]
         ]
     elif section == "supplies":

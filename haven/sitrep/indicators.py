@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.core import policy
 from haven.people.choices import Sex, Status
+from haven.planning.triage import TriageCategory
 from haven.sitrep.figures import CMR_EMERGENCY, U5MR_EMERGENCY, Sitrep
 
 # A part of the report → the permission that shows it (besides sitrep.view_sitrep): each
@@ -68,6 +69,14 @@ class Indicator:
     flagged: bool = False
     population: dict[str, int] | None = None  # f, m, children, elderly, total
     affected: dict[str, int] | None = None  # killed, missing, injured
+
+
+def category(value: str) -> str:
+    """A triage category's label (\"Immediate (red)\")."""
+    try:
+        return TriageCategory(value).label
+    except ValueError:  # a category written around the services: shown as stored
+        return value
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -155,8 +164,8 @@ def indicators(report: Sitrep, sections: frozenset[str]) -> list[Indicator]:
                 affected={"injured": h.queue},
             ),
             *[
-                Indicator(f"triage_{category}", "health", str(category), n, "people")
-                for category, n in sorted(h.by_category.items())
+                Indicator(f"triage_{tag}", "health", category(tag), n, "people")
+                for tag, n in sorted(h.by_category.items())
             ],
             Indicator(
                 "retriage_overdue",
