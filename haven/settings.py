@@ -86,6 +86,7 @@ HAVEN_APPS = [
     "haven.rations",
     "haven.tracing",
     "haven.alerts",
+    "haven.sitrep",
     "haven.audit",
 ]
 
