@@ -193,6 +193,17 @@ class Candidate(models.Model):
     def is_proposed(self) -> bool:
         return self.state == CandidateState.PROPOSED
 
+    @property
+    def summary(self) -> str:
+        """The evidence for and against, strongest first, in one line (the phone's left out:
+        it is contact, shown apart to those who may see it)."""
+        ranked = sorted(self.evidence, key=lambda item: -abs(item.get("weight", 0)))
+        return "; ".join(
+            item["words"]
+            for item in ranked
+            if item.get("level") != "missing" and item.get("field") != "phone"
+        )
+
 
 class StoredModel(models.Model):
     """The match model the last registry scan estimated (m and u per level), so matching
