@@ -11,13 +11,16 @@ from django.utils.translation import gettext as _
 
 import haven
 from haven.core import camp, policy
-from haven.core.dashboard import collect_panels
+from haven.core.dashboard import collect_panels, key_figures
 from haven.core.errors import HavenError
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"panels": collect_panels(request)})
+    panels = collect_panels(request)
+    return render(
+        request, "core/dashboard.html", {"panels": panels, "key_figures": key_figures(panels)}
+    )
 
 
 def schema_version() -> str:
