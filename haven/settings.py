@@ -86,6 +86,7 @@ HAVEN_APPS = [
     "haven.rations",
     "haven.tracing",
     "haven.alerts",
+    "haven.sitrep",
     "haven.audit",
 ]
 
@@ -113,9 +114,13 @@ MIDDLEWARE = [
     # Under /api/: 413 for a too-large body, 422 for a NUL character, JSON for every error.
     "haven.core.api.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the language cookie, else the browser's Accept-Language (i18n).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own language, chosen in the menu, wins over the browser's.
+    "haven.accounts.language.UserLanguageMiddleware",
     # Marks what a request records as arriving through the web or the API (audit log).
     "haven.audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -144,6 +149,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.core.context_processors.navigation",
@@ -214,6 +220,11 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The interface's languages (i18n): each app keeps its catalogs in haven/<app>/locale/,
+# made by scripts/messages. Arabic is written right to left (base.html sets dir="rtl").
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
+LANGUAGE_COOKIE_NAME = "haven_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
