@@ -150,7 +150,46 @@ def _order(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any],
     return {}, {"recipe": "tea", "batches": 1, "store": "Mill cache", "fabricator_id": mate.pk}
 
 
+def _alert_draft(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.alerts import services
+
+    draft = services.draft_alert(
+        by=users["clerk"],
+        headline="Fire in the east store",
+        event="Fire",
+        urgency="Immediate",
+        severity="Severe",
+        certainty="Observed",
+    )
+    return {"alert_id": draft.pk}, {}
+
+
+def _alert_approved(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.alerts import services
+
+    values, _ = _alert_draft(camp, users)
+    services.approve_alert(by=users["commander"], alert=services.get_alert(values["alert_id"]))
+    return values, {"assemble_at": "the north gate"}
+
+
+_ALERT = {
+    "headline": "Armed group on the north road",
+    "event": "Armed attack",
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Observed",
+    "area_desc": "north road",
+    "circle": "1,1 2",
+}
+
 EXAMPLES: dict[str, Example] = {
+    "POST /api/v1/alerts/": _body(_ALERT),
+    "POST /api/v1/alerts/{alert_id}/approve": _alert_draft,
+    "POST /api/v1/alerts/{alert_id}/issue": _alert_approved,
+    "POST /api/v1/alerts/{alert_id}/ack": _body({}),
+    "POST /api/v1/alerts/{alert_id}/update": _body({"severity": "Extreme"}),
+    "POST /api/v1/alerts/{alert_id}/cancel": _body({"note": "all clear"}),
+    "POST /api/v1/alerts/{alert_id}/muster": _body({"place": "the north gate"}),
     "POST /api/v1/people/": _body({"full_name": "Nadia New", "phone": "555"}),
     "PATCH /api/v1/people/{person_id}": _body({"phone": "556"}),
     "POST /api/v1/people/{person_id}/status": _body({"status": "present", "place": "gate"}),
