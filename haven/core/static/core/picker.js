@@ -34,6 +34,7 @@
     box.appendChild(results);
     select.parentNode.insertBefore(box, select.nextSibling);
     select.hidden = true;
+    select.style.display = "none";  // over any stylesheet that shows selects
 
     function choices() {
       return Array.prototype.filter.call(select.options, function (option) {
