@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -387,11 +388,29 @@ def record_return(
 
 @audited("people.create_household")
 @transaction.atomic
-def create_household(*, name: str, notes: str = "") -> Household:
-    """A household: people who live and eat together."""
+def create_household(*, name: str, notes: str = "", allow_same_name: bool = True) -> Household:
+    """A household: people who live and eat together. With `allow_same_name` False, a name
+    another household already has is refused, naming it (the registration form asks)."""
     if not name.strip():
         raise HavenError("a household needs a name")
+    if not allow_same_name:
+        taken = Household.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+        if taken is not None:
+            raise HavenError(
+                gettext("there is already a household named %(name)r (#%(id)s)")
+                % {"name": taken.name, "id": taken.pk}
+            )
     return Household.objects.create(name=name.strip(), notes=notes.strip())
+
+
+@audited("people.register_in_new_household")
+@transaction.atomic
+def register_in_new_household(
+    *, by: Author, household_name: str, allow_same_name: bool = False, **details: Any
+) -> Person:
+    """Register someone with a household made for them at the same time (both or neither)."""
+    household = create_household(name=household_name, allow_same_name=allow_same_name)
+    return register_person(by=by, household=household, **details)
 
 
 @audited("people.create_team")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +25,7 @@ from haven.core.rows import read_rows
 from haven.core.signals import report_export
 from haven.people import accounting, importing, musters, services
 from haven.people.choices import Sex, Status
+from haven.people.households import household_labels, same_name
 from haven.people.models import Household, Muster, Person, Skill, Team
 
 
@@ -37,7 +39,12 @@ class PersonForm(forms.Form):
         required=False,
         help_text=gettext_lazy("One per line."),
     )
-    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Sex"),
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
     date_of_birth = forms.DateField(
         label=gettext_lazy("Date of birth"),
         required=False,
@@ -73,6 +80,50 @@ class PersonForm(forms.Form):
     notes = forms.CharField(
         label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Households told apart by their head and shelter ("Afonja household" twice), and
+        # picked by typing (core/picker.js); a plain list without JavaScript.
+        household = self.fields["household"]
+        labels = household_labels(Household.objects.all())
+        household.label_from_instance = lambda record: labels.get(record.pk, record.name)  # type: ignore[attr-defined]
+        household.widget.attrs["data-picker"] = ""
+
+
+class RegisterForm(PersonForm):
+    """Registration: the household may be a new one, named here and made with the person."""
+
+    new_household = forms.CharField(
+        max_length=120,
+        required=False,
+        label=gettext_lazy("Or a new household"),
+        help_text=gettext_lazy("Its name, e.g. “Afonja household”; leave the list above empty."),
+    )
+    same_name_ok = forms.BooleanField(
+        required=False, label=gettext_lazy("A different household that has the same name")
+    )
+
+    field_order = ["full_name", "sex", "estimated_age", "household", "new_household"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = (data.get("new_household") or "").strip()
+        if name and data.get("household"):
+            self.add_error("new_household", _("Choose a household or name a new one, not both."))
+        elif name and not data.get("same_name_ok"):
+            taken = same_name(name)
+            if taken:
+                labels = household_labels(taken)
+                self.add_error(
+                    "new_household",
+                    _(
+                        "There is already a household named %(name)s: %(which)s. Choose it "
+                        "above, or tick “a different household that has the same name”."
+                    )
+                    % {"name": name, "which": "; ".join(labels[h.pk] for h in taken)},
+                )
+        return data
 
 
 class StatusForm(forms.Form):
@@ -178,12 +229,25 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @permission_required("people.add_person")
 def person_add(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None)
+    # "Register another member" links here with the household chosen.
+    initial = {"household": request.GET.get("household", "")}
+    form = RegisterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["skills"] = [skill.code for skill in data["skills"]]
+        new_household = data.pop("new_household", "").strip()
+        same_name_ok = data.pop("same_name_ok", False)
         try:
-            person = services.register_person(by=request.user, **data)
+            if new_household:
+                data.pop("household", None)
+                person = services.register_in_new_household(
+                    by=request.user,
+                    household_name=new_household,
+                    allow_same_name=same_name_ok,
+                    **data,
+                )
+            else:
+                person = services.register_person(by=request.user, **data)
         except HavenError as error:
             form.add_error(None, str(error))
         else:
