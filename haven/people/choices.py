@@ -11,6 +11,8 @@ class Status(models.TextChoices):
     MISSING = "missing", "Missing"
     DECEASED = "deceased", "Deceased"
     DEPARTED = "departed", "Departed"
+    # A duplicate registration joined to the record kept (haven.people.merging); undoable.
+    MERGED = "merged", "Merged"
 
 
 # Who is in camp and eats, sleeps and answers a muster.
@@ -22,6 +24,7 @@ STATUS_COLOURS = {
     Status.MISSING: "#6a1b9a",
     Status.DECEASED: "#37474f",
     Status.DEPARTED: "#1565c0",
+    Status.MERGED: "#9e9e9e",
 }
 
 

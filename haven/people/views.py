@@ -12,16 +12,19 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
+from haven.core.limits import as_id
 from haven.core.rows import read_rows
 from haven.core.signals import report_export
-from haven.people import accounting, importing, musters, services
+from haven.people import accounting, duplicates, importing, merging, musters, services
 from haven.people.choices import Sex, Status
-from haven.people.models import Household, Muster, Person, Skill, Team
+from haven.people.duplicates import PossibleDuplicate, PossibleDuplicates
+from haven.people.models import Household, Muster, Person, PersonMerge, Skill, Team
 
 
 class PersonForm(forms.Form):
@@ -50,7 +53,7 @@ class PersonForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
+    status = forms.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.MERGED])
     reason = forms.CharField(max_length=300, required=False)
     place = forms.CharField(max_length=200, required=False)
     correction = forms.BooleanField(required=False)
@@ -138,24 +141,72 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "household_members": (
                 person.household.members.exclude(pk=person.pk) if person.household else []
             ),
+            "merges": PersonMerge.objects.filter(kept=person, undone_at__isnull=True)
+            .select_related("merged")
+            .order_by("-merged_at")[:20],
         },
     )
+
+
+@permission_required("people.merge_people")
+@require_POST
+def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Merge the record named in the form (a duplicate) into this one."""
+    kept = get_object_or_404(Person, pk=person_id)
+    text = request.POST.get("merged", "").strip()
+    number = as_id(text)
+    try:
+        if number is None:
+            raise HavenError(f"{text!r} is not a person's id (write it as 123 or #123)")
+        merging.merge_people(
+            by=request.user,
+            kept=kept,
+            merged=services.get_person(number),
+            reason=request.POST.get("reason", "")[:300],
+        )
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Merged #%(merged)s into this record.") % {"merged": number})
+    return redirect("people:detail", person_id=kept.pk)
+
+
+@permission_required("people.merge_people")
+@require_POST
+def person_unmerge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Undo the merge of this record into another."""
+    merged = get_object_or_404(Person, pk=person_id)
+    try:
+        merging.unmerge_people(by=request.user, merged=merged)
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("people:detail", person_id=merged.pk)
 
 
 @permission_required("people.add_person")
 def person_add(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
+    found: list[PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["skills"] = [skill.code for skill in data["skills"]]
+        confirmed = bool(request.POST.get("confirm_duplicate"))
         try:
-            person = services.register_person(by=request.user, **data)
+            person = services.register_person(by=request.user, confirm_duplicate=confirmed, **data)
+        except PossibleDuplicates as warning:
+            found = warning.found
         except HavenError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Registered {person.full_name}.")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": "Register a person"})
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": "Register a person", "duplicates": found},
+    )
 
 
 def _initial(person: Person) -> dict[str, object]:
@@ -309,6 +360,14 @@ def person_import(request: HttpRequest) -> HttpResponse:
     """A CSV of people, checked whole first; a bad file is a 400 naming line and column."""
     upload = request.FILES.get("file")
     if request.method == "POST" and isinstance(upload, UploadedFile):
+        if request.POST.get("check_duplicates"):
+            try:
+                warnings = list(duplicates.import_warnings(upload.open("rb")))
+            except HavenError as error:
+                messages.error(request, str(error))
+                return render(request, "people/import.html", {}, status=400)
+            if warnings:
+                return render(request, "people/import.html", {"warnings": warnings})
         try:
             result = importing.import_people(by=request.user, stream=upload.open("rb"))
         except HavenError as error:

@@ -27,6 +27,8 @@ OTHER_WRITE_MODULES = [
     "haven.core.camp",
     "haven.people.musters",
     "haven.people.importing",
+    "haven.people.merging",
+    "haven.people.duplicates",
     "haven.stock.exchange",
 ]
 # Modules with transactions that are not use cases: the audit log itself, the demo camp's
