@@ -109,6 +109,13 @@ def _namesakes(record: PersonRecord, exclude: Iterable[int]) -> list[Person]:
     return list(found[:CANDIDATES])
 
 
+def _registered() -> int:
+    # From the headcount classes: O(classes), not a count of a million rows.
+    from haven.people import aggregates
+
+    return sum(aggregates.status_counts().values())
+
+
 @read_only
 def possible_duplicates(
     record: PersonRecord, *, exclude: Iterable[int] = (), limit: int = 5
@@ -127,7 +134,7 @@ def possible_duplicates(
         record,
         limit=limit,
         chance_in_registry=CHANCE_REGISTERED,
-        registry_size=max(Person.objects.count(), len(people), MIN_REGISTRY),
+        registry_size=max(_registered(), len(people), MIN_REGISTRY),
     )
     by_id = {str(person.pk): person for person in people}
     return [
