@@ -63,6 +63,7 @@ class PossibleDuplicates(HavenError):
         )
 
 
+@read_only
 def record_of(person: Person) -> PersonRecord:
     """A registered person as the matcher reads them."""
     return PersonRecord(
@@ -78,6 +79,7 @@ def record_of(person: Person) -> PersonRecord:
     )
 
 
+@read_only
 def record_from(details: dict[str, Any], *, record_id: str = "new") -> PersonRecord:
     """A registration's details (the service's keyword arguments) as the matcher reads them."""
     alternates = details.get("alternate_names") or ""
