@@ -394,6 +394,9 @@ def person_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+IMPORT_PAGE = {"check_rows": duplicates.IMPORT_CHECK_ROWS}
+
+
 @permission_required("people.import_people")
 def person_import(request: HttpRequest) -> HttpResponse:
     """A CSV of people, checked whole first; a bad file is a 400 naming line and column."""
@@ -404,21 +407,21 @@ def person_import(request: HttpRequest) -> HttpResponse:
                 warnings = list(duplicates.import_warnings(upload.open("rb")))
             except HavenError as error:
                 messages.error(request, str(error))
-                return render(request, "people/import.html", {}, status=400)
+                return render(request, "people/import.html", IMPORT_PAGE, status=400)
             if warnings:
-                return render(request, "people/import.html", {"warnings": warnings})
+                return render(request, "people/import.html", {**IMPORT_PAGE, "warnings": warnings})
         try:
             result = importing.import_people(by=request.user, stream=upload.open("rb"))
         except HavenError as error:
             messages.error(request, str(error))
-            return render(request, "people/import.html", {}, status=400)
+            return render(request, "people/import.html", IMPORT_PAGE, status=400)
         messages.success(
             request,
             ngettext("%(count)s person imported.", "%(count)s people imported.", result.imported)
             % {"count": result.imported},
         )
         return redirect("people:list")
-    return render(request, "people/import.html", {})
+    return render(request, "people/import.html", IMPORT_PAGE)
 
 
 # --- muster ----------------------------------------------------------------------------

@@ -204,3 +204,20 @@ def test_the_cli_merges_unmerges_and_checks_an_import(
     assert f"line 2 Мухаммад Юсуф: possibly #{muhammad.pk} Muhammad Yusuf, born 1990" in out
     assert "Olena" not in out
     assert Person.objects.count() == 2
+
+
+def test_the_import_page_warns_before_saving(client_as: Any, muhammad: Person) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload() -> SimpleUploadedFile:
+        text = "given_name,family_name,date_of_birth\nMohammed,Yusuf,1990-04-12\n"
+        return SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
+
+    client = client_as("clerk")
+    page = client.post("/people/import/", {"file": upload(), "check_duplicates": "1"})
+    text = page.content.decode()
+    assert f"line 2 Mohammed Yusuf: possibly #{muhammad.pk} Muhammad Yusuf, born 1990" in text
+    assert Person.objects.count() == 1
+    done = client.post("/people/import/", {"file": upload()})
+    assert done.status_code == 302
+    assert Person.objects.count() == 2
