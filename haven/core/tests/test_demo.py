@@ -57,6 +57,10 @@ def test_the_demo_has_people_in_every_state(demo: str, db: None) -> None:
     assert counts[Status.DECEASED] > 100
     assert counts[Status.MISSING] > 0
     assert counts[Status.DEPARTED] > 0
+    # One duplicate registration, merged into the record kept.
+    assert counts[Status.MERGED] == 1
+    merged = Person.objects.get(status=Status.MERGED)
+    assert merged.merged_into is not None
 
 
 def test_the_demo_has_a_clinic_and_a_casualty_register(demo: str, db: None) -> None:
