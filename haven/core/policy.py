@@ -580,7 +580,13 @@ _RATIONS = (
     "transfers are rations.* PolicySchemas); one's own ration; recipes, production, "
     "forecast figures: no contact, medical, protection or location field"
 )
+_SITREP = (
+    "the SITREP's figures: counts and rates of the camp, no person's field; each part only "
+    "for a role holding that part's own permission (haven.sitrep.indicators.SECTIONS), the "
+    "camp's location through policy.shown (hidden unless the reader may locate it)"
+)
 OPEN_SCHEMAS: dict[str, str] = {
+    **{name: _SITREP for name in ("SitrepOut", "IndicatorOut", "SitrepNoteOut")},
     **{name: _SHELTER for name in ("ConditionOut", "SummaryOut", "ShelterPlanOut", "ApplyOut")},
     **{
         name: _RATIONS
