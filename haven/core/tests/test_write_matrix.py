@@ -269,6 +269,7 @@ EXAMPLES: dict[str, Example] = {
     "POST /api/v1/health/deaths/{record_id}/confirm": _body({}),
     "POST /api/v1/health/deaths/{record_id}/correction": _correction,
     "PUT /api/v1/health/starting-population": _body({"count": 40}),
+    "POST /api/v1/sitrep/note": _body({"text": "Hold the north gate."}),
     "POST /api/v1/shelter/": _body({"name": "Tent 9", "covered_area_m2": 18}),
     "POST /api/v1/shelter/assign": lambda camp, users: (
         {},
