@@ -326,3 +326,6 @@ HAVEN_SHELTER_PLAN_SECONDS = envfloat("SHELTER_PLAN_SECONDS", 5.0)
 HAVEN_RUNWAY_WINDOW_DAYS = envint("RUNWAY_WINDOW_DAYS", 7)
 HAVEN_RUNWAY_MIN_DAYS = envfloat("RUNWAY_MIN_DAYS", 5.0)
 HAVEN_RUNWAY_REORDER_DAYS = envfloat("RUNWAY_REORDER_DAYS", 14.0)
+
+# Tracing (haven.tracing): the domain of this camp's PFIF record ids (`domain/local-id`).
+HAVEN_PFIF_DOMAIN = env("PFIF_DOMAIN", "haven.invalid")
