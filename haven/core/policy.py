@@ -232,6 +232,17 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.MEDICAL: _DEATH,
         G.LOCATION: ["place", "disposition_place"],
     },
+    # An unidentified casualty: the tag and what sets them apart identify them (clerks and
+    # medics match them to a registration); where they were found is a place.
+    "health.unknowncasualty": {
+        G.NAME: ["id", "person_id", "tag_number"],
+        G.IDENTITY: ["features", "found_at", "identified_as", "recorded_by"],
+        G.LOCATION: ["found_place"],
+    },
+    "health.identification": {
+        G.NAME: ["id", "person_id", "casualty_id"],
+        G.IDENTITY: ["moved", "note", "occurred_at", "recorded_by", "undoes_id"],
+    },
     # Not a model: a row of the casualty figures (haven.health.figures).
     "health.figurerow": {
         G.RECORD: ["date", "cause", "killed", "injured", "missing"],
@@ -393,6 +404,8 @@ SUBJECT: dict[str, str] = {
     "health.treatment": "person_id",
     "health.outcomerecord": "person_id",
     "health.deathrecord": "person_id",
+    "health.unknowncasualty": "person_id",
+    "health.identification": "person_id",
 }
 
 
