@@ -252,7 +252,7 @@ def preview_plan(
 # about; applying the plan writes it down once (PlanShare), so hand-outs go by what was
 # applied even when people come, go or have a birthday afterwards.
 
-GroupKey = tuple[int, str, bool, str, bool, int]
+GroupKey = adapters.GroupKey
 _GROUPS_TABLE = "haven_plan_groups"
 
 

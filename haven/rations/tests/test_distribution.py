@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from haven.core.errors import HavenError
 from haven.people import services as people
-from haven.people.choices import Sex
+from haven.people.choices import Sex, Status
 from haven.people.models import Person, Team
-from haven.planning.rations import plan_rations_for_people
+from haven.planning.rations import PriorityWeights, plan_rations_for_people
 from haven.rations import adapters, services
 from haven.rations.choices import PlanStatus
 from haven.rations.models import DistributionPlan, Handout, RationTransfer
@@ -284,3 +284,38 @@ def test_after_applying_the_list_is_what_was_applied_not_who_came_since(
     assert _listed(plan) == before
     with pytest.raises(HavenError, match="Late Arrival is not in plan"):
         services.own_ration(plan, late)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [None, date(2024, 2, 29), date(2025, 3, 1), date(2026, 1, 1), date(2025, 12, 31)],
+)
+def test_need_groups_from_the_headcount_classes_equal_a_recount(
+    camp: Camp, users: dict[str, Any], today: date | None
+) -> None:
+    """The classes know only the month of birth: around each threshold birthday, in the
+    month it falls in and either side, the groups are still everyone's exact ones."""
+    today = today or timezone.localdate()
+    child = PriorityWeights().child_under_age_years
+    thresholds = adapters.age_thresholds(child)
+    statuses = [Status.PRESENT, Status.INJURED, Status.MISSING]
+    for n, years in enumerate(t for t in thresholds if 0 < t < 131):
+        birthday = date(today.year - years, today.month, min(today.day, 28))
+        for days_later in (-40, -1, 0, 1, 40):
+            born = birthday + timedelta(days=days_later)
+            people.register_person(
+                by=users["clerk"],
+                full_name=f"Born {years} {days_later}",
+                date_of_birth=born,
+                sex=[Sex.FEMALE, Sex.MALE, Sex.OTHER][n % 3],
+                status=statuses[(n + days_later) % 3],
+            )
+    first_of_month = today.replace(day=1)
+    people.register_person(
+        by=users["clerk"], full_name="Born on the 1st", date_of_birth=first_of_month
+    )
+    groups = adapters.need_groups([], child_under_age_years=child, today=today)
+    assert {group.key: group.people for group in groups} == adapters.need_groups_counted(
+        today, thresholds
+    )
+    assert sum(group.people for group in groups) == Person.objects.in_camp().count()
