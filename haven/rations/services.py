@@ -17,11 +17,13 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, cast, overload
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -36,6 +38,7 @@ from haven.planning.errors import PlanningInputError
 from haven.planning.fabrication import FOOD_ENERGY, ProductionPlan, plan_production
 from haven.planning.fabrication import validate_recipes as validate_planning_recipes
 from haven.planning.forecast import RunwayForecast, Scenario, forecast_runway
+from haven.planning.handout import round_to_steps
 from haven.planning.rations import (
     SHORTFALL_TOLERANCE,
     PriorityWeights,
@@ -579,7 +582,6 @@ def _household_shares(
     """The shares of these households and lone people, in that order."""
     if not households and not people:
         return []
-    codes = dict(plan.items.values_list("item__code", "item_id"))
     rations = {
         plan_class.pk: (plan_class.fraction_met, plan_class.daily_ration)
         for plan_class in plan.classes.all()
@@ -587,7 +589,6 @@ def _household_shares(
     by_household = Household.objects.in_bulk(households)
     keys = [f"h{pk}" for pk in households if pk in by_household] + [f"p{pk}" for pk in people]
     result: dict[str, HouseholdShare] = {}
-    totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     members = sorted(
         _members(plan, households, people, written),
         key=lambda member: (member[0].family_name, member[0].given_name, member[0].pk),
@@ -598,10 +599,8 @@ def _household_shares(
             household = by_household.get(household_id) if household_id else None
             name = household.name if household else member.full_name
             result[key] = HouseholdShare(key, name, household, [], {})
-        fraction, ration = rations[class_pk]
+        fraction, _ = rations[class_pk]
         result[key].members.append((member, fraction))
-        for code, per_day in ration.items():
-            totals[key][codes[code]] += per_day * plan.horizon_days
     handed = (
         plan.handouts.filter(
             Q(household_id__in=households) | Q(household__isnull=True, person_id__in=people)
@@ -610,8 +609,9 @@ def _household_shares(
         .annotate(total=Sum("quantity"))
         .order_by()
     )
+    rounded = handout_quantities(plan, written=written)
     for key, entry in result.items():
-        entry.planned = {item: to_quantity(q) for item, q in totals[key].items() if q > 0}
+        entry.planned = rounded.get(key, {})
     for row in handed:
         key = f"h{row['household']}" if row["household"] else f"p{row['person']}"
         if key in result:
@@ -640,6 +640,88 @@ def class_members(plan_class: PlanClass, *, limit: int) -> list[Person]:
             extra_energy_kcal=extra,
         )
     return list(_grouped_people(plan).filter(in_class)[:limit])
+
+
+def _unit_classes(plan: DistributionPlan, written: bool) -> Iterator[tuple[str, int, int, int]]:
+    """("h", household id | "p", person id, plan class pk, members), by owner: who
+    collects under a plan and the classes of their members, counted in the database."""
+    if written:
+        by_household = (
+            plan.shares.filter(household__isnull=False)
+            .values_list("household_id", "plan_class_id")
+            .annotate(members=Count("id"))
+            .order_by("household_id", "plan_class_id")
+        )
+        for household_id, class_pk, members in by_household:
+            yield "h", household_id, class_pk, members
+        alone = (
+            plan.shares.filter(household__isnull=True)
+            .values_list("person_id", "plan_class_id")
+            .order_by("person_id")
+        )
+        for person_id, class_pk in alone:
+            yield "p", person_id, class_pk, 1
+        return
+    by_group = _class_by_group(plan)
+    fields = ("age_bucket", "sex", "pregnant_or_lactating", "status", "worker", "extra_energy_kcal")
+    people = _grouped_people(plan)
+    grouped_households = (
+        people.filter(household__isnull=False)
+        .values_list("household_id", *fields)
+        .annotate(members=Count("id"))
+        .order_by("household_id")
+    )
+    for household_id, *key, members in grouped_households:
+        class_pk = by_group.get(_group_key(key))
+        if class_pk is not None:
+            yield "h", household_id, class_pk, members
+    lone = people.filter(household__isnull=True).values_list("pk", *fields).order_by("pk")
+    for person_id, *key in lone:
+        class_pk = by_group.get(_group_key(key))
+        if class_pk is not None:
+            yield "p", person_id, class_pk, 1
+
+
+@read_only
+def handout_quantities(
+    plan: DistributionPlan, *, written: bool | None = None
+) -> dict[str, dict[int, Decimal]]:
+    """What each household ("h<id>") or person alone ("p<id>") is handed, per item pk.
+
+    The plan's fair shares (members' daily rations × days) rounded to each item's hand-out
+    step by `haven.planning.handout.round_to_steps`: within one step of the fair share,
+    never more in all than the plan's available stock. Every household of the plan is
+    rounded together (the spare steps go where they are most short), from one GROUP BY
+    (of the written shares, or of a draft's people by need group).
+    """
+    if written is None:
+        written = _shares_written(plan)
+    lines = list(plan.items.select_related("item").order_by("item_id"))
+    column = {line.item.code: i for i, line in enumerate(lines)}
+    rations = {plan_class.pk: plan_class.daily_ration for plan_class in plan.classes.all()}
+    per_class = {
+        pk: np.array([ration.get(line.item.code, 0.0) for line in lines]) * plan.horizon_days
+        for pk, ration in rations.items()
+    }
+    keys: list[str] = []
+    fair: list[NDArray[np.float64]] = []
+    for prefix, owner, plan_class, members in _unit_classes(plan, written):
+        key = f"{prefix}{owner}"
+        if not keys or keys[-1] != key:
+            keys.append(key)
+            fair.append(np.zeros(len(lines)))
+        fair[-1] += per_class[plan_class] * members
+    if not keys or not column:
+        return {key: {} for key in keys}
+    shares = np.vstack(fair)
+    result: dict[str, dict[int, Decimal]] = {key: {} for key in keys}
+    for i, line in enumerate(lines):
+        step = line.item.handout_step
+        with planning_errors():
+            steps = round_to_steps(shares[:, i], step=float(step), available=line.available)
+        for h in np.flatnonzero(steps):
+            result[keys[h]][line.item_id] = step * int(steps[h])
+    return result
 
 
 def _applied(plan: DistributionPlan) -> None:
