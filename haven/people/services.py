@@ -20,6 +20,7 @@ from haven.core.services import Author as Author
 from haven.core.services import acting_user as acting_user
 from haven.core.services import event_time
 from haven.core.services import get_person as get_person
+from haven.people import duplicates
 from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
     Departure,
@@ -31,6 +32,9 @@ from haven.people.models import (
     StatusEvent,
     Team,
 )
+
+# Statuses a registration or a status change may give (merged comes only from a merge).
+REGISTERED = [status for status in Status.values if status != Status.MERGED]
 
 EDITABLE_FIELDS = (
     "record_id",
@@ -115,12 +119,22 @@ def register_person(
     status: str = Status.PRESENT,
     place: str = "",
     registered_at: datetime | None = None,
+    confirm_duplicate: bool = True,
     **details: Any,
 ) -> Person:
-    """Add someone to the registry with a first status event ("registered as present")."""
-    if status not in Status.values:
-        raise HavenError(f"unknown status {status!r}: use one of {', '.join(Status.values)}")
+    """Add someone to the registry with a first status event ("registered as present").
+
+    With `confirm_duplicate` False (a desk that has not yet seen the warning), registered
+    people who may be this one stop the registration: `PossibleDuplicates` lists them."""
+    if status not in Status.values or status == Status.MERGED:
+        raise HavenError(f"unknown status {status!r}: use one of {', '.join(REGISTERED)}")
     skills = details.pop("skills", None)
+    if not confirm_duplicate:
+        found = duplicates.possible_duplicates(
+            duplicates.record_from({"full_name": full_name, **details})
+        )
+        if found:
+            raise duplicates.PossibleDuplicates(found)
     cleaned = _clean_details(details)
     person = Person(full_name=full_name, status=status, **cleaned)
     person.refresh_search_text()
@@ -189,6 +203,11 @@ def _plain(value: Any) -> Any:
 
 
 def _transition_error(person: Person, new_status: str, correction: bool, reason: str) -> str:
+    if Status.MERGED in (person.status, new_status):
+        return (
+            f"{person.full_name} ({person.display_id}): a merge and its undo are the only "
+            "changes to or from merged"
+        )
     if person.status == new_status:
         return f"{person.full_name} is already {Status(new_status).label.lower()}"
     if person.status == Status.DECEASED and not (correction and reason.strip()):
@@ -243,7 +262,7 @@ def change_statuses(
     same rules as `change_status`."""
     for _, status in changes:
         if status not in Status.values:
-            raise HavenError(f"unknown status {status!r}: use one of {', '.join(Status.values)}")
+            raise HavenError(f"unknown status {status!r}: use one of {', '.join(REGISTERED)}")
     if correction and not reason.strip():
         raise HavenError("a correction needs a reason")
     wanted = dict(changes)
