@@ -247,6 +247,14 @@ def status_counts() -> dict[str, int]:
     return {status: int(n) for status, n in rows if n}
 
 
+def headcount(status: str | None = None) -> int:
+    """Everyone in the registry, or everyone with this status: the list's count, O(classes)."""
+    classes = HeadcountClass.objects.all()
+    if status is not None:
+        classes = classes.filter(status=status)
+    return int(classes.aggregate(n=Sum("people"))["n"] or 0)
+
+
 def in_camp_totals() -> tuple[int, int]:
     """People in camp, and the extra kcal a day their special needs add up to."""
     totals = HeadcountClass.objects.filter(status__in=IN_CAMP).aggregate(
