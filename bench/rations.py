@@ -2,7 +2,9 @@
 
 Distribution planner: plan a camp (aggregation into need classes included) and, on a smaller
 camp, compare its min fraction with the same LPs solved per person (must agree within 1e-6)
-and with naive equal shares. Deterministic (seeded).
+and with naive equal shares. Then round a plan's household shares to hand-out steps
+(``haven.planning.handout``) and compare the max–min share with the LP optimum and with
+naive flooring. Deterministic (seeded).
 
 From the database: ``python -m bench.rations --database [--people N] [--database-url URL]
 [--reset]`` builds a camp of N people (default 1,000,000; bulk inserts) and 12 stocked
@@ -16,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
+from haven.planning.handout import round_households
 from haven.planning.rations import (
     NeedStandards,
     PersonNeeds,
@@ -28,6 +32,7 @@ from haven.planning.rations import (
     classes_from_people,
     disaggregated_min_fraction,
     equal_shares,
+    plan_rations,
     plan_rations_for_people,
 )
 
@@ -182,6 +187,68 @@ def bench_planner(args: argparse.Namespace) -> bool:
     gain = f"{aggregated / naive:.2f}× better" if naive > 0 else "equal shares leave someone at 0"
     print(f"  min fraction, equal shares      {naive:.9f}  → planner {gain}")
     return difference <= AGREEMENT
+
+
+# Hand-out steps in each item's unit: scoops of food, whole biscuits, kits and doses,
+# water by the litre and the truck by the litre it carries (0.001 of 1,000 L).
+HANDOUT_STEPS = {
+    "maize meal": 0.5,
+    "beans": 0.5,
+    "fortified oil": 0.25,
+    "corn-soya blend": 0.5,
+    "sugar": 0.25,
+    "iodized salt": 0.05,
+    "high-energy biscuits": 1.0,
+    "water": 1.0,
+    "water trucking": 0.001,
+    "trauma kit": 1.0,
+    "amoxicillin": 1.0,
+    "ors sachet": 1.0,
+}
+
+
+def bench_rounding(args: argparse.Namespace) -> None:
+    """Rounding to hand-out steps: how far the handed-out plan is from the LP's max–min."""
+    rng = np.random.default_rng(SEED + 1)
+    count = 3_000 if args.quick else 30_000
+    people = make_people(count, rng)
+    items = make_items(count, rng)
+    need_classes, person_class = classes_from_people(people, STANDARDS)
+    request = RationRequest(classes=need_classes, items=items, horizon_days=HORIZON_DAYS)
+    plan = plan_rations(request, person_class=person_class)
+    households: list[dict[str, int]] = []
+    index = 0
+    while index < count:
+        size = int(rng.integers(1, 8))
+        members = Counter(person_class[p.person_id] for p in people[index : index + size])
+        households.append(dict(members))
+        index += size
+    started = time.perf_counter()
+    rounded = round_households(plan, request, households, HANDOUT_STEPS)
+    seconds = time.perf_counter() - started
+    print(
+        f"== rounding to hand-out steps: {count:,} people in {len(households):,} households, "
+        f"{len(items)} items ({seconds:.3f} s) =="
+    )
+    print("  min fraction of need met by any household (needs met directly: kcal, L, doses)")
+    print(f"  LP optimum, pooled per household  {rounded.lp_min_fraction:.6f}")
+    print(
+        f"  rounded (largest shortfall first) {rounded.rounded_min_fraction:.6f}  "
+        f"({rounded.rounded_min_fraction - rounded.lp_min_fraction:+.6f})"
+    )
+    print(
+        f"  floored to a step (naive)         {rounded.floor_min_fraction:.6f}  "
+        f"({rounded.floor_min_fraction - rounded.lp_min_fraction:+.6f})"
+    )
+    for key, (optimum, after) in sorted(rounded.min_fraction_by_need.items()):
+        print(f"    {key:<20} LP {optimum:.4f} → rounded {after:.4f} ({after - optimum:+.4f})")
+    given = rounded.quantities.sum(axis=0)
+    over = [
+        item_id
+        for i, item_id in enumerate(rounded.item_ids)
+        if given[i] > plan.available[item_id] + 1e-9
+    ]
+    print(f"  items handed out beyond stock: {len(over)}")
 
 
 DATABASE_ITEMS = (
@@ -347,6 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_database(args)
         return 0
     ok = bench_planner(args)
+    bench_rounding(args)
     # The runway forecast and the fabrication LP have their own bench; run it here too so
     # one command measures every rations algorithm.
     from bench.forecast import run as bench_forecast

@@ -85,6 +85,8 @@ HAVEN_APPS = [
     "haven.shelter",
     "haven.rations",
     "haven.tracing",
+    "haven.alerts",
+    "haven.sitrep",
     "haven.audit",
 ]
 
@@ -112,9 +114,13 @@ MIDDLEWARE = [
     # Under /api/: 413 for a too-large body, 422 for a NUL character, JSON for every error.
     "haven.core.api.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the language cookie, else the browser's Accept-Language (i18n).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own language, chosen in the menu, wins over the browser's.
+    "haven.accounts.language.UserLanguageMiddleware",
     # Marks what a request records as arriving through the web or the API (audit log).
     "haven.audit.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -143,9 +149,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.core.context_processors.navigation",
+                "haven.alerts.context_processors.alert_banner",
             ],
         },
     },
@@ -212,6 +220,11 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The interface's languages (i18n): each app keeps its catalogs in haven/<app>/locale/,
+# made by scripts/messages. Arabic is written right to left (base.html sets dir="rtl").
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
+LANGUAGE_COOKIE_NAME = "haven_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -326,3 +339,13 @@ HAVEN_SHELTER_PLAN_SECONDS = envfloat("SHELTER_PLAN_SECONDS", 5.0)
 HAVEN_RUNWAY_WINDOW_DAYS = envint("RUNWAY_WINDOW_DAYS", 7)
 HAVEN_RUNWAY_MIN_DAYS = envfloat("RUNWAY_MIN_DAYS", 5.0)
 HAVEN_RUNWAY_REORDER_DAYS = envfloat("RUNWAY_REORDER_DAYS", 14.0)
+
+# Alerts (haven.alerts): an Actual alert needs a second person's approval before it is issued;
+# the CAP sender (no spaces or commas); how long an alert is in force unless it says.
+HAVEN_ALERTS_TWO_PERSON = envbool("ALERTS_TWO_PERSON", True)
+HAVEN_ALERTS_SENDER = env("ALERTS_SENDER", "haven@camp.invalid").strip()
+if not HAVEN_ALERTS_SENDER or any(c in HAVEN_ALERTS_SENDER for c in " \t,<&"):
+    raise ImproperlyConfigured(
+        f"HAVEN_ALERTS_SENDER={HAVEN_ALERTS_SENDER!r}: no spaces, commas, < or & (CAP sender)"
+    )
+HAVEN_ALERTS_DEFAULT_HOURS = envint("ALERTS_DEFAULT_HOURS", 24, minimum=1)

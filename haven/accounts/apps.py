@@ -22,8 +22,11 @@ class AccountsConfig(AppConfig):
         # Each app's permissions are created by its own post_migrate signal, so the roles
         # are brought up to date after every app's, not only this one's.
         post_migrate.connect(_sync_roles, dispatch_uid="haven.accounts.sync_roles")
-        from haven.accounts import second_factor
+        from haven.accounts import language, second_factor
 
         user_logged_in.connect(
             second_factor.remember_what_is_owed, dispatch_uid="haven.accounts.second_factor"
+        )
+        user_logged_in.connect(
+            language.remember_chosen_language, dispatch_uid="haven.accounts.language"
         )

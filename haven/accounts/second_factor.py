@@ -66,7 +66,12 @@ def secret_text(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-EXEMPT_NAMES = {"accounts:second_factor_enrol", "accounts:second_factor_verify", "logout"}
+EXEMPT_NAMES = {
+    "accounts:second_factor_enrol",
+    "accounts:second_factor_verify",
+    "accounts:language",
+    "logout",
+}
 
 
 class SecondFactorMiddleware:

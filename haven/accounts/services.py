@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.accounts.choices import Role
-from haven.accounts.models import ApiToken, hash_token
+from haven.accounts.models import ApiToken, Preferences, hash_token
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
 
@@ -129,3 +130,16 @@ def authenticate_token(raw: str, *, now: datetime | None = None) -> ApiToken | N
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+@audited("accounts.set_language")
+@transaction.atomic
+def set_language(*, user: User, language: str) -> Preferences:
+    """Keep the interface language a user chose ("" leaves it to their browser)."""
+    offered = dict(settings.LANGUAGES)
+    if language and language not in offered:
+        raise HavenError(f"unknown language {language!r}: choose one of {', '.join(offered)}")
+    preferences, _ = Preferences.objects.get_or_create(user=user)
+    preferences.language = language
+    preferences.save(update_fields=["language"])
+    return preferences

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts import second_factor
+from haven.accounts import language as language_choice
+from haven.accounts import second_factor, services
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -95,3 +98,25 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
     status = 200 if not error else 400
     context = {"error": error, "next": _next_page(request)}
     return render(request, "accounts/second_factor_verify.html", context, status=status)
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switch in the menu (and on the sign-in page): kept on the user's
+    preferences when signed in, and in a cookie for this browser either way."""
+    language = request.POST.get("language", "")
+    if not language_choice.is_offered(language):
+        return HttpResponseBadRequest(f"unknown language {language[:20]!r}")
+    if request.user.is_authenticated:
+        services.set_language(user=request.user, language=language)
+        request.session[language_choice.SESSION_KEY] = language
+    response = redirect(_next_page(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest
+from django_stubs_ext import StrOrPromise
 
 from haven.core.registry import app_modules
 from haven.core.rows import log_failure, savepoint
@@ -23,14 +24,14 @@ FAILED_TEMPLATE = "core/panel_failed.html"
 class Panel:
     """A dashboard card rendered from `template` with `context`; lower order shows first."""
 
-    title: str
+    title: StrOrPromise
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
     wide: bool = False
 
 
-def failed_panel(title: str, ref: str, order: int = 99) -> Panel:
+def failed_panel(title: StrOrPromise, ref: str, order: int = 99) -> Panel:
     """The card shown in place of a panel that could not be drawn."""
     return Panel(title, FAILED_TEMPLATE, {"ref": ref}, order=order)
 

@@ -7,6 +7,7 @@ from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.urls import get_script_prefix, reverse
+from django_stubs_ext import StrOrPromise
 
 from haven.core.registry import app_modules
 
@@ -15,7 +16,7 @@ from haven.core.registry import app_modules
 class NavItem:
     """One menu entry, shown to users holding `permission`."""
 
-    label: str
+    label: StrOrPromise  # gettext_lazy: shown in the reader's language
     url_name: str
     permission: str
     order: int = 50

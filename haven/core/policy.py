@@ -232,6 +232,17 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.MEDICAL: _DEATH,
         G.LOCATION: ["place", "disposition_place"],
     },
+    # An unidentified casualty: the tag and what sets them apart identify them (clerks and
+    # medics match them to a registration); where they were found is a place.
+    "health.unknowncasualty": {
+        G.NAME: ["id", "person_id", "tag_number"],
+        G.IDENTITY: ["features", "found_at", "identified_as", "recorded_by"],
+        G.LOCATION: ["found_place"],
+    },
+    "health.identification": {
+        G.NAME: ["id", "person_id", "casualty_id"],
+        G.IDENTITY: ["moved", "note", "occurred_at", "recorded_by", "undoes_id"],
+    },
     # Not a model: a row of the casualty figures (haven.health.figures).
     "health.figurerow": {
         G.RECORD: ["date", "cause", "killed", "injured", "missing"],
@@ -308,6 +319,71 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
     "shelter.planchange": {
         G.SHELTER: ["person_id", "full_name", "from_shelter_id", "to_shelter_id", "kind", "reason"]
     },
+    # Tracing (haven/tracing): who asks and whom they seek is identity; how to reach the
+    # asker (and the sought person's phone) is contact; where the person was last seen, or
+    # a note says they are, is a location.
+    "tracing.tracingrequest": {
+        G.NAME: ["id", "full_name"],
+        G.IDENTITY: [
+            "asker_name",
+            "asker_relationship",
+            "given_name",
+            "family_name",
+            "alternate_names",
+            "sex",
+            "date_of_birth",
+            "age_min",
+            "age_max",
+            "origin",
+            "last_seen_at",
+            "distinguishing_features",
+            "has_photo",
+            "consent_to_share",
+            "state",
+            "outcome",
+            "found_person_id",
+            "source",
+            "pfif_record_id",
+            "expires_at",
+            "created_at",
+            "updated_at",
+        ],
+        G.CONTACT: ["asker_contact", "phone"],
+        G.LOCATION: ["last_seen_place"],
+    },
+    "tracing.tracingnote": {
+        G.NAME: ["id", "request_id"],
+        G.IDENTITY: [
+            "status",
+            "text",
+            "author_name",
+            "author_made_contact",
+            "linked_person_id",
+            "state",
+            "created_at",
+            "recorded_by",
+        ],
+        G.LOCATION: ["last_known_location"],
+    },
+    # A proposed pair: its score and the evidence in words (names, birth, sex) are
+    # identity; what the phones share is contact.
+    "tracing.candidate": {
+        G.NAME: ["id", "request_id", "first_person_id", "person_id", "full_name"],
+        G.IDENTITY: [
+            "sought",
+            "probability",
+            "match_weight",
+            "label",
+            "evidence",
+            "summary",
+            "state",
+            "found_at",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+        ],
+        G.CONTACT: ["phone_evidence"],
+    },
     "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
     "core.camplocation": {
         G.NAME: ["id"],
@@ -328,6 +404,8 @@ SUBJECT: dict[str, str] = {
     "health.treatment": "person_id",
     "health.outcomerecord": "person_id",
     "health.deathrecord": "person_id",
+    "health.unknowncasualty": "person_id",
+    "health.identification": "person_id",
 }
 
 
@@ -581,6 +659,10 @@ _RATIONS = (
     "forecast figures: no contact, medical, protection or location field"
 )
 OPEN_SCHEMAS: dict[str, str] = {
+    "EvidenceOut": (
+        "one field's evidence about a candidate pair, only inside CandidateOut, whose groups "
+        "decide who sees it (identity; the phone's evidence is contact)"
+    ),
     **{name: _SHELTER for name in ("ConditionOut", "SummaryOut", "ShelterPlanOut", "ApplyOut")},
     **{
         name: _RATIONS

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 import haven
 from haven.core import camp, policy
@@ -57,7 +58,7 @@ def camp_location(request: HttpRequest) -> HttpResponse:
         except HavenError as problem:
             error = str(problem)
         else:
-            messages.success(request, "The camp's location is saved.")
+            messages.success(request, _("The camp's location is saved."))
             return redirect("core:camp_location")
     may_see_location = location is not None and policy.may_see(
         request.user, location, policy.G.LOCATION

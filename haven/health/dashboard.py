@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.core.dashboard import Panel
 from haven.health import queries
@@ -44,4 +45,4 @@ def panels(request: HttpRequest) -> list[Panel]:
         "unconfirmed": deaths.filter(confirmed_at__isnull=True).count(),
         "deceased_without_record": queries.deceased_without_record().count(),
     }
-    return [Panel("Casualties", "health/panel.html", context, order=15)]
+    return [Panel(_("Casualties"), "health/panel.html", context, order=15)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from haven.health.choices import (
     BodyRegion,
@@ -12,6 +13,7 @@ from haven.health.choices import (
     InjuryKind,
     Outcome,
 )
+from haven.people.choices import Sex
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -79,3 +81,27 @@ class CorrectionForm(DeathForm):
 class StartingPopulationForm(forms.Form):
     count = forms.IntegerField(min_value=1, label="People in camp before the crisis")
     note = forms.CharField(max_length=300, required=False)
+
+
+class UnknownCasualtyForm(forms.Form):
+    tag_number = forms.CharField(
+        max_length=40,
+        label=_("Triage tag number"),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+    sex = forms.ChoiceField(
+        choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect, label=_("Sex")
+    )
+    estimated_age = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=120,
+        label=_("Estimated age (years)"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    features = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Distinguishing features"),
+        help_text=_("Clothing, scars, tattoos, build, hair."),
+    )
+    found_place = forms.CharField(max_length=200, required=False, label=_("Where found"))

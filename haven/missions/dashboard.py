@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.core.dashboard import Panel
 from haven.missions import services
@@ -29,5 +30,5 @@ def panels(request: HttpRequest) -> list[Panel]:
         .count(),
         "now": now,
     }
-    title = f"Missions overdue: {len(overdue)}" if overdue else "Missions"
+    title = _("Missions overdue: %(count)s") % {"count": len(overdue)} if overdue else _("Missions")
     return [Panel(title, "missions/panel.html", context, order=15 if overdue else 40)]

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
     """Where a person stands; every change is a StatusEvent."""
 
-    PRESENT = "present", "Present"
-    INJURED = "injured", "Injured"
-    MISSING = "missing", "Missing"
-    DECEASED = "deceased", "Deceased"
-    DEPARTED = "departed", "Departed"
+    PRESENT = "present", _("Present")
+    INJURED = "injured", _("Injured")
+    MISSING = "missing", _("Missing")
+    DECEASED = "deceased", _("Deceased")
+    DEPARTED = "departed", _("Departed")
 
 
 # Who is in camp and eats, sleeps and answers a muster.
@@ -26,10 +27,10 @@ STATUS_COLOURS = {
 
 
 class Sex(models.TextChoices):
-    FEMALE = "f", "Female"
-    MALE = "m", "Male"
-    OTHER = "x", "Other"
-    UNKNOWN = "u", "Unknown"
+    FEMALE = "f", _("Female")
+    MALE = "m", _("Male")
+    OTHER = "x", _("Other")
+    UNKNOWN = "u", _("Unknown")
 
 
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (

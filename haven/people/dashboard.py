@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.core.dashboard import Panel
 from haven.people import accounting, aggregates, musters
@@ -42,7 +43,7 @@ def age_sex_pyramid() -> dict[str, Any]:
     )
     largest = max([n for key, n in counts.items() if key in shown] + [1])
     bands = []
-    for label, _, _ in reversed(AGE_BANDS):
+    for label, _low, _high in reversed(AGE_BANDS):
         female, male = counts.get((label, Sex.FEMALE), 0), counts.get((label, Sex.MALE), 0)
         bands.append(
             {
@@ -70,12 +71,12 @@ def panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     result: list[Panel] = []
     if user.has_perm("people.view_person"):
-        result.append(Panel("Headcount", "people/panel_headcount.html", headcount(), order=10))
+        result.append(Panel(_("Headcount"), "people/panel_headcount.html", headcount(), order=10))
     if user.has_perm("people.view_person_details"):
-        result.append(Panel("Age and sex", "people/panel_pyramid.html", age_sex_pyramid(), 11))
+        result.append(Panel(_("Age and sex"), "people/panel_pyramid.html", age_sex_pyramid(), 11))
     if user.has_perm("people.check_in_muster"):
         summary = last_muster_summary()
         result.append(
-            Panel("Last muster", "people/panel_muster.html", {"summary": summary}, order=12)
+            Panel(_("Last muster"), "people/panel_muster.html", {"summary": summary}, order=12)
         )
     return result

@@ -25,7 +25,15 @@ from haven.core.errors import HavenError
 from haven.core.tabular import read_table, write_csv
 from haven.people import aggregates
 from haven.people.choices import Sex, Status
-from haven.people.models import Household, Person, Skill, StatusEvent, Team, fold
+from haven.people.models import (
+    Household,
+    Person,
+    Skill,
+    StatusEvent,
+    Team,
+    fold,
+    person_search_key,
+)
 from haven.people.services import Author, acting_user, birth_date_from_age
 
 COLUMNS = (
@@ -200,6 +208,7 @@ def _parse_row(
         "status": status,
         "notes": value["notes"],
         "search_text": fold(" ".join((full_name, given, family, alternates))),
+        "search_key": person_search_key(full_name, given, family, alternates),
     }
     return _Row(line, person, skills, value["household"], value["team"])
 

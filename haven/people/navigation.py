@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from haven.core.navigation import NavItem
 
 ITEMS = [
-    NavItem("People", "people:list", "people.view_person", order=10),
-    NavItem("Muster", "people:muster", "people.check_in_muster", order=20),
+    NavItem(_("People"), "people:list", "people.view_person", order=10),
+    NavItem(_("Muster"), "people:muster", "people.check_in_muster", order=20),
 ]

@@ -15,7 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from haven.core import policy
 from haven.core.access import permission_required
@@ -29,47 +32,78 @@ from haven.people.models import Household, Muster, Person, Skill, Team
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(max_length=200, required=False)
-    given_name = forms.CharField(max_length=100, required=False)
-    family_name = forms.CharField(max_length=100, required=False)
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200, required=False)
+    given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(label=gettext_lazy("Family name"), max_length=100, required=False)
     alternate_names = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="One per line."
+        label=gettext_lazy("Other names"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=gettext_lazy("One per line."),
     )
-    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
-    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     estimated_age = forms.IntegerField(
-        required=False, min_value=0, max_value=120, help_text="If the date of birth is unknown."
+        label=gettext_lazy("Estimated age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=gettext_lazy("If the date of birth is unknown."),
     )
-    phone = forms.CharField(max_length=40, required=False)
-    household = forms.ModelChoiceField(Household.objects.all(), required=False)
-    team = forms.ModelChoiceField(Team.objects.all(), required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40, required=False)
+    household = forms.ModelChoiceField(
+        Household.objects.all(), label=gettext_lazy("Household"), required=False
+    )
+    team = forms.ModelChoiceField(Team.objects.all(), label=gettext_lazy("Team"), required=False)
     skills = forms.ModelMultipleChoiceField(
         Skill.objects.all(), required=False, to_field_name="code"
     )
-    special_needs = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    extra_energy_kcal = forms.IntegerField(min_value=0, max_value=5000, initial=0)
-    pregnant_or_lactating = forms.BooleanField(required=False)
-    languages = forms.CharField(max_length=200, required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    special_needs = forms.CharField(
+        label=gettext_lazy("Special needs"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    extra_energy_kcal = forms.IntegerField(
+        label=gettext_lazy("Extra energy (kcal a day)"), min_value=0, max_value=5000, initial=0
+    )
+    pregnant_or_lactating = forms.BooleanField(
+        label=gettext_lazy("Pregnant or lactating"), required=False
+    )
+    languages = forms.CharField(label=gettext_lazy("Languages"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
-    reason = forms.CharField(max_length=300, required=False)
-    place = forms.CharField(max_length=200, required=False)
-    correction = forms.BooleanField(required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Status.choices)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
+    correction = forms.BooleanField(label=gettext_lazy("This corrects a mistake"), required=False)
 
 
 class DepartureForm(forms.Form):
-    reason = forms.CharField(max_length=300)
-    destination = forms.CharField(max_length=200, required=False)
-    equipment_returned = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    expected_back = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+    destination = forms.CharField(label=gettext_lazy("Destination"), max_length=200, required=False)
+    equipment_returned = forms.CharField(
+        label=gettext_lazy("Equipment handed back"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    expected_back = forms.DateField(
+        label=gettext_lazy("Expected back"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class ReturnForm(forms.Form):
-    note = forms.CharField(max_length=300, required=False)
-    injured = forms.BooleanField(required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+    injured = forms.BooleanField(label=gettext_lazy("Came back injured"), required=False)
 
 
 # A search that finds more than this many people says so ("more than 1,000") instead of
@@ -90,7 +124,7 @@ LISTED_FIELDS = (
 _ID_MARK = 999_999_999_999
 
 
-PROBLEM_BADGE = '<span class="badge problem" title="this record needs correcting">{}</span>'
+PROBLEM_BADGE = '<span class="badge problem" title="{}">{}</span>'
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +149,7 @@ def _listed(
     # The policy only ever adds to what a role sees of a record (its own, a mission team's):
     # a role that opens every record needs no question per row.
     opens_all = bool(policy.role_groups(request.user) - {policy.G.NAME, policy.G.RECORD})
+    needs_correcting = escape(_("this record needs correcting"))
 
     def build(person: Person) -> ListedPerson:
         problems = person.problems
@@ -124,7 +159,9 @@ def _listed(
             cells = [f'<td><a href="{url}">{name}</a>']
         else:
             cells = [f"<td>{name}"]
-        cells += [" " + PROBLEM_BADGE.format(escape(problem)) for problem in problems]
+        cells += [
+            " " + PROBLEM_BADGE.format(needs_correcting, escape(problem)) for problem in problems
+        ]
         cells.append("</td>")
         if detailed:
             if problems:
@@ -192,7 +229,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def _visible_person(request: HttpRequest, person_id: int) -> Person:
     person = get_object_or_404(Person.objects.select_related("household", "team"), pk=person_id)
     if not policy.opens(request.user, person):
-        raise PermissionDenied("your role may see only the roster's names and your own record")
+        raise PermissionDenied(_("your role may see only the roster's names and your own record"))
     return person
 
 
@@ -246,9 +283,9 @@ def person_add(request: HttpRequest) -> HttpResponse:
         except HavenError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Registered {person.full_name}.")
+            messages.success(request, _("Registered %(name)s.") % {"name": person.full_name})
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": "Register a person"})
+    return render(request, "people/form.html", {"form": form, "title": _("Register a person")})
 
 
 def _initial(person: Person) -> dict[str, object]:
@@ -298,9 +335,12 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         except HavenError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Saved {person.full_name}; the old values are kept.")
+            messages.success(
+                request,
+                _("Saved %(name)s; the old values are kept.") % {"name": person.full_name},
+            )
             return redirect("people:detail", person_id=person.pk)
-    title = f"Edit {person.full_name}"
+    title = _("Edit %(name)s") % {"name": person.full_name}
     return render(request, "people/form.html", {"form": form, "title": title})
 
 
@@ -328,8 +368,8 @@ def _person_action(
     person_id: int,
     form_class: type[forms.Form],
     action: Callable[..., object],
-    done: str,
-    invalid: str,
+    done: StrOrPromise,
+    invalid: StrOrPromise,
 ) -> HttpResponse:
     """Run one service on a person from a posted form; its message shows on their page."""
     person = get_object_or_404(Person, pk=person_id)
@@ -339,7 +379,7 @@ def _person_action(
     else:
         try:
             action(by=request.user, person=person, **form.cleaned_data)
-            messages.success(request, done.format(name=person.full_name))
+            messages.success(request, str(done) % {"name": person.full_name})
         except HavenError as error:
             messages.error(request, str(error))
     return redirect("people:detail", person_id=person.pk)
@@ -353,8 +393,8 @@ def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
         person_id,
         StatusForm,
         services.change_status,
-        "{name}: status recorded.",
-        "Choose a status.",
+        _("%(name)s: status recorded."),
+        _("Choose a status."),
     )
 
 
@@ -366,8 +406,8 @@ def person_departure(request: HttpRequest, person_id: int) -> HttpResponse:
         person_id,
         DepartureForm,
         services.record_departure,
-        "{name} has departed.",
-        "A departure needs a reason.",
+        _("%(name)s has departed."),
+        _("A departure needs a reason."),
     )
 
 
@@ -379,8 +419,8 @@ def person_return(request: HttpRequest, person_id: int) -> HttpResponse:
         person_id,
         ReturnForm,
         services.record_return,
-        "{name} is back.",
-        "Check the return form.",
+        _("%(name)s is back."),
+        _("Check the return form."),
     )
 
 
@@ -407,7 +447,11 @@ def person_import(request: HttpRequest) -> HttpResponse:
         except HavenError as error:
             messages.error(request, str(error))
             return render(request, "people/import.html", {}, status=400)
-        messages.success(request, f"{result.imported} people imported.")
+        messages.success(
+            request,
+            ngettext("%(count)s person imported.", "%(count)s people imported.", result.imported)
+            % {"count": result.imported},
+        )
         return redirect("people:list")
     return render(request, "people/import.html", {})
 
@@ -524,8 +568,16 @@ def muster_close(request: HttpRequest, muster_id: int) -> HttpResponse:
     elsewhere = f" ({figures.elsewhere_summary})" if figures.elsewhere_summary else ""
     messages.success(
         request,
-        f"Muster closed: {figures.checked_in} checked in, {figures.elsewhere_count} accounted "
-        f"for elsewhere{elsewhere}, {figures.unaccounted} unaccounted for.",
+        _(
+            "Muster closed: %(checked)s checked in, %(elsewhere)s accounted for "
+            "elsewhere%(where)s, %(unaccounted)s unaccounted for."
+        )
+        % {
+            "checked": figures.checked_in,
+            "elsewhere": figures.elsewhere_count,
+            "where": elsewhere,
+            "unaccounted": figures.unaccounted,
+        },
     )
     return redirect("people:muster_detail", muster_id=closed.pk)
 
@@ -536,7 +588,7 @@ def _posted_id(value: str) -> int | None:
 
 
 def _left_alone(people: list[musters.LeftAlone]) -> str:
-    return "; left alone: " + "; ".join(map(str, people)) if people else ""
+    return _("; left alone: %(people)s") % {"people": "; ".join(map(str, people))} if people else ""
 
 
 @require_POST
@@ -548,9 +600,10 @@ def muster_mark_missing(request: HttpRequest, muster_id: int) -> HttpResponse:
     ids = [_posted_id(value) for value in posted]
     try:
         if not everyone and not posted:
-            raise HavenError("Tick at least one person to mark missing.")
+            raise HavenError(_("Tick at least one person to mark missing."))
         if None in ids:
-            raise HavenError(f"not a person id: {next(v for v in posted if not _posted_id(v))!r}")
+            wrong = next(v for v in posted if not _posted_id(v))
+            raise HavenError(_("not a person id: %(value)r") % {"value": wrong})
         result = musters.mark_missing(
             by=request.user,
             muster=current,
@@ -560,13 +613,17 @@ def muster_mark_missing(request: HttpRequest, muster_id: int) -> HttpResponse:
     except HavenError as error:
         messages.error(request, str(error))
     else:
-        left = (
-            "; left alone: " + "; ".join(map(str, result.left_alone)) if result.left_alone else ""
-        )
         messages.success(
             request,
-            f"{len(result.marks)} marked missing (batch #{result.batch.pk}){left}. "
-            "If this was a mistake, undo the batch below.",
+            _(
+                "%(count)s marked missing (batch #%(batch)s)%(left)s. "
+                "If this was a mistake, undo the batch below."
+            )
+            % {
+                "count": len(result.marks),
+                "batch": result.batch.pk,
+                "left": _left_alone(result.left_alone),
+            },
         )
     return redirect("people:muster_detail", muster_id=current.pk)
 
@@ -583,12 +640,14 @@ def muster_undo_batch(request: HttpRequest, muster_id: int, batch_id: int) -> Ht
     except HavenError as error:
         messages.error(request, str(error))
     else:
-        left = (
-            "; left alone: " + "; ".join(map(str, result.left_alone)) if result.left_alone else ""
-        )
         messages.success(
             request,
-            f"Batch #{batch.pk} undone: {len(result.restored)} back to their status before{left}.",
+            _("Batch #%(batch)s undone: %(count)s back to their status before%(left)s.")
+            % {
+                "batch": batch.pk,
+                "count": len(result.restored),
+                "left": _left_alone(result.left_alone),
+            },
         )
     return redirect("people:muster_detail", muster_id=current.pk)
 

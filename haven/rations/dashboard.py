@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from haven.core import computed
 from haven.core.dashboard import Panel
@@ -57,4 +58,4 @@ def risk_rows() -> list[dict[str, Any]]:
 def panels(request: HttpRequest) -> list[Panel]:
     if not request.user.has_perm("rations.view_forecast"):
         return []
-    return [Panel("Running out", "rations/panel_runway.html", runway_risk(), order=30)]
+    return [Panel(_("Running out"), "rations/panel_runway.html", runway_risk(), order=30)]

@@ -17,11 +17,13 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, cast
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, Q, QuerySet, Sum, Value
+from django.db.models import Count, Field, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -36,6 +38,7 @@ from haven.planning.errors import PlanningInputError
 from haven.planning.fabrication import FOOD_ENERGY, ProductionPlan, plan_production
 from haven.planning.fabrication import validate_recipes as validate_planning_recipes
 from haven.planning.forecast import RunwayForecast, Scenario, forecast_runway
+from haven.planning.handout import round_to_steps
 from haven.planning.rations import (
     SHORTFALL_TOLERANCE,
     PriorityWeights,
@@ -398,7 +401,6 @@ def household_shares(
     plan: DistributionPlan, *, household: Household | None = None, person: Person | None = None
 ) -> list[HouseholdShare]:
     """Each household's members and planned quantities per item (item pk → quantity)."""
-    codes = dict(plan.items.values_list("item__code", "item_id"))
     rations = {
         plan_class.pk: (plan_class.fraction_met, plan_class.daily_ration)
         for plan_class in plan.classes.all()
@@ -413,28 +415,75 @@ def household_shares(
             Q(person=person) | Q(household_id=person.household_id, household__isnull=False)
         )
     result: dict[str, HouseholdShare] = {}
-    totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for share in shares:
         key = f"h{share.household_id}" if share.household_id else f"p{share.person_id}"
         if key not in result:
             name = share.household.name if share.household else share.person.full_name
             result[key] = HouseholdShare(key, name, share.household, [], {})
-        fraction, ration = rations[share.plan_class_id]
+        fraction, _ = rations[share.plan_class_id]
         result[key].members.append((share.person, fraction))
-        for code, per_day in ration.items():
-            totals[key][codes[code]] += per_day * plan.horizon_days
     handed = (
         plan.handouts.values("household", "person", "item")
         .annotate(total=Sum("quantity"))
         .order_by()
     )
+    rounded = handout_quantities(plan)
     for key, entry in result.items():
-        entry.planned = {item: to_quantity(q) for item, q in totals[key].items() if q > 0}
+        entry.planned = rounded.get(key, {})
     for row in handed:
         key = f"h{row['household']}" if row["household"] else f"p{row['person']}"
         if key in result:
             result[key].handed_out[row["item"]] = row["total"]
     return list(result.values())
+
+
+@read_only
+def handout_quantities(plan: DistributionPlan) -> dict[str, dict[int, Decimal]]:
+    """What each household ("h<id>") or person alone ("p<id>") is handed, per item pk.
+
+    The plan's fair shares (members' daily rations × days) rounded to each item's hand-out
+    step by `haven.planning.handout.round_to_steps`: within one step of the fair share,
+    never more in all than the plan's available stock. Every household of the plan is
+    rounded together (the spare steps go where they are most short), from one GROUP BY.
+    """
+    lines = list(plan.items.select_related("item").order_by("item_id"))
+    column = {line.item.code: i for i, line in enumerate(lines)}
+    rations = {plan_class.pk: plan_class.daily_ration for plan_class in plan.classes.all()}
+    per_class = {
+        pk: np.array([ration.get(line.item.code, 0.0) for line in lines]) * plan.horizon_days
+        for pk, ration in rations.items()
+    }
+    keys: list[str] = []
+    fair: list[NDArray[np.float64]] = []
+    by_household = (
+        plan.shares.filter(household__isnull=False)
+        .values_list("household_id", "plan_class_id")
+        .annotate(members=Count("id"))
+        .order_by("household_id", "plan_class_id")
+    )
+    alone = (
+        plan.shares.filter(household__isnull=True)
+        .values_list("person_id", "plan_class_id")
+        .order_by("person_id")
+    )
+    for prefix, rows in (("h", by_household), ("p", ((p, c, 1) for p, c in alone))):
+        for owner, plan_class, members in rows:
+            key = f"{prefix}{owner}"
+            if not keys or keys[-1] != key:
+                keys.append(key)
+                fair.append(np.zeros(len(lines)))
+            fair[-1] += per_class[plan_class] * members
+    if not keys or not column:
+        return {key: {} for key in keys}
+    shares = np.vstack(fair)
+    result: dict[str, dict[int, Decimal]] = {key: {} for key in keys}
+    for i, line in enumerate(lines):
+        step = line.item.handout_step
+        with planning_errors():
+            steps = round_to_steps(shares[:, i], step=float(step), available=line.available)
+        for h in np.flatnonzero(steps):
+            result[keys[h]][line.item_id] = step * int(steps[h])
+    return result
 
 
 def _applied(plan: DistributionPlan) -> None:

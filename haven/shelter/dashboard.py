@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from haven.core.dashboard import Panel
 from haven.shelter import services
@@ -30,4 +31,4 @@ def tonight() -> dict[str, Any]:
 def panels(request: HttpRequest) -> list[Panel]:
     if not request.user.has_perm("shelter.view_shelter"):
         return []
-    return [Panel("Shelter tonight", "shelter/panel.html", tonight(), order=30)]
+    return [Panel(_("Shelter tonight"), "shelter/panel.html", tonight(), order=30)]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from haven.core.navigation import NavItem
 
-ITEMS = [NavItem("Shelter", "shelter:board", "shelter.view_shelter", order=40)]
+ITEMS = [NavItem(_("Shelter"), "shelter:board", "shelter.view_shelter", order=40)]

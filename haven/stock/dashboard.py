@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from haven.core.dashboard import Panel
 from haven.planning.runway import RunwayStatus
@@ -26,7 +27,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     short.sort(key=lambda row: (row.status != RunwayStatus.CRITICAL, row.days_of_supply))
     return [
         Panel(
-            "Supply runway",
+            _("Supply runway"),
             "stock/panel_runway.html",
             {
                 "basic": basic,
@@ -41,7 +42,7 @@ def panels(request: HttpRequest) -> list[Panel]:
             wide=True,
         ),
         Panel(
-            "Low stock",
+            _("Low stock"),
             "stock/panel_low.html",
             {
                 "rows": short[:10],

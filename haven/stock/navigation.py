@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from haven.core.navigation import NavItem
 
-ITEMS = [NavItem("Stock", "stock:index", "stock.view_item", order=30)]
+ITEMS = [NavItem(_("Stock"), "stock:index", "stock.view_item", order=30)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import pgettext
 
 from haven.core import policy
 
@@ -36,6 +37,8 @@ def shown(context: template.Context, record: Any, field: str) -> Any:
     if request is None or record is None:
         return policy.HIDDEN
     value = policy.shown(request.user, record, field, request=request)
+    if value == policy.HIDDEN:
+        return pgettext("a value the reader may not see", "hidden")
     return "" if value is None else value
 
 

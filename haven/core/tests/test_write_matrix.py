@@ -249,6 +249,16 @@ EXAMPLES: dict[str, Example] = {
         }
     ),
     "POST /api/v1/rations/production/orders": _order,
+    "POST /api/v1/tracing/requests/": _body(
+        {"asker_name": "Ada", "given_name": "Omar", "family_name": "Fallen", "age_min": 30}
+    ),
+    "PATCH /api/v1/tracing/requests/{request_id}": _body({"origin": "Homs"}),
+    "POST /api/v1/tracing/requests/{request_id}/notes": _body(
+        {"text": "called", "status": "believed_alive", "last_known_location": "clinic"}
+    ),
+    "POST /api/v1/tracing/requests/{request_id}/close": _body({"reason": "withdrawn"}),
+    "POST /api/v1/tracing/candidates/{candidate_id}/confirm": _body({"note": "same"}),
+    "POST /api/v1/tracing/candidates/{candidate_id}/reject": _body({"note": "other"}),
 }
 
 

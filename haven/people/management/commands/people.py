@@ -16,7 +16,7 @@ from haven.people.models import Person
 
 
 class Command(HavenCommand):
-    help = "The people registry: `import FILE.csv`, `export [--format csv|json]`."
+    help = "The people registry: `import FILE.csv`, `export [--format csv|json]`, `search WORDS`."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = self.add_subcommands(parser)
@@ -29,11 +29,31 @@ class Command(HavenCommand):
         dump.add_argument("--format", choices=["csv", "json"], default="csv")
         dump.add_argument("--output", "-o", help="file to write (default: standard output)")
 
+        find = actions.add_parser(
+            "search", help="find people by name (forgives typos, spellings and scripts) or id"
+        )
+        find.add_argument("words", nargs="+", help="name words, an id or a record id")
+        find.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(Path(options["file"]), options["skip_invalid"])
+        elif options["action"] == "search":
+            self._search(" ".join(options["words"]), options["limit"])
         else:
             self._export(options["format"], options["output"])
+
+    def _search(self, query: str, limit: int) -> None:
+        if not 1 <= limit <= 1000:
+            raise HavenError(f"limit {limit} is not between 1 and 1000")
+        found = list(Person.objects.search(query)[:limit])
+        for person in found:
+            born = person.date_of_birth.year if person.date_of_birth else "?"
+            self.stdout.write(
+                f"{person.display_id}\t{person.full_name}\tborn {born}\t{person.status}"
+            )
+        if not found:
+            self.stderr.write(f"nobody found for {query!r}")
 
     def _import(self, path: Path, skip_invalid: bool) -> None:
         if not path.is_file():
