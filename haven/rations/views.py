@@ -3,8 +3,8 @@ production, the runway forecast and one's own ration. Thin: services do the work
 
 from __future__ import annotations
 
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
