@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON answers gzip-compressed (static files are compressed ahead by WhiteNoise).
+    "django.middleware.gzip.GZipMiddleware",
     # Under /api/: 413 for a too-large body, 422 for a NUL character, JSON for every error.
     "haven.core.api.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,6 +236,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Hashed names (collected by `haven serve`) are cached for a year; plain names for an hour.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "haven.core.staticfiles.HavenStaticStorage"},
+}
 MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
 # `haven serve` takes a backup a day into BACKUP_DIR and keeps the newest this many (0: none);
@@ -349,3 +357,6 @@ if not HAVEN_ALERTS_SENDER or any(c in HAVEN_ALERTS_SENDER for c in " \t,<&"):
         f"HAVEN_ALERTS_SENDER={HAVEN_ALERTS_SENDER!r}: no spaces, commas, < or & (CAP sender)"
     )
 HAVEN_ALERTS_DEFAULT_HOURS = envint("ALERTS_DEFAULT_HOURS", 24, minimum=1)
+
+# Tracing (haven.tracing): the domain of this camp's PFIF record ids (`domain/local-id`).
+HAVEN_PFIF_DOMAIN = env("PFIF_DOMAIN", "haven.invalid")

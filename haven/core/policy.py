@@ -702,8 +702,14 @@ _ALERT_ACKS = (
     "an acknowledgement (alert id, time) and, for the commander (alerts.view_acknowledgements), "
     "how many accounts have acknowledged an alert and the usernames of those who have not"
 )
+_SITREP = (
+    "the SITREP's figures: counts and rates of the camp, no person's field; each part only "
+    "for a role holding that part's own permission (haven.sitrep.indicators.SECTIONS), the "
+    "camp's location through policy.shown (hidden unless the reader may locate it)"
+)
 OPEN_SCHEMAS: dict[str, str] = {
     **{name: _ALERT_ACKS for name in ("AlertAckOut", "AlertAckCountOut")},
+    **{name: _SITREP for name in ("SitrepOut", "IndicatorOut", "SitrepNoteOut")},
     "EvidenceOut": (
         "one field's evidence about a candidate pair, only inside CandidateOut, whose groups "
         "decide who sees it (identity; the phone's evidence is contact)"

@@ -89,6 +89,8 @@ def section_of(figure: str) -> str:
         return "shelter"
     if figure.startswith("missions_"):
         return "missions"
+    if figure == "alerts":
+        return "alerts"
     raise HavenError(f"unknown figure {figure!r}")
 
 
@@ -141,6 +143,29 @@ def behind(figure: str, period: Period) -> Behind:
         title = _("In camp without a shelter at the end of the period")
         columns = [str(_("Person"))]
         rows = [[p.full_name] for p in people.order_by("full_name")[: LIMIT + 1]]
+    elif section == "alerts":
+        from haven.sitrep.services import alerts_at
+
+        title = _("Alerts in force at the end of the period")
+        columns = [
+            str(_("Sent")),
+            str(_("Severity")),
+            str(_("Urgency")),
+            str(_("Status")),
+            str(_("Headline")),
+            str(_("Expires")),
+        ]
+        rows = [
+            [
+                _when(alert.sent),
+                alert.get_severity_display(),
+                alert.get_urgency_display(),
+                alert.get_status_display(),
+                alert.headline,
+                _when(alert.expires),
+            ]
+            for alert in alerts_at(period)[: LIMIT + 1]
+        ]
     else:
         title = _("Missions")
         columns = [str(_("Mission")), str(_("Departed")), str(_("Due back")), str(_("Returned"))]

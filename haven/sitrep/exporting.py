@@ -97,11 +97,16 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def render_pdf(context: dict[str, Any], *, base_url: str | None = None) -> bytes:
-    """The SITREP page (the same template, print layout) as an A4 PDF."""
+def render_document(context: dict[str, Any], *, base_url: str | None = None) -> Any:
+    """The SITREP laid out on A4 pages by WeasyPrint (its `pages` are the printed pages)."""
     weasyprint = _weasyprint()
     html = render_to_string("sitrep/pdf.html", context)
     css = finders.find("sitrep/sitrep.css")
     stylesheets = [weasyprint.CSS(filename=css)] if css else []
-    data: bytes = weasyprint.HTML(string=html, base_url=base_url).write_pdf(stylesheets=stylesheets)
+    return weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=stylesheets)
+
+
+def render_pdf(context: dict[str, Any], *, base_url: str | None = None) -> bytes:
+    """The SITREP page (the same template, print layout) as an A4 PDF."""
+    data: bytes = render_document(context, base_url=base_url).write_pdf()
     return data

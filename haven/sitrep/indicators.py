@@ -31,6 +31,7 @@ EVENTS_PERMISSION: dict[str, str] = {
     "supplies": "stock.view_ledgerentry",
     "shelter": "shelter.view_occupants",
     "missions": "missions.view_all_missions",
+    "alerts": "alerts.view_alert",
 }
 
 

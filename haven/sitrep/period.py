@@ -40,7 +40,10 @@ def parse_end(text: str | None) -> datetime | None:
     """An ISO date and time with a zone (`2026-11-30T12:00+00:00`); None or "" is now."""
     if text is None or not text.strip():
         return None
-    value = parse_datetime(text.strip())
+    try:
+        value = parse_datetime(text.strip())
+    except ValueError:  # well-formed but impossible: month 13, 25 o'clock
+        value = None
     if value is None:
         raise HavenError(f"end {text!r} is not a date and time: write e.g. 2026-11-30T12:00+00:00")
     return value

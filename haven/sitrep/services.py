@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
@@ -26,13 +28,26 @@ def note_for(period: Period) -> SitrepNote | None:
 
 
 @read_only
-def alerts_at(period: Period) -> list[object]:
-    """The alerts active at the period's end, when the alerts app is installed."""
+def alerts_at(period: Period) -> list[Any]:
+    """The alerts in force at the period's end, when the alerts app is installed: issued by
+    then, not a Cancel, not expired, and not superseded by then (from the alert's history,
+    so a later Update or Cancel leaves a past SITREP as it was)."""
     if not apps.is_installed("haven.alerts"):
         return []
-    from haven.alerts.services import active_alerts  # type: ignore[import-not-found,unused-ignore]
+    from haven.alerts.choices import MsgType, Step
+    from haven.alerts.models import Alert, AlertEvent
 
-    return list(active_alerts(at=period.end))
+    moment = period.end
+    superseded = AlertEvent.objects.filter(
+        alert=OuterRef("pk"), step=Step.SUPERSEDED, at__lte=moment
+    )
+    return list(
+        Alert.objects.filter(sent__isnull=False, sent__lte=moment)
+        .filter(Q(expires__isnull=True) | Q(expires__gt=moment))
+        .exclude(msg_type=MsgType.CANCEL)
+        .exclude(Exists(superseded))
+        .order_by("-sent", "-pk")
+    )
 
 
 @read_only

@@ -3,10 +3,10 @@ figure, and the commander's note."""
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,14 +59,24 @@ def _runway_risk(report: Sitrep) -> dict[str, Any] | None:
 
 
 def context(request: HttpRequest, report: Sitrep) -> dict[str, Any]:
-    """What the page (and the PDF, the same template) shows to this user."""
-    user = request.user
+    return {
+        **report_context(request.user, report),
+        "end_text": request.GET.get("end", ""),
+        "may_write_note": request.user.has_perm("sitrep.write_sitrep_note"),
+    }
+
+
+def report_context(user: Any, report: Sitrep, *, links: bool = True) -> dict[str, Any]:
+    """What the report shows to `user` (None: the command line's operator, who sees every
+    part): the page, the PDF and the HTML file share it."""
     sections = visible_sections(user)
     shown = {indicator.key: indicator for indicator in indicators(report, sections)}
-    links = {
+    linked = {
         key: reverse("sitrep:events") + f"?figure={key}&{report.period.query}"
         for key, indicator in shown.items()
-        if indicator.section in EVENTS_PERMISSION
+        if links
+        and user is not None
+        and indicator.section in EVENTS_PERMISSION
         and user.has_perm(EVENTS_PERMISSION[indicator.section])
     }
     people = report.people
@@ -89,11 +99,11 @@ def context(request: HttpRequest, report: Sitrep) -> dict[str, Any]:
     return {
         "report": report,
         "period": report.period,
+        "camp_name": settings.HAVEN_CAMP_NAME,
         "period_text": report.period.text,
-        "end_text": request.GET.get("end", ""),
         "sections": sections,
         "ind": shown,
-        "links": links,
+        "links": linked,
         "statuses": statuses,
         "pyramid": pyramid,
         "sexes": [sex.label for sex in SEXES],
@@ -101,8 +111,6 @@ def context(request: HttpRequest, report: Sitrep) -> dict[str, Any]:
         "deaths_chart": charts.deaths_chart(report.series, _("Deaths a day")),
         "location": camp_location(user),
         "risk": _runway_risk(report) if "supplies" in sections else None,
-        "infinite": math.inf,
-        "may_write_note": user.has_perm("sitrep.write_sitrep_note"),
     }
 
 

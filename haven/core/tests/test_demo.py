@@ -57,6 +57,10 @@ def test_the_demo_has_people_in_every_state(demo: str, db: None) -> None:
     assert counts[Status.DECEASED] > 100
     assert counts[Status.MISSING] > 0
     assert counts[Status.DEPARTED] > 0
+    # One duplicate registration, merged into the record kept.
+    assert counts[Status.MERGED] == 1
+    merged = Person.objects.get(status=Status.MERGED)
+    assert merged.merged_into is not None
 
 
 def test_the_demo_has_a_clinic_and_a_casualty_register(demo: str, db: None) -> None:
@@ -90,6 +94,16 @@ def test_the_demo_has_an_applied_ration_plan_and_production(demo: str, db: None)
     assert ProductionOrder.objects.exists()
 
 
+def test_the_demo_has_tracing_requests_matches_and_a_reunification(demo: str, db: None) -> None:
+    from haven.tracing.models import Candidate, TracingRequest
+
+    assert TracingRequest.objects.filter(state__in=["open", "possible_match"]).count() >= 3
+    proposed = Candidate.objects.filter(state="proposed")
+    assert proposed.filter(label="likely").exists() and proposed.filter(label="possible").exists()
+    assert TracingRequest.objects.filter(outcome="reunified").count() == 1
+    assert "tracing: " in demo
+
+
 def test_the_demo_prints_what_it_built_and_the_logins(demo: str) -> None:
     assert "rations: plan #" in demo
     assert "commander" in demo
@@ -107,6 +121,8 @@ def test_the_demo_prints_what_it_built_and_the_logins(demo: str) -> None:
         "/missions/",
         "/shelter/",
         "/rations/",
+        "/tracing/",
+        "/tracing/candidates/",
     ],
 )
 def test_the_commander_sees_every_page_of_the_demo(commander: Client, url: str) -> None:

@@ -113,6 +113,21 @@ def _return(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any]
     return {}, {"note": "back"}
 
 
+def _merge(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.people import services
+
+    twin = services.register_person(by=users["commander"], full_name="Nadia Twin")
+    return {}, {"merged_id": twin.pk, "reason": "registered twice"}
+
+
+def _unmerge(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.people import merging, services
+
+    twin = services.register_person(by=users["commander"], full_name="Nadia Twin")
+    merging.merge_people(by=users["commander"], kept=_person(camp, users), merged=twin)
+    return {"person_id": twin.pk}, {}
+
+
 def _open_muster(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     from haven.people import musters
     from haven.people.models import Muster
@@ -195,6 +210,8 @@ EXAMPLES: dict[str, Example] = {
     "POST /api/v1/people/{person_id}/status": _body({"status": "present", "place": "gate"}),
     "POST /api/v1/people/{person_id}/departure": _body({"reason": "visit", "destination": "x"}),
     "POST /api/v1/people/{person_id}/return": _return,
+    "POST /api/v1/people/{person_id}/merge": _merge,
+    "POST /api/v1/people/{person_id}/unmerge": _unmerge,
     "POST /api/v1/people/households": _body({"name": "Haddad", "notes": "two children"}),
     "POST /api/v1/people/teams": _body({"name": "Water", "purpose": "carry water"}),
     "POST /api/v1/people/musters": _open_muster,
@@ -252,6 +269,7 @@ EXAMPLES: dict[str, Example] = {
     "POST /api/v1/health/deaths/{record_id}/confirm": _body({}),
     "POST /api/v1/health/deaths/{record_id}/correction": _correction,
     "PUT /api/v1/health/starting-population": _body({"count": 40}),
+    "POST /api/v1/sitrep/note": _body({"text": "Hold the north gate."}),
     "POST /api/v1/shelter/": _body({"name": "Tent 9", "covered_area_m2": 18}),
     "POST /api/v1/shelter/assign": lambda camp, users: (
         {},
