@@ -4,6 +4,7 @@ production, the runway forecast and one's own ration. Thin: services do the work
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -87,9 +88,14 @@ def _need_text(plan_class: PlanClass) -> str:
 @permission_required("rations.view_distributionplan")
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
+    # The fair share as the LP computed it, and as handed out in whole steps.
+    handed_out = services.handout_totals(plan)
+    items = list(plan.items.select_related("item"))
+    for line in items:
+        line.handed_out = handed_out.get(line.item_id, Decimal(0))  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "plan": plan,
-        "items": plan.items.select_related("item"),
+        "items": items,
         "short_classes": _short_classes(plan),
         "short_groups": plan.classes.filter(fraction_met__lt=0.999999).count(),
         "min_percent": round(plan.min_fraction * 100, 1),
