@@ -357,3 +357,6 @@ if not HAVEN_ALERTS_SENDER or any(c in HAVEN_ALERTS_SENDER for c in " \t,<&"):
         f"HAVEN_ALERTS_SENDER={HAVEN_ALERTS_SENDER!r}: no spaces, commas, < or & (CAP sender)"
     )
 HAVEN_ALERTS_DEFAULT_HOURS = envint("ALERTS_DEFAULT_HOURS", 24, minimum=1)
+
+# Tracing (haven.tracing): the domain of this camp's PFIF record ids (`domain/local-id`).
+HAVEN_PFIF_DOMAIN = env("PFIF_DOMAIN", "haven.invalid")

@@ -133,30 +133,27 @@ def atom_feed(alerts: Iterable[Alert], *, feed_url: str, link_of: Any, cap_link_
     """The active alerts as an Atom feed (RFC 4287); each entry links the alert's page and
     its CAP message. No coordinates: a feed is read by whatever the reader points at it."""
     alerts = list(alerts)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    _sub(feed, "id", feed_url, ATOM_NS)
-    _sub(feed, "title", "Active alerts", ATOM_NS)
+    # Unqualified names under one xmlns: Atom as feed readers expect it, without a prefix.
+    feed = ET.Element("feed", xmlns=ATOM_NS)
+    ET.SubElement(feed, "id").text = feed_url
+    ET.SubElement(feed, "title").text = "Active alerts"
     newest = max((a.sent for a in alerts if a.sent), default=timezone.now())
-    _sub(feed, "updated", cap_time(newest), ATOM_NS)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=feed_url)
-    author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
-    _sub(author, "name", alerts[0].sender if alerts else "Haven", ATOM_NS)
+    ET.SubElement(feed, "updated").text = cap_time(newest)
+    ET.SubElement(feed, "link", rel="self", href=feed_url)
+    author = ET.SubElement(feed, "author")
+    ET.SubElement(author, "name").text = alerts[0].sender if alerts else "Haven"
     for alert in alerts:
-        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
-        _sub(entry, "id", f"urn:uuid:{alert.identifier.removeprefix('haven-')}", ATOM_NS)
-        _sub(entry, "title", alert.headline, ATOM_NS)
-        _sub(entry, "updated", cap_time(alert.sent or alert.drafted_at), ATOM_NS)
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "id").text = f"urn:uuid:{alert.identifier.removeprefix('haven-')}"
+        ET.SubElement(entry, "title").text = alert.headline
+        ET.SubElement(entry, "updated").text = cap_time(alert.sent or alert.drafted_at)
+        ET.SubElement(entry, "category", term=alert.severity, label=str(alert.priority.label))
+        ET.SubElement(entry, "link", rel="alternate", href=link_of(alert))
         ET.SubElement(
-            entry, f"{{{ATOM_NS}}}category", term=alert.severity, label=str(alert.priority.label)
-        )
-        ET.SubElement(entry, f"{{{ATOM_NS}}}link", rel="alternate", href=link_of(alert))
-        ET.SubElement(
-            entry,
-            f"{{{ATOM_NS}}}link",
-            rel="related",
-            type="application/cap+xml",
-            href=cap_link_of(alert),
+            entry, "link", rel="related", type="application/cap+xml", href=cap_link_of(alert)
         )
         summary = " ".join(part for part in (alert.description, alert.instruction) if part)
-        _sub(entry, "summary", summary or alert.headline, ATOM_NS)
-    return _document(feed, ATOM_NS)
+        ET.SubElement(entry, "summary").text = summary or alert.headline
+    ET.indent(feed)
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"

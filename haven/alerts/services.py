@@ -34,7 +34,7 @@ from haven.alerts.models import HEADLINE_MAX, Acknowledgement, Alert, AlertEvent
 from haven.audit.trail import audited, read_only
 from haven.core import policy
 from haven.core.errors import HavenError
-from haven.core.services import Author, acting_user, get_record, planned_time
+from haven.core.services import Author, acting_user, event_time, get_record, planned_time
 from haven.people import musters
 from haven.people.models import Muster
 
@@ -129,8 +129,12 @@ def ack_count(alert: Alert) -> AckCount:
     return AckCount(acknowledged=acknowledged, expected=readers.count())
 
 
-def _event(alert: Alert, step: str, by: Author, note: str = "") -> AlertEvent:
-    return AlertEvent.objects.create(alert=alert, step=step, by=acting_user(by), note=note[:300])
+def _event(
+    alert: Alert, step: str, by: Author, note: str = "", at: datetime | None = None
+) -> AlertEvent:
+    return AlertEvent.objects.create(
+        alert=alert, step=step, by=acting_user(by), note=note[:300], at=at or timezone.now()
+    )
 
 
 def _expires(expires: datetime | None, sent: datetime) -> datetime:
@@ -153,7 +157,7 @@ def _may_share_coordinates(by: Author) -> None:
         )
 
 
-def _clean(fields: dict[str, Any], by: Author) -> dict[str, Any]:
+def _clean(fields: dict[str, Any], by: Author, now: datetime) -> dict[str, Any]:
     """Every CAP rule checked, nothing stored yet; returns the fields to store."""
     clean: dict[str, Any] = {}
     clean["status"] = rules.choice("status", fields["status"], CapStatus)
@@ -197,7 +201,6 @@ def _clean(fields: dict[str, Any], by: Author) -> dict[str, Any]:
     if share and clean["scope"] == Scope.PUBLIC and (clean["circle"] or clean["polygon"]):
         _may_share_coordinates(by)
     clean["share_coordinates"] = share
-    now = timezone.now()
     clean["expires"] = _expires(fields["expires"], now)
     return clean
 
@@ -223,16 +226,20 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _create(by: Author, fields: dict[str, Any], replaces: Alert | None) -> Alert:
-    clean = _clean(fields, by)
+def _create(
+    by: Author, fields: dict[str, Any], replaces: Alert | None, at: datetime | None
+) -> Alert:
+    when = event_time(at, "drafting time")
+    clean = _clean(fields, by, when)
     alert = Alert.objects.create(
         identifier=f"haven-{uuid.uuid4()}",
         sender=settings.HAVEN_ALERTS_SENDER,
         replaces=replaces,
         drafted_by=acting_user(by),
+        drafted_at=when,
         **clean,
     )
-    _event(alert, Step.DRAFTED, by)
+    _event(alert, Step.DRAFTED, by, at=when)
     return alert
 
 
@@ -246,6 +253,7 @@ def draft_alert(
     urgency: str,
     severity: str,
     certainty: str,
+    at: datetime | None = None,
     **fields: Any,
 ) -> Alert:
     """Draft a CAP alert (nothing is sent): every rule is checked now, again at issue."""
@@ -256,7 +264,15 @@ def draft_alert(
     values.update(
         headline=headline, event=event, urgency=urgency, severity=severity, certainty=certainty
     )
-    return _create(by, values, None)
+    return _create(by, values, None, at)
+
+
+def _not_before(when: datetime, earlier: datetime | None, what: str) -> datetime:
+    if earlier is not None and when < earlier:
+        raise HavenError(
+            f"time {when.isoformat()} is before the alert was {what} ({earlier.isoformat()})"
+        )
+    return when
 
 
 def _issued(alert: Alert, what: str) -> Alert:
@@ -278,7 +294,7 @@ def _chain(alert: Alert) -> str:
 
 @audited("alerts.update")
 @transaction.atomic
-def update_alert(*, by: Author, alert: Alert, **changes: Any) -> Alert:
+def update_alert(*, by: Author, alert: Alert, at: datetime | None = None, **changes: Any) -> Alert:
     """Draft an Update of an issued alert: the same message with `changes`, referencing it
     (and what it referenced). Issuing the Update supersedes the alert."""
     alert = _issued(alert, "be updated")
@@ -289,12 +305,12 @@ def update_alert(*, by: Author, alert: Alert, **changes: Any) -> Alert:
     values["expires"] = None if alert.expires <= timezone.now() else alert.expires
     values.update(changes)
     values.update(msg_type=MsgType.UPDATE, references=_chain(alert))
-    return _create(by, values, alert)
+    return _create(by, values, alert, at)
 
 
 @audited("alerts.cancel")
 @transaction.atomic
-def cancel_alert(*, by: Author, alert: Alert, note: str = "") -> Alert:
+def cancel_alert(*, by: Author, alert: Alert, note: str = "", at: datetime | None = None) -> Alert:
     """Draft a Cancel of an issued alert (issuing it ends the alert for everyone)."""
     alert = _issued(alert, "be cancelled")
     values = {name: getattr(alert, name) for name in INFO_FIELDS}
@@ -305,12 +321,12 @@ def cancel_alert(*, by: Author, alert: Alert, note: str = "") -> Alert:
         expires=None if alert.expires <= timezone.now() else alert.expires,
         assemble_at="",
     )
-    return _create(by, values, alert)
+    return _create(by, values, alert, at)
 
 
 @audited("alerts.approve")
 @transaction.atomic
-def approve_alert(*, by: Author, alert: Alert, note: str = "") -> Alert:
+def approve_alert(*, by: Author, alert: Alert, note: str = "", at: datetime | None = None) -> Alert:
     """A second person approves a drafted alert; the drafter may not approve their own."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.stage != Stage.DRAFT:
@@ -324,17 +340,20 @@ def approve_alert(*, by: Author, alert: Alert, note: str = "") -> Alert:
         raise HavenError(
             f"{approver.username} drafted alert #{alert.pk}: a second person must approve it"
         )
+    when = _not_before(event_time(at, "approval time"), alert.drafted_at, "drafted")
     alert.stage = Stage.APPROVED
     alert.approved_by = approver
-    alert.approved_at = timezone.now()
+    alert.approved_at = when
     alert.save(update_fields=["stage", "approved_by", "approved_at"])
-    _event(alert, Step.APPROVED, by, rules.plain_text("note", note, 300))
+    _event(alert, Step.APPROVED, by, rules.plain_text("note", note, 300), at=when)
     return alert
 
 
 @audited("alerts.issue")
 @transaction.atomic
-def issue_alert(*, by: Author, alert: Alert, assemble_at: str | None = None) -> Alert:
+def issue_alert(
+    *, by: Author, alert: Alert, assemble_at: str | None = None, at: datetime | None = None
+) -> Alert:
     """Send the alert: every logged-in user sees it until they acknowledge it. An Actual
     alert must first be approved by a second person (HAVEN_ALERTS_TWO_PERSON). An Update or
     Cancel supersedes the alert it replaces. With `assemble_at`, the emergency muster opens."""
@@ -348,7 +367,7 @@ def issue_alert(*, by: Author, alert: Alert, assemble_at: str | None = None) -> 
         )
     if alert.stage not in (Stage.DRAFT, Stage.APPROVED):
         raise HavenError(f"alert #{alert.pk} is already {alert.stage}")
-    now = timezone.now()
+    now = _not_before(event_time(at, "sent"), alert.approved_at or alert.drafted_at, "approved")
     if alert.expires <= now:
         raise HavenError(
             f"expires {alert.expires.isoformat()} is before sent {now.isoformat()}: "
@@ -358,24 +377,24 @@ def issue_alert(*, by: Author, alert: Alert, assemble_at: str | None = None) -> 
         old = _issued(alert.replaces, f"be replaced by #{alert.pk}")  # type: ignore[arg-type]
         old.stage = Stage.SUPERSEDED
         old.save(update_fields=["stage"])
-        _event(old, Step.SUPERSEDED, by, f"{alert.msg_type} #{alert.pk}")
+        _event(old, Step.SUPERSEDED, by, f"{alert.msg_type} #{alert.pk}", at=now)
     alert.stage = Stage.ISSUED
     alert.sent = now
     alert.issued_by = acting_user(by)
     if assemble_at is not None:
         alert.assemble_at = rules.plain_text("assemble_at", assemble_at, MUSTER_LABEL_MAX)
     alert.save(update_fields=["stage", "sent", "issued_by", "assemble_at"])
-    _event(alert, Step.ISSUED, by)
+    _event(alert, Step.ISSUED, by, at=now)
     if alert.assemble_at and alert.msg_type != MsgType.CANCEL:
-        _open_muster(by, alert, alert.assemble_at)
+        _open_muster(by, alert, alert.assemble_at, now)
     return alert
 
 
-def _open_muster(by: Author, alert: Alert, place: str) -> Muster:
+def _open_muster(by: Author, alert: Alert, place: str, at: datetime | None = None) -> Muster:
     current = musters.open_muster_or_none()
     if current is None:
         label = f"Alert #{alert.pk}: {alert.headline}"[:MUSTER_LABEL_MAX]
-        current = musters.open_muster(by=by, label=label, place=place)
+        current = musters.open_muster(by=by, label=label, place=place, at=at)
         note = f"muster #{current.pk} opened at {place}"
     else:
         # A roll call already running is the one to answer: a second cannot open.
@@ -383,7 +402,7 @@ def _open_muster(by: Author, alert: Alert, place: str) -> Muster:
     alert.muster = current
     alert.assemble_at = place
     alert.save(update_fields=["muster", "assemble_at"])
-    _event(alert, Step.MUSTER_OPENED, by, note)
+    _event(alert, Step.MUSTER_OPENED, by, note, at=at)
     return current
 
 
@@ -408,16 +427,19 @@ class AckResult:
 
 
 @audited("alerts.acknowledge")
-def acknowledge(*, by: Author, alert: Alert) -> AckResult:
+def acknowledge(*, by: Author, alert: Alert, at: datetime | None = None) -> AckResult:
     """The user has seen the alert; acknowledging twice is harmless."""
     user = acting_user(by)
     if user is None:
         raise HavenError("an acknowledgement needs a person: say who (the CLI's --as)")
     if alert.stage not in (Stage.ISSUED, Stage.SUPERSEDED):
         raise HavenError(f"alert #{alert.pk} is {alert.stage}: only issued alerts are acknowledged")
+    when = _not_before(event_time(at, "acknowledgement time"), alert.sent, "sent")
     try:
         with transaction.atomic():
-            ack, created = Acknowledgement.objects.get_or_create(alert=alert, user=user)
+            ack, created = Acknowledgement.objects.get_or_create(
+                alert=alert, user=user, defaults={"at": when}
+            )
     except IntegrityError:
         ack, created = Acknowledgement.objects.get(alert=alert, user=user), False
     return AckResult(acknowledgement=ack, created=created)

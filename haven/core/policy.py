@@ -385,6 +385,46 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.CONTACT: ["phone_evidence"],
     },
     "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
+    # An alert is for everyone it is issued to; its circle and polygon are places.
+    "alerts.alert": {
+        G.NAME: ["id", "identifier", "headline"],
+        G.RECORD: [
+            "sender",
+            "sent",
+            "status",
+            "msg_type",
+            "scope",
+            "restriction",
+            "addresses",
+            "note",
+            "references",
+            "replaces_id",
+            "category",
+            "event",
+            "response_type",
+            "urgency",
+            "severity",
+            "certainty",
+            "priority",
+            "description",
+            "instruction",
+            "expires",
+            "area_desc",
+            "share_coordinates",
+            "stage",
+            "active",
+            "drafted_at",
+            "drafted_by",
+            "approved_at",
+            "approved_by",
+            "issued_by",
+            "assemble_at",
+            "muster_id",
+        ],
+        G.LOCATION: ["circle", "polygon"],
+    },
+    # Not a model: an alert's CAP 1.2 XML, coordinates in it only as haven.alerts.cap allows.
+    "alerts.capmessage": {G.NAME: ["id", "identifier"], G.RECORD: ["xml"]},
     "core.camplocation": {
         G.NAME: ["id"],
         G.RECORD: ["updated_at", "updated_by"],
@@ -658,12 +698,17 @@ _RATIONS = (
     "transfers are rations.* PolicySchemas); one's own ration; recipes, production, "
     "forecast figures: no contact, medical, protection or location field"
 )
+_ALERT_ACKS = (
+    "an acknowledgement (alert id, time) and, for the commander (alerts.view_acknowledgements), "
+    "how many accounts have acknowledged an alert and the usernames of those who have not"
+)
 _SITREP = (
     "the SITREP's figures: counts and rates of the camp, no person's field; each part only "
     "for a role holding that part's own permission (haven.sitrep.indicators.SECTIONS), the "
     "camp's location through policy.shown (hidden unless the reader may locate it)"
 )
 OPEN_SCHEMAS: dict[str, str] = {
+    **{name: _ALERT_ACKS for name in ("AlertAckOut", "AlertAckCountOut")},
     **{name: _SITREP for name in ("SitrepOut", "IndicatorOut", "SitrepNoteOut")},
     "EvidenceOut": (
         "one field's evidence about a candidate pair, only inside CandidateOut, whose groups "

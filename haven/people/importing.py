@@ -112,7 +112,9 @@ class ImportRejected(HavenError):
         super().__init__(f"{rows} bad row(s), nothing imported: {shown}{more}")
 
 
-STATUS_VALUES = frozenset(Status.values)
+# A merge is the only way to the merged status: an import may not give it.
+IMPORTED_STATUSES = [status for status in Status.values if status != Status.MERGED]
+STATUS_VALUES = frozenset(IMPORTED_STATUSES)
 
 
 @dataclass(slots=True)
@@ -147,7 +149,7 @@ def _parse_row(
         problems.append(f"unknown sex {value['sex']!r} (use f, m, x or u)")
     status = value["status"].lower() or Status.PRESENT
     if status not in STATUS_VALUES:
-        problems.append(f"unknown status {value['status']!r} (use {', '.join(Status.values)})")
+        problems.append(f"unknown status {value['status']!r} (use {', '.join(IMPORTED_STATUSES)})")
     born: date | None = None
     estimate = False
     if value["date_of_birth"]:

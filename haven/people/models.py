@@ -195,6 +195,15 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        help_text="The record kept when this one was merged into it as a duplicate.",
+    )
     search_text = models.TextField(editable=False, default="")
     # Every name as tokens that other spellings and scripts of it share (search that forgives).
     search_key = models.TextField(editable=False, default="")
@@ -218,6 +227,7 @@ class Person(models.Model):
             ("record_departure", "Record departures and returns"),
             ("import_people", "Import people from a file"),
             ("export_people", "Export the registry"),
+            ("merge_people", "Merge duplicate records of one person, and undo a merge"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +278,43 @@ class Person(models.Model):
     @property
     def display_id(self) -> str:
         return self.record_id or f"#{self.pk}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person joined: the merged record's history (status events,
+    treatments, stays, hand-outs …) moved to the kept one. `moved` lists the rows moved, by
+    model and field, so that the merge can be undone exactly; an undone merge stays as
+    history."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_merged")
+    reason = models.CharField(max_length=300, blank=True)
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_before = models.CharField(max_length=20, choices=Status.choices)
+    moved = models.JSONField(default=dict, help_text='{"app.model.field": [ids]}')
+    left = models.JSONField(
+        default=dict, help_text="rows that could not move (one allowed per person), by model"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(undone_at__isnull=True),
+                name="people_one_live_merge_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} merged into {self.kept_id}"
 
 
 class PersonRevision(models.Model):

@@ -53,6 +53,14 @@ class RequestForm(forms.Form):
 class NoteForm(forms.Form):
     status = forms.ChoiceField(choices=NoteStatus.choices, required=False, label=_("Status"))
     text = forms.CharField(
-        max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note")
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What was learnt")}),
+        label=_("Note"),
     )
-    author_name = forms.CharField(max_length=200, required=False, label=_("Told by"))
+    author_name = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Told by (name)")}),
+        label=_("Told by"),
+    )

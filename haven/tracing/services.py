@@ -8,22 +8,25 @@ API and the CLI call these. A request's state changes only here, each change wit
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
 from haven.core.private import make_private_dir, private_umask
 from haven.core.services import Author, acting_user, event_time, get_record
+from haven.core.signals import report_export
 from haven.people.choices import Sex, Status
-from haven.people.models import Person
-from haven.tracing import matcher
-from haven.tracing.choices import CandidateState, NoteStatus, Outcome, RequestState
+from haven.people.models import Person, StatusEvent
+from haven.tracing import matcher, pfif
+from haven.tracing.choices import CandidateState, NoteStatus, Outcome, RequestState, Source
 from haven.tracing.models import Candidate, TracingNote, TracingRequest
 
 OLDEST_AGE = 130
@@ -300,3 +303,119 @@ def set_photo(*, by: Author, request: TracingRequest, content: bytes) -> Tracing
     request.save(update_fields=["photo"])
     _note(request, by=by, text="Photo added.")
     return request
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What a PFIF import wrote and what it left alone."""
+
+    version: str
+    requests: int
+    notes: int
+    already_known: int
+    expired: int
+
+
+def _own(record_id: str, kind: str) -> int | None:
+    """The local id of one of this camp's own PFIF ids (`DOMAIN/kind.N`), else None."""
+    prefix = f"{pfif.domain()}/{kind}."
+    rest = record_id.removeprefix(prefix)
+    return int(rest) if rest != record_id and rest.isdigit() else None
+
+
+def _known_request(record_id: str) -> TracingRequest | None:
+    own = _own(record_id, "request")
+    # One of this camp's own, or one imported before (perhaps this camp's, once deleted).
+    found = Q(pfif_record_id=record_id) | (Q(pk=own) if own is not None else Q(pk__in=[]))
+    return TracingRequest.objects.filter(found).first()
+
+
+def _known_note(note_id: str) -> bool:
+    if TracingNote.objects.filter(pfif_note_id=note_id).exists():
+        return True
+    for kind, model in (("note", TracingNote), ("status", StatusEvent)):
+        own = _own(note_id, kind)
+        if own is not None:
+            return bool(model.objects.filter(pk=own).exists())
+    return False
+
+
+def _add_notes(request: TracingRequest, notes: list[dict[str, Any]]) -> int:
+    added = 0
+    for note in notes:
+        if _known_note(note["pfif_note_id"]):
+            continue
+        values = {key: value for key, value in note.items() if not key.startswith("@")}
+        TracingNote.objects.create(request=request, **values)
+        added += 1
+    return added
+
+
+@audited("tracing.import_pfif")
+@transaction.atomic
+def import_pfif(*, by: Author, data: bytes) -> ImportReport:
+    """Read a PFIF 1.1–1.4 document into tracing requests and notes. Idempotent by record id
+    (a record or note already here, or one of this camp's own, is left alone); any bad record
+    and nothing is written, every problem named with its line."""
+    document = pfif.parse(data)
+    checked = pfif.check(document, today=timezone.localdate(), now=timezone.now())
+    errors = list(checked.errors)
+    targets: dict[str, TracingRequest | None] = {}
+    for person_id, notes in checked.notes_for_known.items():
+        target = _known_request(person_id)
+        if target is None and _own(person_id, "person") is None:
+            errors += [
+                f"line {note['@line']}: note for unknown person {person_id}" for note in notes
+            ]
+        targets[person_id] = target
+    if errors:
+        errors.sort(key=lambda text: int(text.split(":", 1)[0].removeprefix("line ") or 0))
+        raise HavenError(pfif.messages(errors))
+    created: list[TracingRequest] = []
+    notes_added = known = 0
+    for record in checked.records:
+        existing = _known_request(record.record_id)
+        if existing is None and _own(record.record_id, "person") is not None:
+            known += 1  # one of this camp's registered people: the registry holds them
+            continue
+        if existing is not None:
+            known += 1
+            notes_added += _add_notes(existing, record.notes)
+            continue
+        values = dict(record.values)
+        values["alternate_names"] = values["alternate_names"].replace("\r", "")
+        request = TracingRequest(
+            **values,
+            source=Source.PFIF,
+            pfif_record_id=record.record_id,
+            consent_to_share=True,  # published to a people finder to be found
+            created_by=acting_user(by),
+        )
+        _check(request)
+        request.updated_at = timezone.now()
+        request.save()
+        notes_added += _add_notes(request, record.notes)
+        created.append(request)
+    for person_id, notes in checked.notes_for_known.items():
+        target = targets[person_id]
+        if target is not None:
+            notes_added += _add_notes(target, notes)
+    for request in created:
+        matcher.match_request(request=request)
+    return ImportReport(document.version, len(created), notes_added, known, checked.expired)
+
+
+@read_only
+def export_pfif(
+    stream: IO[str], *, by: Author, role: str, since: datetime | None = None
+) -> pfif.ExportReport:
+    """Write the PFIF 1.4 export of what `role` may see; reported as an export read."""
+    report = pfif.export(stream, role=role, since=since)
+    report_export(
+        user=acting_user(by),
+        model="tracing.tracingrequest",
+        rows=report.people + report.requests,
+        channel="cli" if by is None else "web",
+        kind="pfif",
+    )
+    return report

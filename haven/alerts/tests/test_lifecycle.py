@@ -162,3 +162,18 @@ def test_every_step_is_audited(issued: Callable[..., Any], users: dict[str, Any]
 )
 def test_priority_table(urgency: str, severity: str, certainty: str, expected: Priority) -> None:
     assert priority(urgency, severity, certainty) == expected
+
+
+def test_steps_recorded_later_keep_their_order(users: dict[str, Any], deputy: Any) -> None:
+    now = timezone.now()
+    alert = services.draft_alert(by=users["commander"], at=now - timedelta(hours=2), **fields())
+    with pytest.raises(HavenError, match="before the alert was drafted"):
+        services.approve_alert(by=deputy, alert=alert, at=now - timedelta(hours=3))
+    services.approve_alert(by=deputy, alert=alert, at=now - timedelta(hours=1))
+    alert = services.issue_alert(by=deputy, alert=alert, at=now - timedelta(minutes=50))
+    with pytest.raises(HavenError, match="before the alert was sent"):
+        services.acknowledge(by=users["member"], alert=alert, at=now - timedelta(hours=1))
+    with pytest.raises(HavenError, match="is in the future"):
+        services.acknowledge(by=users["member"], alert=alert, at=now + timedelta(hours=1))
+    ack = services.acknowledge(by=users["member"], alert=alert, at=now - timedelta(minutes=40))
+    assert ack.acknowledgement.at == now - timedelta(minutes=40)

@@ -27,6 +27,8 @@ OTHER_WRITE_MODULES = [
     "haven.core.camp",
     "haven.people.musters",
     "haven.people.importing",
+    "haven.people.merging",
+    "haven.people.duplicates",
     "haven.stock.exchange",
     "haven.health.unknown",
     "haven.tracing.matcher",

@@ -99,6 +99,22 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     camp_location.set_camp_location(
         by=None, name=f"{MARKERS[G.LOCATION]} valley", latitude="12.5", longitude="-3.25"
     )
+    from haven.alerts import services as alerts
+
+    alert = alerts.draft_alert(
+        by=clerk,
+        headline="Raid on the north road",
+        event="Armed attack",
+        urgency="Immediate",
+        severity="Severe",
+        certainty="Observed",
+        scope="Restricted",
+        restriction="camp staff",
+        area_desc="north road",
+        circle="12.5,-3.25 2",
+    )
+    alerts.approve_alert(by=users["commander"], alert=alert)
+    alerts.issue_alert(by=users["commander"], alert=alert)
     from haven.tracing import matcher
     from haven.tracing import services as tracing
 
@@ -117,6 +133,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     )
     candidate = matcher.match_person(person=stranger)[0]
     return {
+        "alert_id": alert.pk,
         "muster_id": muster.pk,
         "shelter_id": tent.pk,
         "plan_id": plan.pk,

@@ -95,6 +95,16 @@ def skeleton(compact_name: str) -> str:
     return text
 
 
+@lru_cache(maxsize=262_144)
+def letter_skeleton(compact_name: str) -> str:
+    """Consonants only, letter by letter: a vowel-less script writes the t and h of Tahan
+    (طحان, "thn") as two letters, which `skeleton` reads as one sound (th)."""
+    text = _VOWELS.sub("", _DOUBLES.sub(r"\1", compact_name))
+    if len(text) > 2 and text.endswith("h"):
+        text = text[:-1]
+    return text
+
+
 # Spellings that differ only in how a sound was written in Latin letters (Boiko / Boyko,
 # Akobirov / Akobirow, Rakhimov / Rahimov, Yuliia / Julija).
 _LOOSE = (

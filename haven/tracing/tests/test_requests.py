@@ -243,3 +243,26 @@ def test_a_death_record_is_matched_once_committed(
     services.confirm_candidate(by=users["clerk"], candidate=candidate)
     request.refresh_from_db()
     assert request.outcome == Outcome.FOUND_DECEASED
+
+
+def test_a_scans_pairs_are_explained_as_the_core_explains_one_pair() -> None:
+    from haven.planning.matching import PersonRecord, Registry
+
+    records = [
+        PersonRecord("p1", "Rustam", "Akobirov", sex="m", date_of_birth=date(1984, 3, 12)),
+        PersonRecord("p2", "Rustam", "Akobirow", sex="m", date_of_birth=date(1984, 12, 3)),
+        PersonRecord("p3", "Akobirov", "Rustam", sex="m", phone="+992 93 555 1234"),
+        PersonRecord("p4", "Layla", "Haddad", sex="f", date_of_birth=date(1990, 7, 4)),
+        PersonRecord("p5", "Leila", "Hadad", sex="f", date_of_birth=date(1990, 7, 4)),
+        PersonRecord("p6", "Olena", "Boyko", sex="f", date_of_birth=date(1975, 1, 2)),
+    ]
+    registry = Registry(records, matcher.match_settings(date(2026, 11, 30)))
+    pairs = list(registry.scan().pairs)
+    assert pairs
+    for pair, batch in zip(pairs, matcher.explain_pairs(registry, pairs), strict=True):
+        one = registry.explain(pair.record_id_a, pair.record_id_b)
+        assert [e.words for e in batch.evidence] == [e.words for e in one.evidence]
+        assert [round(e.weight, 6) for e in batch.evidence] == [
+            round(e.weight, 6) for e in one.evidence
+        ]
+        assert batch.probability == pytest.approx(one.probability)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,23 @@ class Command(HavenCommand):
             "scan",
             help="scan the whole registry and the open requests for candidate pairs",
         )
+        dump = actions.add_parser(
+            "export",
+            help="write PFIF 1.4: the requests and the registry as person records with notes",
+        )
+        dump.add_argument("--format", default="pfif", choices=["pfif"])
+        dump.add_argument("--since", help="only records changed on or after this date (YYYY-MM-DD)")
+        dump.add_argument("--output", "-o", required=True, help="XML file to write")
+        dump.add_argument(
+            "--role",
+            default="clerk",
+            choices=list(policy.ROLE_GROUPS),
+            help="whose view of the records to export (default clerk: no locations)",
+        )
+        load = actions.add_parser(
+            "import", help="read a PFIF 1.1–1.4 file (idempotent; any bad record: nothing)"
+        )
+        load.add_argument("file", help="PFIF XML file")
         self._requests(actions.add_parser("requests", help="tracing requests"))
         self._candidates(actions.add_parser("candidates", help="candidate pairs to review"))
 
@@ -136,6 +153,10 @@ class Command(HavenCommand):
             )
         elif action == "scan":
             self._scan()
+        elif action == "export":
+            self._export(options)
+        elif action == "import":
+            self._import(Path(options["file"]))
         else:
             getattr(self, f"_{action}_{options['verb']}")(options)
 
@@ -146,6 +167,38 @@ class Command(HavenCommand):
             f"{report.seconds:.1f} s ({report.indexed} indexed, {report.compared_pairs} pairs "
             f"compared): {report.duplicate_pairs} possible duplicates, {report.request_pairs} "
             f"possible matches of requests ({report.new_candidates} new candidates)"
+        )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        since = _date(options["since"], "since")
+        moment = (
+            timezone.make_aware(datetime.combine(since, time.min)) if since is not None else None
+        )
+        target = Path(options["output"])
+        if not target.parent.is_dir():
+            raise HavenError(f"no such folder for the output: {target.parent}")
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                report = services.export_pfif(stream, by=None, role=options["role"], since=moment)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self.stdout.write(
+            f"PFIF 1.4: {report.requests} request(s), {report.people} registered people and "
+            f"{report.notes} notes as the {options['role']} sees them, written to {target}"
+        )
+
+    def _import(self, path: Path) -> None:
+        if not path.is_file():
+            raise HavenError(f"no such file: {path}")
+        report = services.import_pfif(by=None, data=path.read_bytes())
+        self.stdout.write(
+            f"PFIF {report.version}: {report.requests} request(s) and {report.notes} note(s) "
+            f"imported; {report.already_known} record(s) already here, {report.expired} expired"
         )
 
     def _requests_list(self, options: dict[str, Any]) -> None:
