@@ -236,3 +236,13 @@ def test_bad_command_lines_exit_2(db: None, args: tuple[str, ...], message: str)
         _run(*args)
     assert error.value.returncode == 2
     assert not TracingRequest.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_dashboard_panel(
+    role: str, traced: dict[str, Any], client_as: Callable[[str], Client]
+) -> None:
+    page = client_as(role).get("/").content.decode()
+    assert ("open tracing requests" in page) == (role in READERS)
+    if role in READERS:
+        assert "1 likely and 0 possible matches to review" in page
