@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
+from django.db.models import Count, F, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -827,3 +827,108 @@ def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
             )
         )
     return render(request, "people/muster_detail.html", context)
+
+
+# --- paper -------------------------------------------------------------------------------
+
+
+def _sheet_people(request: HttpRequest) -> tuple[list[tuple[str, list[Person]]], bool]:
+    """Everyone in camp in the order of the paper muster sheet, in groups: by shelter and
+    household for a role that may see who sleeps and lives with whom, else by name alone (an
+    order by household would tell the households). The key-in screen uses the same order."""
+    groups = policy.role_groups(request.user)
+    by_shelter = policy.G.SHELTER in groups
+    by_household = policy.G.HOUSEHOLD in groups
+    people = Person.objects.in_camp().select_related("household")
+    order: list[Any] = []
+    if by_shelter:
+        people = people.annotate(
+            stay=FilteredRelation(
+                "shelter_stays", condition=Q(shelter_stays__ended_at__isnull=True)
+            )
+        ).annotate(shelter_name=F("stay__shelter__name"))
+        order.append(F("shelter_name").asc(nulls_last=True))
+    if by_household:
+        order.append(F("household__name").asc(nulls_last=True))
+        order.append("household_id")
+    rows: list[tuple[str, list[Person]]] = []
+    for person in people.order_by(*order, "full_name", "pk"):
+        parts = []
+        if by_shelter:
+            parts.append(getattr(person, "shelter_name", None) or _("No shelter"))
+        if by_household:
+            parts.append(person.household.name if person.household else _("No household"))
+        label = " · ".join(parts)
+        if not rows or rows[-1][0] != label:
+            rows.append((label, []))
+        rows[-1][1].append(person)
+    return rows, policy.G.IDENTITY in groups
+
+
+@permission_required("people.check_in_muster", "people.view_person")
+def muster_sheet(request: HttpRequest) -> HttpResponse:
+    """The muster sheet to print: a tick box for each person in camp."""
+    rows, detailed = _sheet_people(request)
+    return render(
+        request,
+        "people/print_muster.html",
+        {
+            "rows": rows,
+            "detailed": detailed,
+            "count": sum(len(people) for _label, people in rows),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@permission_required("people.check_in_muster", "people.view_person")
+def muster_key_in(request: HttpRequest, muster_id: int) -> HttpResponse:
+    """A ticked paper muster sheet keyed in: the same people in the same order, one submit."""
+    current = musters.get_muster(muster_id)
+    if request.method == "POST":
+        posted = request.POST.getlist("person")
+        ids = [_posted_id(value) for value in posted]
+        try:
+            if None in ids:
+                wrong = next(v for v in posted if not _posted_id(v))
+                raise HavenError(_("not a person id: %(value)r") % {"value": wrong})
+            result = musters.check_in_many(
+                by=request.user, muster=current, person_ids=[pk for pk in ids if pk is not None]
+            )
+        except HavenError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person checked in from the paper sheet (%(already)s already were).",
+                    "%(count)s people checked in from the paper sheet (%(already)s already were).",
+                    len(result.checked_in),
+                )
+                % {"count": len(result.checked_in), "already": len(result.already)},
+            )
+            return redirect("people:muster")
+    rows, detailed = _sheet_people(request)
+    checked = set(current.check_ins.values_list("person_id", flat=True))
+    return render(
+        request,
+        "people/muster_key_in.html",
+        {"muster": current, "rows": rows, "detailed": detailed, "checked": checked},
+    )
+
+
+@permission_required("people.add_person")
+def registration_sheet(request: HttpRequest) -> HttpResponse:
+    """A blank registration form to fill by hand when there is no power: the same fields as
+    the registration page, as labelled boxes."""
+    form = RegisterForm()
+    boxes = [
+        form[name]
+        for name in form.fields
+        if name not in ("same_name_ok", "skills", "team", "new_household")
+    ]
+    return render(
+        request,
+        "people/print_registration.html",
+        {"boxes": boxes, "sexes": [label for value, label in Sex.choices]},
+    )

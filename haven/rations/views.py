@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from haven.core import computed, policy
@@ -143,6 +144,29 @@ def distribution_list(request: HttpRequest, plan_id: int) -> HttpResponse:
         request,
         "rations/list.html",
         {"plan": plan, "items": items, "rows": rows, "page": page, "households": households},
+    )
+
+
+@permission_required("rations.view_distributionplan")
+def distribution_sheet(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The whole distribution list on paper: a row per household (or person collecting) with
+    the quantities to hand out and a column to sign or thumbprint."""
+    plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
+    items = list(Item.objects.filter(pk__in=plan.items.values("item")).order_by("name"))
+    rows = [
+        {"share": share, "quantities": [(item, share.planned.get(item.pk)) for item in items]}
+        for share in services.distribution_list(plan)[0:]
+    ]
+    return render(
+        request,
+        "rations/print_distribution.html",
+        {
+            "plan": plan,
+            "items": items,
+            "rows": rows,
+            "households": policy.G.HOUSEHOLD in policy.role_groups(request.user),
+            "printed_at": timezone.now(),
+        },
     )
 
 
