@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from haven.audit.trail import read_only
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.times import readable
 from haven.people.models import Person
 from haven.stock.models import Item, Store
 
@@ -61,7 +62,7 @@ def event_time(at: datetime | None, what: str = "time") -> datetime:
     if timezone.is_naive(at):
         raise HavenError(f"{what} {at.isoformat()} has no time zone (add e.g. +00:00)")
     if at > now + future_tolerance():
-        raise HavenError(f"{what} {at.isoformat()} is in the future")
+        raise HavenError(f"{what} {readable(at)} is in the future")
     return at
 
 

@@ -21,6 +21,7 @@ from haven.core.errors import HavenError, NotFoundError
 from haven.core.services import Author, acting_user, event_time
 from haven.core.services import get_person as get_person
 from haven.core.signals import sensitive_read
+from haven.core.times import readable
 from haven.health.choices import (
     FINAL_OUTCOMES,
     BodyRegion,
@@ -178,8 +179,8 @@ def record_triage(
     if previous is not None:
         if when < previous.triaged_at:
             raise HavenError(
-                f"the re-triage at {when.isoformat()} is before {person.full_name}'s last "
-                f"triage at {previous.triaged_at.isoformat()}"
+                f"the re-triage at {readable(when)} is before {person.full_name}'s last "
+                f"triage at {readable(previous.triaged_at)}"
             )
         previous.is_current = False
         previous.save(update_fields=["is_current"])

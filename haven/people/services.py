@@ -20,6 +20,7 @@ from haven.core.services import Author as Author
 from haven.core.services import acting_user as acting_user
 from haven.core.services import event_time
 from haven.core.services import get_person as get_person
+from haven.core.times import readable
 from haven.people import duplicates
 from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
@@ -284,8 +285,8 @@ def change_statuses(
         person = locked[pk]
         if when < person.status_changed_at:
             raise HavenError(
-                f"the change at {when.isoformat()} is before {person.full_name}'s last status "
-                f"change at {person.status_changed_at.isoformat()}"
+                f"the change at {readable(when)} is before {person.full_name}'s last status "
+                f"change at {readable(person.status_changed_at)}"
             )
     events = StatusEvent.objects.bulk_create(
         StatusEvent(
