@@ -107,22 +107,21 @@ def peak_rss_mb() -> float:
 
 
 def raw_insert(
-    db_path: Path, people: list[tuple[Any, ...]], events: list[tuple[Any, ...]]
+    db_path: Path,
+    person_fields: list[str],
+    people: list[tuple[Any, ...]],
+    events: list[tuple[Any, ...]],
 ) -> float:
     """The same rows written by sqlite3 alone: the floor any ORM import is measured against."""
     connection = sqlite3.connect(db_path)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
-    columns = (
-        "record_id, full_name, given_name, family_name, alternate_names, sex, date_of_birth, "
-        "birth_date_is_estimate, phone, household_id, team_id, special_needs, extra_energy_kcal, "
-        "pregnant_or_lactating, languages, notes, status, status_changed_at, user_id, "
-        "search_text, created_at"
-    )
+    columns = ", ".join(person_fields)
     started = time.perf_counter()
     with connection:
         connection.executemany(
-            f"INSERT INTO people_person ({columns}) VALUES ({', '.join('?' * 21)})", people
+            f"INSERT INTO people_person ({columns}) VALUES ({', '.join('?' * len(person_fields))})",
+            people,
         )
         connection.executemany(
             "INSERT INTO people_statusevent (person_id, previous_status, status, occurred_at, "
@@ -204,29 +203,8 @@ def main() -> None:
 
     # The same rows as Haven wrote them, replayed through sqlite3 into an empty copy
     # (households included up front so the foreign keys hold).
-    person_fields = [
-        "record_id",
-        "full_name",
-        "given_name",
-        "family_name",
-        "alternate_names",
-        "sex",
-        "date_of_birth",
-        "birth_date_is_estimate",
-        "phone",
-        "household_id",
-        "team_id",
-        "special_needs",
-        "extra_energy_kcal",
-        "pregnant_or_lactating",
-        "languages",
-        "notes",
-        "status",
-        "status_changed_at",
-        "user_id",
-        "search_text",
-        "created_at",
-    ]
+    # Every column of the table (as the model has them), so the raw write is the same row.
+    person_fields = [f.attname for f in Person._meta.concrete_fields if not f.primary_key]
 
     def plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
         # sqlite3 takes dates as text; psycopg's COPY takes the values as they are.
@@ -261,7 +239,7 @@ def main() -> None:
                 "INSERT INTO people_household (id, name, notes, created_at) VALUES (?, ?, ?, ?)",
                 [(pk, name, notes, str(at)) for pk, name, notes, at in households],
             )
-        raw_seconds = raw_insert(raw_db, people, events)
+        raw_seconds = raw_insert(raw_db, person_fields, people, events)
     raw_name = "raw COPY" if postgres else "raw executemany"
 
     print(f"  haven import     {haven_seconds:8.2f} s   {rows / haven_seconds:10,.0f} rows/s")
