@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from haven.audit.models import AuditEvent
 from haven.people import musters, services
@@ -179,3 +181,22 @@ def test_the_muster_screens_link_to_the_sheet_and_the_key_in(
     page = client.get("/people/muster/").content.decode()
     assert f"/people/muster/{muster.pk}/key-in/" in page
     assert "/people/register-form/" in client.get("/people/").content.decode()
+
+
+def test_the_sheet_costs_the_same_queries_for_a_larger_camp(
+    client_as: Callable[[str], Client], users: dict[str, Any], camp: dict[str, Person]
+) -> None:
+    client = client_as("clerk")
+    muster = musters.open_muster(by=users["clerk"], label="Noon")
+    pages = ["/people/muster/sheet/", f"/people/muster/{muster.pk}/key-in/"]
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = [queries(url) for url in pages]
+    household = services.create_household(name="Big household")
+    for n in range(20):
+        services.register_person(by=users["clerk"], full_name=f"Extra {n}", household=household)
+    assert [queries(url) for url in pages] == before
