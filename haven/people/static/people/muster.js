@@ -11,6 +11,9 @@
     var q = document.getElementById("muster-q");
     var list = document.querySelector("#results ul.results");
     if (!q || !list || list.dataset.query !== q.value.trim()) return false;
+    // Swapped in but not yet settled, htmx has not wired the forms: a click would submit
+    // one natively (a page reload that checks nobody in). Wire them first.
+    if (window.htmx) window.htmx.process(list);
     var first = list.querySelector("form.check-in:not(.done) button");
     if (first) first.click();
     return true;
