@@ -7,6 +7,7 @@ import sys
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from haven.audit.context import acting_through
 from haven.core.errors import HavenError
@@ -19,7 +20,10 @@ class OneLineParser(CommandParser):
 
     def error(self, message: str) -> NoReturn:
         if not self.called_from_command_line:
-            raise CommandError(f"{self.prog}: {message}", returncode=BAD_INPUT)
+            raise CommandError(
+                _("%(prog)s: %(message)s") % {"prog": self.prog, "message": message},
+                returncode=BAD_INPUT,
+            )
         sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
         sys.exit(BAD_INPUT)
 
@@ -33,7 +37,10 @@ def ensure_database_ready() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         where = settings.DATABASES["default"]["NAME"]
-        raise HavenError(f"the database {where} is not set up or needs upgrading: run `haven init`")
+        raise HavenError(
+            _("the database %(where)s is not set up or needs upgrading: run `haven init`")
+            % {"where": where}
+        )
 
 
 class HavenCommand(BaseCommand):
