@@ -114,7 +114,7 @@ def page_as(
     blocked: list[str] = []
 
     def make(role: str) -> Any:
-        context = browser.new_context(viewport={"width": 412, "height": 900})
+        context = browser.new_context(viewport={"width": 412, "height": 900}, locale="en-US")
         page = context.new_page()
         page.on(
             "console",
@@ -126,7 +126,7 @@ def page_as(
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", role)
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         pages.append(context)
         return page

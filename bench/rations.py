@@ -2,13 +2,17 @@
 
 Distribution planner: plan a camp (aggregation into need classes included) and, on a smaller
 camp, compare its min fraction with the same LPs solved per person (must agree within 1e-6)
-and with naive equal shares. Deterministic (seeded).
+and with naive equal shares. Then round a plan's household shares to hand-out steps
+(``haven.planning.handout``) and compare the max–min share with the LP optimum and with
+naive flooring. Deterministic (seeded).
 
 From the database: ``python -m bench.rations --database [--people N] [--database-url URL]
 [--reset]`` builds a camp of N people (default 1,000,000; bulk inserts) and 12 stocked
 ration items in SQLite (a temporary data folder) or the PostgreSQL database named in the
 URL (it must be empty, or ``--reset`` drops and creates it), then times ``haven rations
-plan`` end to end and its parts: the GROUP BY into need groups, the planner, and writing
+plan`` end to end and its parts (the need groups, read from the headcount classes; the
+planner), a page of the
+distribution list derived from the classes, and once applying the last plan, which writes
 every person's share (one INSERT … SELECT).
 """
 
@@ -16,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
+from haven.planning.handout import round_households
 from haven.planning.rations import (
     NeedStandards,
     PersonNeeds,
@@ -28,6 +34,7 @@ from haven.planning.rations import (
     classes_from_people,
     disaggregated_min_fraction,
     equal_shares,
+    plan_rations,
     plan_rations_for_people,
 )
 
@@ -184,6 +191,68 @@ def bench_planner(args: argparse.Namespace) -> bool:
     return difference <= AGREEMENT
 
 
+# Hand-out steps in each item's unit: scoops of food, whole biscuits, kits and doses,
+# water by the litre and the truck by the litre it carries (0.001 of 1,000 L).
+HANDOUT_STEPS = {
+    "maize meal": 0.5,
+    "beans": 0.5,
+    "fortified oil": 0.25,
+    "corn-soya blend": 0.5,
+    "sugar": 0.25,
+    "iodized salt": 0.05,
+    "high-energy biscuits": 1.0,
+    "water": 1.0,
+    "water trucking": 0.001,
+    "trauma kit": 1.0,
+    "amoxicillin": 1.0,
+    "ors sachet": 1.0,
+}
+
+
+def bench_rounding(args: argparse.Namespace) -> None:
+    """Rounding to hand-out steps: how far the handed-out plan is from the LP's max–min."""
+    rng = np.random.default_rng(SEED + 1)
+    count = 3_000 if args.quick else 30_000
+    people = make_people(count, rng)
+    items = make_items(count, rng)
+    need_classes, person_class = classes_from_people(people, STANDARDS)
+    request = RationRequest(classes=need_classes, items=items, horizon_days=HORIZON_DAYS)
+    plan = plan_rations(request, person_class=person_class)
+    households: list[dict[str, int]] = []
+    index = 0
+    while index < count:
+        size = int(rng.integers(1, 8))
+        members = Counter(person_class[p.person_id] for p in people[index : index + size])
+        households.append(dict(members))
+        index += size
+    started = time.perf_counter()
+    rounded = round_households(plan, request, households, HANDOUT_STEPS)
+    seconds = time.perf_counter() - started
+    print(
+        f"== rounding to hand-out steps: {count:,} people in {len(households):,} households, "
+        f"{len(items)} items ({seconds:.3f} s) =="
+    )
+    print("  min fraction of need met by any household (needs met directly: kcal, L, doses)")
+    print(f"  LP optimum, pooled per household  {rounded.lp_min_fraction:.6f}")
+    print(
+        f"  rounded (largest shortfall first) {rounded.rounded_min_fraction:.6f}  "
+        f"({rounded.rounded_min_fraction - rounded.lp_min_fraction:+.6f})"
+    )
+    print(
+        f"  floored to a step (naive)         {rounded.floor_min_fraction:.6f}  "
+        f"({rounded.floor_min_fraction - rounded.lp_min_fraction:+.6f})"
+    )
+    for key, (optimum, after) in sorted(rounded.min_fraction_by_need.items()):
+        print(f"    {key:<20} LP {optimum:.4f} → rounded {after:.4f} ({after - optimum:+.4f})")
+    given = rounded.quantities.sum(axis=0)
+    over = [
+        item_id
+        for i, item_id in enumerate(rounded.item_ids)
+        if given[i] > plan.available[item_id] + 1e-9
+    ]
+    print(f"  items handed out beyond stock: {len(over)}")
+
+
 DATABASE_ITEMS = (
     # code, category, kcal, litres, doses per unit; units per person per day of need
     ("bench-maize", "food", 3500, 0, 0, 0.40),
@@ -207,9 +276,11 @@ def build_camp(people: int, rng: np.random.Generator) -> None:
     from decimal import Decimal
 
     from django.db import transaction
+    from django.db.models import Max
     from django.utils import timezone
 
     from haven.core.bulk import insert_rows
+    from haven.people import aggregates
     from haven.people.models import Person, Team, fold
     from haven.stock import services as stock
     from haven.stock.models import Item
@@ -247,7 +318,10 @@ def build_camp(people: int, rng: np.random.Generator) -> None:
             for n in range(size)
         ]
         with transaction.atomic():
+            start_after = Person.objects.aggregate(last=Max("pk"))["last"] or 0
             insert_rows(Person, rows)
+            # As the CSV import does: the headcount classes count what was inserted.
+            aggregates.people_inserted(start_after)
     store = stock.create_store(by=None, name="Bench store")
     person_days = people * 0.9 * HORIZON_DAYS
     for code, category, kcal, litres, doses, per_person_day in DATABASE_ITEMS:
@@ -302,7 +376,11 @@ def bench_database(args: argparse.Namespace) -> None:
     items = list(adapters.ration_items_queryset())
     categories = adapters.dose_categories(items)
     child = PriorityWeights().child_under_age_years
-    for attempt in range(3):
+    from haven.rations import services
+
+    runs = 2
+    plan = None
+    for attempt in range(runs):
         began = time.perf_counter()
         groups = adapters.need_groups(categories, child_under_age_years=child)
         grouped = time.perf_counter() - began
@@ -324,11 +402,28 @@ def bench_database(args: argparse.Namespace) -> None:
             f"({cpu:.3f} s CPU in this process) "
             f"({plan.people_count:,} people in camp, {plan.items.count()} items, "
             f"{plan.summary['classes']} classes, min fraction {plan.min_fraction:.6f}, "
-            f"{shares:,} shares written); GROUP BY {grouped:.3f} s → {len(groups)} groups, "
-            f"classes {classified * 1000:.1f} ms ({len(classes)} classes)"
+            f"{shares:,} shares written); need groups {grouped:.3f} s → {len(groups)}, "
+            f"classes {classified * 1000:.1f} ms ({len(classes)} classes); "
+            f"load {os.getloadavg()[0]:.2f}"
         )
-        # Keep the database the size the next run starts from.
-        plan.delete()
+        began = time.perf_counter()
+        listing = services.distribution_list(plan)
+        page = listing[len(listing) // 2 : len(listing) // 2 + 50]
+        print(
+            f"  a page of 50 from the middle of the distribution list ({len(listing):,} "
+            f"collecting), derived: {time.perf_counter() - began:.3f} s, "
+            f"{sum(len(share.members) for share in page)} people"
+        )
+        if attempt + 1 < runs:
+            # Keep the database the size the next run starts from.
+            plan.delete()
+    assert plan is not None
+    began = time.perf_counter()
+    services.apply_plan(by=None, plan=plan)
+    print(
+        f"apply the last plan (writes {plan.shares.count():,} shares): "
+        f"{time.perf_counter() - began:.3f} s; load {os.getloadavg()[0]:.2f}"
+    )
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
@@ -347,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_database(args)
         return 0
     ok = bench_planner(args)
+    bench_rounding(args)
     # The runway forecast and the fabrication LP have their own bench; run it here too so
     # one command measures every rations algorithm.
     from bench.forecast import run as bench_forecast

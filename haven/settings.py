@@ -85,6 +85,8 @@ HAVEN_APPS = [
     "haven.shelter",
     "haven.rations",
     "haven.tracing",
+    "haven.alerts",
+    "haven.sitrep",
     "haven.audit",
 ]
 
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON answers gzip-compressed (static files are compressed ahead by WhiteNoise).
+    "django.middleware.gzip.GZipMiddleware",
     # Under /api/: 413 for a too-large body, 422 for a NUL character, JSON for every error.
     "haven.core.api.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.core.context_processors.navigation",
+                "haven.alerts.context_processors.alert_banner",
             ],
         },
     },
@@ -231,6 +236,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Hashed names (collected by `haven serve`) are cached for a year; plain names for an hour.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "haven.core.staticfiles.HavenStaticStorage"},
+}
 MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
 # `haven serve` takes a backup a day into BACKUP_DIR and keeps the newest this many (0: none);
@@ -336,3 +347,16 @@ HAVEN_SHELTER_PLAN_SECONDS = envfloat("SHELTER_PLAN_SECONDS", 5.0)
 HAVEN_RUNWAY_WINDOW_DAYS = envint("RUNWAY_WINDOW_DAYS", 7)
 HAVEN_RUNWAY_MIN_DAYS = envfloat("RUNWAY_MIN_DAYS", 5.0)
 HAVEN_RUNWAY_REORDER_DAYS = envfloat("RUNWAY_REORDER_DAYS", 14.0)
+
+# Alerts (haven.alerts): an Actual alert needs a second person's approval before it is issued;
+# the CAP sender (no spaces or commas); how long an alert is in force unless it says.
+HAVEN_ALERTS_TWO_PERSON = envbool("ALERTS_TWO_PERSON", True)
+HAVEN_ALERTS_SENDER = env("ALERTS_SENDER", "haven@camp.invalid").strip()
+if not HAVEN_ALERTS_SENDER or any(c in HAVEN_ALERTS_SENDER for c in " \t,<&"):
+    raise ImproperlyConfigured(
+        f"HAVEN_ALERTS_SENDER={HAVEN_ALERTS_SENDER!r}: no spaces, commas, < or & (CAP sender)"
+    )
+HAVEN_ALERTS_DEFAULT_HOURS = envint("ALERTS_DEFAULT_HOURS", 24, minimum=1)
+
+# Tracing (haven.tracing): the domain of this camp's PFIF record ids (`domain/local-id`).
+HAVEN_PFIF_DOMAIN = env("PFIF_DOMAIN", "haven.invalid")

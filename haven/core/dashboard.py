@@ -21,6 +21,19 @@ FAILED_TEMPLATE = "core/panel_failed.html"
 
 
 @dataclass(slots=True)
+class KeyFigure:
+    """One of the numbers people look for first, in the strip atop the dashboard (on a phone
+    they all fit the first screen): `tone` "bad" or "warn" colours it, `url` opens what is
+    behind it. A panel carries the figures it computed anyway, so nothing is counted twice."""
+
+    label: StrOrPromise
+    value: StrOrPromise | int
+    url: str = ""
+    tone: str = ""
+    order: int = 50
+
+
+@dataclass(slots=True)
 class Panel:
     """A dashboard card rendered from `template` with `context`; lower order shows first."""
 
@@ -29,6 +42,12 @@ class Panel:
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
     wide: bool = False
+    figures: list[KeyFigure] = field(default_factory=list)
+
+
+def key_figures(panels: list[Panel]) -> list[KeyFigure]:
+    """The key figures of these panels, in their order."""
+    return sorted((figure for panel in panels for figure in panel.figures), key=lambda f: f.order)
 
 
 def failed_panel(title: StrOrPromise, ref: str, order: int = 99) -> Panel:

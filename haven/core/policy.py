@@ -232,6 +232,17 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
         G.MEDICAL: _DEATH,
         G.LOCATION: ["place", "disposition_place"],
     },
+    # An unidentified casualty: the tag and what sets them apart identify them (clerks and
+    # medics match them to a registration); where they were found is a place.
+    "health.unknowncasualty": {
+        G.NAME: ["id", "person_id", "tag_number"],
+        G.IDENTITY: ["features", "found_at", "identified_as", "recorded_by"],
+        G.LOCATION: ["found_place"],
+    },
+    "health.identification": {
+        G.NAME: ["id", "person_id", "casualty_id"],
+        G.IDENTITY: ["moved", "note", "occurred_at", "recorded_by", "undoes_id"],
+    },
     # Not a model: a row of the casualty figures (haven.health.figures).
     "health.figurerow": {
         G.RECORD: ["date", "cause", "killed", "injured", "missing"],
@@ -308,7 +319,112 @@ MODELS: dict[str, dict[FieldGroup, list[str]]] = {
     "shelter.planchange": {
         G.SHELTER: ["person_id", "full_name", "from_shelter_id", "to_shelter_id", "kind", "reason"]
     },
+    # Tracing (haven/tracing): who asks and whom they seek is identity; how to reach the
+    # asker (and the sought person's phone) is contact; where the person was last seen, or
+    # a note says they are, is a location.
+    "tracing.tracingrequest": {
+        G.NAME: ["id", "full_name"],
+        G.IDENTITY: [
+            "asker_name",
+            "asker_relationship",
+            "given_name",
+            "family_name",
+            "alternate_names",
+            "sex",
+            "date_of_birth",
+            "age_min",
+            "age_max",
+            "origin",
+            "last_seen_at",
+            "distinguishing_features",
+            "has_photo",
+            "consent_to_share",
+            "state",
+            "outcome",
+            "found_person_id",
+            "source",
+            "pfif_record_id",
+            "expires_at",
+            "created_at",
+            "updated_at",
+        ],
+        G.CONTACT: ["asker_contact", "phone"],
+        G.LOCATION: ["last_seen_place"],
+    },
+    "tracing.tracingnote": {
+        G.NAME: ["id", "request_id"],
+        G.IDENTITY: [
+            "status",
+            "text",
+            "author_name",
+            "author_made_contact",
+            "linked_person_id",
+            "state",
+            "created_at",
+            "recorded_by",
+        ],
+        G.LOCATION: ["last_known_location"],
+    },
+    # A proposed pair: its score and the evidence in words (names, birth, sex) are
+    # identity; what the phones share is contact.
+    "tracing.candidate": {
+        G.NAME: ["id", "request_id", "first_person_id", "person_id", "full_name"],
+        G.IDENTITY: [
+            "sought",
+            "probability",
+            "match_weight",
+            "label",
+            "evidence",
+            "summary",
+            "state",
+            "found_at",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+        ],
+        G.CONTACT: ["phone_evidence"],
+    },
     "stock.store": {G.NAME: ["id", "name"], G.RECORD: ["kind"], G.LOCATION: ["location"]},
+    # An alert is for everyone it is issued to; its circle and polygon are places.
+    "alerts.alert": {
+        G.NAME: ["id", "identifier", "headline"],
+        G.RECORD: [
+            "sender",
+            "sent",
+            "status",
+            "msg_type",
+            "scope",
+            "restriction",
+            "addresses",
+            "note",
+            "references",
+            "replaces_id",
+            "category",
+            "event",
+            "response_type",
+            "urgency",
+            "severity",
+            "certainty",
+            "priority",
+            "description",
+            "instruction",
+            "expires",
+            "area_desc",
+            "share_coordinates",
+            "stage",
+            "active",
+            "drafted_at",
+            "drafted_by",
+            "approved_at",
+            "approved_by",
+            "issued_by",
+            "assemble_at",
+            "muster_id",
+        ],
+        G.LOCATION: ["circle", "polygon"],
+    },
+    # Not a model: an alert's CAP 1.2 XML, coordinates in it only as haven.alerts.cap allows.
+    "alerts.capmessage": {G.NAME: ["id", "identifier"], G.RECORD: ["xml"]},
     "core.camplocation": {
         G.NAME: ["id"],
         G.RECORD: ["updated_at", "updated_by"],
@@ -328,6 +444,8 @@ SUBJECT: dict[str, str] = {
     "health.treatment": "person_id",
     "health.outcomerecord": "person_id",
     "health.deathrecord": "person_id",
+    "health.unknowncasualty": "person_id",
+    "health.identification": "person_id",
 }
 
 
@@ -580,7 +698,22 @@ _RATIONS = (
     "transfers are rations.* PolicySchemas); one's own ration; recipes, production, "
     "forecast figures: no contact, medical, protection or location field"
 )
+_ALERT_ACKS = (
+    "an acknowledgement (alert id, time) and, for the commander (alerts.view_acknowledgements), "
+    "how many accounts have acknowledged an alert and the usernames of those who have not"
+)
+_SITREP = (
+    "the SITREP's figures: counts and rates of the camp, no person's field; each part only "
+    "for a role holding that part's own permission (haven.sitrep.indicators.SECTIONS), the "
+    "camp's location through policy.shown (hidden unless the reader may locate it)"
+)
 OPEN_SCHEMAS: dict[str, str] = {
+    **{name: _ALERT_ACKS for name in ("AlertAckOut", "AlertAckCountOut")},
+    **{name: _SITREP for name in ("SitrepOut", "IndicatorOut", "SitrepNoteOut")},
+    "EvidenceOut": (
+        "one field's evidence about a candidate pair, only inside CandidateOut, whose groups "
+        "decide who sees it (identity; the phone's evidence is contact)"
+    ),
     **{name: _SHELTER for name in ("ConditionOut", "SummaryOut", "ShelterPlanOut", "ApplyOut")},
     **{
         name: _RATIONS

@@ -69,6 +69,9 @@ def tighten_private_files() -> list[str]:
 def serve(*, host: str, port: int, threads: int = 8, worker: bool = True) -> None:
     from waitress import serve as waitress_serve
 
+    from haven.core.staticfiles import collect_static
+
+    collect_static()  # before the app loads: WhiteNoise indexes STATIC_ROOT when it starts
     from haven.wsgi import application
 
     if worker:
@@ -142,6 +145,10 @@ def serve_processes(
     """
     from django.db import connections
     from gunicorn.app.base import BaseApplication
+
+    from haven.core.staticfiles import collect_static
+
+    collect_static()
 
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",

@@ -5,19 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 import haven
 from haven.core import camp, policy
-from haven.core.dashboard import collect_panels
+from haven.core.dashboard import collect_panels, key_figures
 from haven.core.errors import HavenError
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"panels": collect_panels(request)})
+    panels = collect_panels(request)
+    return render(
+        request, "core/dashboard.html", {"panels": panels, "key_figures": key_figures(panels)}
+    )
 
 
 def schema_version() -> str:
@@ -36,6 +39,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok", "version": haven.__version__, "schema_version": schema_version()}
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the API docs, a file)."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))
 
 
 @login_required

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from haven.core.demo import DemoCamp
-from haven.health import services
+from haven.health import services, unknown
 from haven.health.choices import (
     BodyRegion,
     Cause,
@@ -20,7 +20,7 @@ from haven.health.choices import (
     InjuryKind,
     Outcome,
 )
-from haven.people.choices import Status
+from haven.people.choices import Sex, Status
 from haven.people.models import Person
 from haven.planning.triage import Algorithm, answers_to_observations, triage
 from haven.stock import services as stock
@@ -172,6 +172,52 @@ def build(camp: DemoCamp) -> None:
         )
     _casualty_register(camp, attack, medic)
     _clinic(camp, attack, medic, rng, now)
+    _unknown_casualties(camp, medic, now)
+
+
+def _unknown_casualties(camp: DemoCamp, medic: Any, now: datetime) -> None:
+    """Two casualties brought in without a name; a clerk has since named one of them, a
+    man reported missing."""
+    found = [
+        ("T-0291", Sex.MALE, 40, "grey work jacket, burn scars on both hands", "quarry road"),
+        ("T-0302", Sex.FEMALE, 25, "green headscarf, wedding ring, limps on the left", "river"),
+    ]
+    casualties = []
+    for minutes, (tag, sex, age, features, place) in enumerate(found):
+        at = now - timedelta(hours=5, minutes=40 * minutes)
+        casualty = unknown.register_unknown_casualty(
+            by=medic,
+            tag_number=tag,
+            sex=sex,
+            estimated_age=age,
+            features=features,
+            found_place=place,
+            found_at=at,
+        )
+        services.record_triage(
+            by=medic,
+            person=casualty.person,
+            answers=START_ANSWERS["yellow"][0],
+            place=place,
+            triaged_at=at + timedelta(minutes=3),
+        )
+        casualties.append(casualty)
+    missing = (
+        Person.objects.filter(status=Status.MISSING, sex=Sex.MALE, unknown_casualty__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if missing is not None:
+        unknown.identify_casualty(
+            by=camp.users.get("clerk"),
+            casualty=casualties[0],
+            person=missing,
+            note="recognised by his brother at the clinic",
+        )
+    camp.log(
+        f"unknown casualties: {len(casualties)} brought in without a name, "
+        f"{1 if missing else 0} identified since"
+    )
 
 
 def _clinic(

@@ -13,6 +13,7 @@ from haven.health.choices import (
     InjuryKind,
     Outcome,
 )
+from haven.people.choices import Sex
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -111,3 +112,30 @@ class CorrectionForm(DeathForm):
 class StartingPopulationForm(forms.Form):
     count = forms.IntegerField(min_value=1, label=gettext_lazy("People in camp before the crisis"))
     note = forms.CharField(max_length=300, required=False, label=gettext_lazy("Note"))
+
+
+class UnknownCasualtyForm(forms.Form):
+    tag_number = forms.CharField(
+        max_length=40,
+        label=gettext_lazy("Triage tag number"),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+    sex = forms.ChoiceField(
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Sex"),
+    )
+    estimated_age = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=120,
+        label=gettext_lazy("Estimated age (years)"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    features = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Distinguishing features"),
+        help_text=gettext_lazy("Clothing, scars, tattoos, build, hair."),
+    )
+    found_place = forms.CharField(max_length=200, required=False, label=gettext_lazy("Where found"))

@@ -257,11 +257,62 @@ class StartingPopulation(models.Model):
         return f"{self.count} (set {self.set_at:%Y-%m-%d})"
 
 
+class UnknownCasualty(models.Model):
+    """Someone brought in who cannot be named yet: a placeholder person in the registry,
+    known by a triage tag number, sex, an estimated age and what sets them apart."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="unknown_casualty")
+    tag_number = models.CharField(max_length=40, unique=True)
+    features = models.TextField(help_text="Distinguishing features: clothing, scars, build.")
+    found_place = models.CharField(max_length=200, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    identified_as = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name_plural = "unknown casualties"
+        permissions = [
+            ("register_unknown_casualty", "Register an unidentified casualty at triage"),
+            ("identify_casualty", "Identify an unknown casualty as a registered person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unknown casualty, tag {self.tag_number}"
+
+
+class Identification(models.Model):
+    """An unknown casualty named as a registered person: their health records moved to that
+    person. Append-only; an undo is a new row that `undoes` it and moves them back."""
+
+    casualty = models.ForeignKey(
+        UnknownCasualty, on_delete=models.PROTECT, related_name="identifications"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(help_text='record kind → ids moved: {"triage": [3, 4], …}')
+    note = models.CharField(max_length=300, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        verb = "undid" if self.undoes_id else "identified"
+        return f"{verb} tag {self.casualty_id} as {self.person_id}"
+
+
 __all__ = [
     "BodyRegion",
     "Cause",
     "DeathRecord",
     "Disposition",
+    "Identification",
     "IdentificationConfidence",
     "Injury",
     "InjuryKind",
@@ -270,4 +321,5 @@ __all__ = [
     "StartingPopulation",
     "Treatment",
     "TriageRecord",
+    "UnknownCasualty",
 ]

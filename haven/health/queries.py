@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,21 @@ def stock_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     return (
         [(item.pk, f"{item.name} ({item.unit})") for item in items],
         [(store.pk, store.name) for store in Store.objects.order_by("name")],
+    )
+
+
+def clinic_store() -> Store | None:
+    """Where treatments draw from unless told otherwise: a store named for the clinic (or
+    medical stock), else the store holding the most medical stock."""
+    for word in ("clinic", "medical"):
+        named = Store.objects.filter(name__icontains=word).order_by("name").first()
+        if named is not None:
+            return named
+    return (
+        Store.objects.filter(balances__item__category=Category.MEDICAL, balances__quantity__gt=0)
+        .annotate(medical=Sum("balances__quantity"))
+        .order_by("-medical", "name")
+        .first()
     )
 
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.core.forms import posted_text
-from haven.health import queries, services
+from haven.health import queries, services, unknown
 from haven.health.choices import Cause
 from haven.health.figures import casualty_figures
 from haven.health.forms import (
@@ -30,8 +31,9 @@ from haven.health.forms import (
     OutcomeForm,
     StartingPopulationForm,
     TreatmentForm,
+    UnknownCasualtyForm,
 )
-from haven.health.models import DeathRecord, TriageRecord
+from haven.health.models import DeathRecord, Identification, TriageRecord, UnknownCasualty
 from haven.people.choices import Status
 from haven.people.models import Person
 from haven.planning.triage import Algorithm, Question
@@ -210,6 +212,9 @@ def _treatment_form(person: Person, data: QueryDict | None = None) -> TreatmentF
     items, stores = queries.stock_choices()
     form.fields["item"].choices = [("", "none"), *items]  # type: ignore[attr-defined]
     form.fields["store"].choices = [("", "—"), *stores]  # type: ignore[attr-defined]
+    clinic = queries.clinic_store()
+    if clinic is not None:
+        form.fields["store"].initial = clinic.pk
     return form
 
 
@@ -442,3 +447,78 @@ def starting_population(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _form_errors(form))
     return redirect("health:register")
+
+
+# --- unknown casualties -------------------------------------------------------------------
+
+
+@permission_required("health.register_unknown_casualty")
+def unknown_add(request: HttpRequest) -> HttpResponse:
+    """One screen for someone who cannot be named; the triage walk follows at once."""
+    form = UnknownCasualtyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            casualty = unknown.register_unknown_casualty(by=request.user, **form.cleaned_data)
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, gettext("%(name)s registered.") % {"name": casualty.person.full_name}
+            )
+            return redirect("health:triage_walk", person_id=casualty.person_id)
+    return render(request, "health/unknown_form.html", {"form": form})
+
+
+@permission_required("health.identify_casualty")
+def identify(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Name an unknown casualty: find their registration, or undo a wrong identification."""
+    casualty = get_object_or_404(
+        UnknownCasualty.objects.select_related("person", "identified_as"), person_id=person_id
+    )
+    if request.method == "POST":
+        try:
+            note = posted_text(request.POST, "note", Identification)
+            if request.POST.get("undo"):
+                unknown.undo_identification(by=request.user, casualty=casualty, note=note)
+                messages.success(request, gettext("Identification undone."))
+            else:
+                person = get_object_or_404(Person, pk=_posted_id(request.POST, "person"))
+                unknown.identify_casualty(
+                    by=request.user,
+                    casualty=casualty,
+                    person=person,
+                    note=note,
+                )
+                messages.success(
+                    request,
+                    gettext("Tag %(tag)s is %(name)s.")
+                    % {"tag": casualty.tag_number, "name": person.full_name},
+                )
+                return redirect("health:person", person_id=person.pk)
+        except HavenError as error:
+            messages.error(request, str(error))
+        return redirect("health:identify", person_id=person_id)
+    query = request.GET.get("q", "").strip()
+    results: list[Person] = []
+    if query and casualty.identified_as_id is None:
+        results = list(
+            Person.objects.search(query)
+            .exclude(status=Status.DECEASED)
+            .filter(unknown_casualty__isnull=True)
+            .order_by("full_name")[:20]
+        )
+    return render(
+        request,
+        "health/identify.html",
+        {"casualty": casualty, "query": query, "results": results},
+    )
+
+
+def _posted_id(data: QueryDict, name: str) -> int:
+    value = data.get(name, "").strip()
+    if not value.isdigit() or not 0 < int(value) < 2**63:
+        raise HavenError(
+            gettext("choose who the casualty is (%(name)s %(value)r)")
+            % {"name": name, "value": value}
+        )
+    return int(value)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.core.dashboard import Panel
+from haven.core.dashboard import KeyFigure, Panel
 from haven.missions import services
 from haven.missions.choices import MissionStatus
 
@@ -31,4 +32,9 @@ def panels(request: HttpRequest) -> list[Panel]:
         "now": now,
     }
     title = _("Missions overdue: %(count)s") % {"count": len(overdue)} if overdue else _("Missions")
-    return [Panel(title, "missions/panel.html", context, order=15 if overdue else 40)]
+    figure = KeyFigure(
+        _("missions overdue"), len(overdue), reverse("missions:board"), "bad" if overdue else "", 60
+    )
+    return [
+        Panel(title, "missions/panel.html", context, order=15 if overdue else 40, figures=[figure])
+    ]

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.core import policy
@@ -21,7 +21,7 @@ from haven.missions import services
 from haven.missions.choices import MissionStatus, RiskLevel
 from haven.missions.models import Mission
 from haven.people.models import Person
-from haven.stock.models import Store
+from haven.stock.models import Item, Store
 
 
 def parse_lines(text: str) -> list[tuple[str, str]]:
@@ -43,13 +43,17 @@ def parse_lines(text: str) -> list[tuple[str, str]]:
 class PlanForm(forms.Form):
     name = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name"))
     destination = forms.CharField(max_length=200, label=gettext_lazy("Destination"))
+    # Picked by typing a name (core/picker.js); a plain list without JavaScript.
     team = forms.ModelMultipleChoiceField(
         Person.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-picker": gettext_lazy("Type a name")}),
         label=gettext_lazy("Team"),
     )
     leader = forms.ModelChoiceField(
-        Person.objects.none(), required=False, label=gettext_lazy("Leader")
+        Person.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"data-picker": gettext_lazy("Type a name")}),
+        label=gettext_lazy("Leader"),
     )
     risk_level = forms.ChoiceField(
         choices=RiskLevel.choices, initial=RiskLevel.MEDIUM, label=gettext_lazy("Risk level")
@@ -79,14 +83,14 @@ class PlanForm(forms.Form):
         self.fields["leader"].queryset = available  # type: ignore[attr-defined]
 
 
+YIELD_ROWS = 5
+
+
 class ReturnForm(forms.Form):
+    """The team back in, and what they brought as item rows (an item found by typing, a
+    quantity): a bad row is flagged on its own and every row is kept for correcting."""
+
     store = forms.ModelChoiceField(Store.objects.all(), required=False, label=gettext_lazy("Store"))
-    yield_lines = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "drinking-water, 400"}),
-        required=False,
-        label=gettext_lazy("Yield"),
-        help_text=gettext_lazy("One 'item, quantity' per line."),
-    )
     not_back = forms.ModelMultipleChoiceField(
         Person.objects.none(), required=False, label=gettext_lazy("Did not come back")
     )
@@ -99,6 +103,50 @@ class ReturnForm(forms.Form):
         self.fields["not_back"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
             mission_memberships__mission=mission
         )
+        items = [("", "—")] + [
+            (str(item.pk), f"{item.name} ({item.unit})") for item in Item.objects.order_by("name")
+        ]
+        rows: dict[str, forms.Field] = {}
+        for row in range(1, YIELD_ROWS + 1):
+            rows[f"item_{row}"] = forms.TypedChoiceField(
+                choices=items,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                label=gettext_lazy("Brought back, row %(row)d") % {"row": row},
+                widget=forms.Select(attrs={"data-picker": gettext("Type an item")}),
+            )
+            rows[f"quantity_{row}"] = forms.DecimalField(
+                required=False,
+                min_value=Decimal("0.001"),
+                max_digits=16,
+                decimal_places=3,
+                label=gettext_lazy("Quantity, row %(row)d") % {"row": row},
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            )
+        # The rows come after the store, before who did not come back.
+        fields = dict(self.fields)
+        self.fields = {"store": fields.pop("store"), **rows, **fields}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for row in range(1, YIELD_ROWS + 1):
+            item, quantity = data.get(f"item_{row}"), data.get(f"quantity_{row}")
+            if item is not None and quantity is None and f"quantity_{row}" not in self.errors:
+                self.add_error(f"quantity_{row}", gettext("How many were brought back?"))
+            if quantity is not None and item is None:
+                self.add_error(f"item_{row}", gettext("Which item is this quantity of?"))
+        return data
+
+    def yield_lines(self) -> list[tuple[Item, Decimal]]:
+        """(item, quantity) per filled row, in the rows' order."""
+        chosen = [
+            (self.cleaned_data[f"item_{row}"], self.cleaned_data[f"quantity_{row}"])
+            for row in range(1, YIELD_ROWS + 1)
+            if self.cleaned_data.get(f"item_{row}") is not None
+        ]
+        items = Item.objects.in_bulk([pk for pk, _ in chosen])
+        return [(items[pk], quantity) for pk, quantity in chosen if pk in items]
 
 
 def _mission(request: HttpRequest, mission_id: int) -> Mission:
@@ -170,6 +218,12 @@ def plan(request: HttpRequest) -> HttpResponse:
 @permission_required("missions.view_mission")
 def detail(request: HttpRequest, mission_id: int) -> HttpResponse:
     mission = _mission(request, mission_id)
+    return _detail(request, mission, ReturnForm(mission=mission))
+
+
+def _detail(
+    request: HttpRequest, mission: Mission, return_form: ReturnForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "missions/detail.html",
@@ -178,10 +232,11 @@ def detail(request: HttpRequest, mission_id: int) -> HttpResponse:
             "members": mission.members.select_related("person"),
             "objectives": mission.objectives.select_related("item"),
             "brought_back": services.yield_of(mission),
-            "return_form": ReturnForm(mission=mission),
+            "return_form": return_form,
             "overdue": mission.is_overdue(),
             "may_receive": request.user.has_perm("missions.receive_yield"),
         },
+        status=status,
     )
 
 
@@ -203,11 +258,11 @@ def return_view(request: HttpRequest, mission_id: int) -> HttpResponse:
     mission = _mission(request, mission_id)
     form = ReturnForm(request.POST, mission=mission)
     if not form.is_valid():
-        messages.error(request, _("Nothing recorded: check the form."))
-        return redirect("missions:detail", mission_id=mission.pk)
+        # Every row stays as typed; only the bad ones say what is wrong.
+        return _detail(request, mission, form, status=400)
     data = form.cleaned_data
     try:
-        lines = parse_lines(data["yield_lines"])
+        lines = form.yield_lines()
         if lines:
             require(request.user, "missions.receive_yield")
         result = services.return_mission(
@@ -219,7 +274,8 @@ def return_view(request: HttpRequest, mission_id: int) -> HttpResponse:
             note=data["note"],
         )
     except HavenError as error:
-        messages.error(request, str(error))
+        form.add_error(None, str(error))
+        return _detail(request, mission, form, status=400)
     else:
         total = sum((e.quantity for e in result.entries), Decimal(0))
         messages.success(

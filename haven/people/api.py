@@ -18,12 +18,13 @@ from haven.core.api import ApiRouter
 from haven.core.pagination import PageQuery, page_of, paginate
 from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
-from haven.people import services
+from haven.people import merging, services
 from haven.people.choices import Sex, Status
 from haven.people.models import (
     Departure,
     Household,
     Person,
+    PersonMerge,
     Return,
     Skill,
     StatusEvent,
@@ -58,6 +59,10 @@ class PersonIn(Schema):
     notes: str = column(Person, "notes", "")
     record_id: str | None = column(Person, "record_id", None)
     status: Status = Status.PRESENT
+    confirm_duplicate: bool = Field(
+        False,
+        description="Register although registered people may be this one (a 400 names them).",
+    )
 
 
 class PersonPatch(PatchSchema):
@@ -240,7 +245,10 @@ def create_person(request: HttpRequest, payload: PersonIn) -> WithStatus[Person]
     require(request.user, "people.add_person")
     values = payload.dict()
     person = services.register_person(
-        by=request.user, status=values.pop("status"), **_details(values)
+        by=request.user,
+        status=values.pop("status"),
+        confirm_duplicate=values.pop("confirm_duplicate"),
+        **_details(values),
     )
     return WithStatus(201, person)
 
@@ -260,6 +268,30 @@ def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     person = _person(person_id)
     changes = _details(payload.dict(exclude_unset=True))
     return services.update_person(by=request.user, person=person, **changes)
+
+
+class MergeIn(Schema):
+    merged_id: Id = Field(description="The duplicate record, merged into this one.")
+    reason: str = column(PersonMerge, "reason", "")
+
+
+@router.post("/{int:person_id}/merge", response=PersonOut, summary="Merge a duplicate into this")
+def merge_person(request: HttpRequest, person_id: Id, payload: MergeIn) -> Person:
+    """The duplicate's history (status events, treatments, stays, hand-outs) moves to this
+    record; the duplicate is marked merged and points here. Undo with `/unmerge`."""
+    require(request.user, "people.merge_people")
+    kept = _person(person_id)
+    merged = _person(payload.merged_id)
+    merging.merge_people(by=request.user, kept=kept, merged=merged, reason=payload.reason)
+    return _person(person_id)
+
+
+@router.post("/{int:person_id}/unmerge", response=PersonOut, summary="Undo a merge")
+def unmerge_person(request: HttpRequest, person_id: Id) -> Person:
+    """This record, merged into another, gets back the rows it brought and its status."""
+    require(request.user, "people.merge_people")
+    merging.unmerge_people(by=request.user, merged=_person(person_id))
+    return _person(person_id)
 
 
 @router.post(

@@ -12,6 +12,8 @@ class Status(models.TextChoices):
     MISSING = "missing", _("Missing")
     DECEASED = "deceased", _("Deceased")
     DEPARTED = "departed", _("Departed")
+    # A duplicate registration joined to the record kept (haven.people.merging); undoable.
+    MERGED = "merged", _("Merged")
 
 
 # Who is in camp and eats, sleeps and answers a muster.
@@ -23,6 +25,7 @@ STATUS_COLOURS = {
     Status.MISSING: "#6a1b9a",
     Status.DECEASED: "#37474f",
     Status.DEPARTED: "#1565c0",
+    Status.MERGED: "#9e9e9e",
 }
 
 

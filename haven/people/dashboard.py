@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from haven.core.dashboard import Panel
+from haven.core.dashboard import KeyFigure, Panel
 from haven.people import accounting, aggregates, musters
 from haven.people.choices import AGE_BANDS, IN_CAMP, STATUS_COLOURS, Sex, Status
 
@@ -67,11 +69,46 @@ def last_muster_summary() -> dict[str, Any] | None:
     }
 
 
+def headcount_figures(data: dict[str, Any]) -> list[KeyFigure]:
+    """In camp, injured and missing: the first three numbers anyone asks for."""
+    counts = {row["status"]: row["count"] for row in data["rows"]}
+    people = reverse("people:list")
+    injured, missing = counts.get(Status.INJURED, 0), counts.get(Status.MISSING, 0)
+    return [
+        KeyFigure(
+            _("in camp"), number_format(data["in_camp"], force_grouping=True), people, "", 10
+        ),
+        KeyFigure(
+            _("injured"),
+            number_format(injured, force_grouping=True),
+            f"{people}?status={Status.INJURED.value}",
+            "warn" if injured else "",
+            20,
+        ),
+        KeyFigure(
+            _("missing"),
+            number_format(missing, force_grouping=True),
+            f"{people}?status={Status.MISSING.value}",
+            "bad" if missing else "",
+            30,
+        ),
+    ]
+
+
 def panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     result: list[Panel] = []
     if user.has_perm("people.view_person"):
-        result.append(Panel(_("Headcount"), "people/panel_headcount.html", headcount(), order=10))
+        counts = headcount()
+        result.append(
+            Panel(
+                _("Headcount"),
+                "people/panel_headcount.html",
+                counts,
+                order=10,
+                figures=headcount_figures(counts),
+            )
+        )
     if user.has_perm("people.view_person_details"):
         result.append(Panel(_("Age and sex"), "people/panel_pyramid.html", age_sex_pyramid(), 11))
     if user.has_perm("people.check_in_muster"):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from faker import Faker
 
 from haven.core.demo import DEMO_LOCALES, DemoCamp
-from haven.people import accounting, musters, services
+from haven.people import accounting, merging, musters, services
 from haven.people.choices import Sex, Status
 from haven.people.models import Household, Person, Skill, Team
 
@@ -124,6 +125,7 @@ def build(camp: DemoCamp) -> None:
             record.extra_energy_kcal = 500
             record.save(update_fields=["pregnant_or_lactating", "extra_energy_kcal"])
         survivors.append(record)
+    _registered_twice(camp, survivors, registered_from)
     by_name = {p.full_name: p for p in survivors}
     departed_records = [by_name[p.full_name] for p in departed if p.full_name in by_name]
     for record in departed_records:
@@ -166,6 +168,55 @@ def build(camp: DemoCamp) -> None:
         f"({Person.objects.filter(status=Status.INJURED).count()} injured), "
         f"{Person.objects.filter(status=Status.MISSING).count()} missing, "
         f"{len(departed_records)} departed"
+    )
+
+
+# Another clerk's spelling of a name (Youssef / Yusef, Mikhail / Mykhail).
+RESPELLINGS = (("ou", "u"), ("ph", "f"), ("y", "i"), ("i", "y"), ("e", "a"), ("a", "e"))
+
+
+def _registered_twice(camp: DemoCamp, survivors: list[Person], registered_from: Any) -> None:
+    """A wounded man registered at the gate on the first night was registered again at the
+    clinic desk, another spelling and day and month of birth swapped; the clerk merged the
+    second record into the first (the person page shows it, and the undo)."""
+    clerk = camp.users.get("clerk")
+    original = next(
+        (
+            p
+            for p in survivors
+            if p.status == Status.INJURED
+            and p.sex == Sex.MALE
+            and p.date_of_birth is not None
+            and not p.birth_date_is_estimate
+            and p.date_of_birth.year <= camp.now.year - 18
+            and p.date_of_birth.day <= 12
+            and p.date_of_birth.day != p.date_of_birth.month
+        ),
+        survivors[0],
+    )
+    born = original.date_of_birth
+    if born is not None and born.day <= 12:
+        born = born.replace(month=born.day, day=born.month)
+    given = original.given_name
+    for old, new in RESPELLINGS:
+        if old in given[1:].lower():
+            given = given[0] + given[1:].replace(old, new, 1)
+            break
+    twin = services.register_person(
+        by=clerk,
+        given_name=given,
+        family_name=original.family_name,
+        sex=original.sex,
+        date_of_birth=born,
+        status=Status.INJURED,
+        place="Clinic",
+        registered_at=registered_from + timedelta(hours=40),
+    )
+    merging.merge_people(
+        by=clerk,
+        kept=original,
+        merged=twin,
+        reason="registered again at the clinic desk; same man, day and month of birth swapped",
     )
 
 

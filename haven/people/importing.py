@@ -25,7 +25,15 @@ from haven.core.errors import HavenError
 from haven.core.tabular import read_table, write_csv
 from haven.people import aggregates
 from haven.people.choices import Sex, Status
-from haven.people.models import Household, Person, Skill, StatusEvent, Team, fold
+from haven.people.models import (
+    Household,
+    Person,
+    Skill,
+    StatusEvent,
+    Team,
+    fold,
+    person_search_key,
+)
 from haven.people.services import Author, acting_user, birth_date_from_age
 
 COLUMNS = (
@@ -105,7 +113,9 @@ class ImportRejected(HavenError):
         super().__init__(f"{rows} bad row(s), nothing imported: {shown}{more}")
 
 
-STATUS_VALUES = frozenset(Status.values)
+# A merge is the only way to the merged status: an import may not give it.
+IMPORTED_STATUSES = [status for status in Status.values if status != Status.MERGED]
+STATUS_VALUES = frozenset(IMPORTED_STATUSES)
 
 
 @dataclass(slots=True)
@@ -140,7 +150,7 @@ def _parse_row(
         problems.append(f"unknown sex {value['sex']!r} (use f, m, x or u)")
     status = value["status"].lower() or Status.PRESENT
     if status not in STATUS_VALUES:
-        problems.append(f"unknown status {value['status']!r} (use {', '.join(Status.values)})")
+        problems.append(f"unknown status {value['status']!r} (use {', '.join(IMPORTED_STATUSES)})")
     born: date | None = None
     estimate = False
     if value["date_of_birth"]:
@@ -199,6 +209,7 @@ def _parse_row(
         "status": status,
         "notes": value["notes"],
         "search_text": fold(" ".join((full_name, given, family, alternates))),
+        "search_key": person_search_key(full_name, given, family, alternates),
     }
     return _Row(line, person, skills, value["household"], value["team"])
 

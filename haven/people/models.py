@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from haven.core.limits import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, as_id
 from haven.people.choices import IN_CAMP, Sex, Status
+from haven.planning.matching.normalise import search_key, search_terms
 
 # Nobody recorded alive is older than this; a date of birth before it is a typing mistake.
 OLDEST_AGE_YEARS = 130
@@ -25,6 +26,11 @@ def fold(text: str) -> str:
 
 
 FULL_NAME_LENGTH = 200
+
+
+def person_search_key(full_name: str, given: str, family: str, alternates: str) -> str:
+    """The indexed tokens a person is found by (`haven.planning.matching.normalise`)."""
+    return search_key(full_name, [given, family, *alternates.splitlines()])
 
 
 class Skill(models.Model):
@@ -74,6 +80,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Person]:
         from haven.people import aggregates
 
+        objs = list(objs)
+        for person in objs:
+            if not person.search_key:
+                person.search_key = person_search_key(
+                    person.full_name, person.given_name, person.family_name, person.alternate_names
+                )
         with transaction.atomic():
             created = super().bulk_create(objs, *args, **kwargs)
             aggregates.apply(Counter(aggregates.key_of(person) for person in created))
@@ -103,7 +115,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(status__in=IN_CAMP)
 
     def search(self, query: str, *, names_only: bool = False) -> PersonQuerySet:
-        """Match any name or alternate name (accents and case ignored), or an id.
+        """Match any name or alternate name (accents and case ignored), or an id; forgiving.
+
+        Each word matches as written, or as a spelling of the same name: another
+        transliteration or script ("Akobirow", "Олена", "محمد"), a variant ("Mohamed" for
+        Muhammad), or a typo that keeps the sound. Closer matches rank first. The forgiving
+        part reads the indexed `search_key` (kept in step on every save and import).
 
         `names_only` (for a reader who sees names but not identity — the access policy)
         matches the full name and the id only: a search must not find people by what the
@@ -117,14 +134,30 @@ class PersonQuerySet(models.QuerySet["Person"]):
         by_id = models.Q() if names_only else models.Q(record_id__iexact=query)
         if (number := as_id(query)) is not None:
             by_id |= models.Q(pk=number)
-        words = query.split()[:SEARCH_MAX_WORDS] if names_only else fold(query).split()
         by_name = models.Q()
-        for word in words[:SEARCH_MAX_WORDS]:
+        rank: Any = models.Value(0)
+        for word in query.split()[:SEARCH_MAX_WORDS]:
             if names_only:
-                by_name &= models.Q(full_name__icontains=word)
+                as_written = models.Q(full_name__icontains=word)
             else:
-                by_name &= models.Q(search_text__contains=word)
-        return self.filter(by_id | by_name)
+                as_written = models.Q(search_text__contains=fold(word))
+            loosely, by_sound = models.Q(pk__in=[]), models.Q(pk__in=[])
+            start = " " if names_only else ""
+            for terms in search_terms(word):
+                loosely |= models.Q(search_key__contains=start + terms.loose)
+                for token in terms.tokens:
+                    by_sound |= models.Q(search_key__contains=f"{start}{token} ")
+            by_name &= as_written | loosely | by_sound
+            rank = rank + models.Case(
+                models.When(as_written, then=models.Value(3)),
+                models.When(loosely, then=models.Value(2)),
+                default=models.Value(1),
+            )
+        return (
+            self.filter(by_id | by_name)
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", "family_name", "given_name", "id")
+        )
 
 
 class Person(models.Model):
@@ -162,7 +195,18 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        help_text="The record kept when this one was merged into it as a duplicate.",
+    )
     search_text = models.TextField(editable=False, default="")
+    # Every name as tokens that other spellings and scripts of it share (search that forgives).
+    search_key = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PersonQuerySet.as_manager()
@@ -183,6 +227,7 @@ class Person(models.Model):
             ("record_departure", "Record departures and returns"),
             ("import_people", "Import people from a file"),
             ("export_people", "Export the registry"),
+            ("merge_people", "Merge duplicate records of one person, and undo a merge"),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +243,9 @@ class Person(models.Model):
         self.full_name = self.full_name.strip() or composed[:FULL_NAME_LENGTH]
         names = [self.full_name, self.given_name, self.family_name, self.alternate_names]
         self.search_text = fold(" ".join(names))
+        self.search_key = person_search_key(
+            self.full_name, self.given_name, self.family_name, self.alternate_names
+        )
 
     @property
     def alternate_name_list(self) -> list[str]:
@@ -230,6 +278,43 @@ class Person(models.Model):
     @property
     def display_id(self) -> str:
         return self.record_id or f"#{self.pk}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person joined: the merged record's history (status events,
+    treatments, stays, hand-outs …) moved to the kept one. `moved` lists the rows moved, by
+    model and field, so that the merge can be undone exactly; an undone merge stays as
+    history."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_merged")
+    reason = models.CharField(max_length=300, blank=True)
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status_before = models.CharField(max_length=20, choices=Status.choices)
+    moved = models.JSONField(default=dict, help_text='{"app.model.field": [ids]}')
+    left = models.JSONField(
+        default=dict, help_text="rows that could not move (one allowed per person), by model"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(undone_at__isnull=True),
+                name="people_one_live_merge_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} merged into {self.kept_id}"
 
 
 class PersonRevision(models.Model):

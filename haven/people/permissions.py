@@ -26,5 +26,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.export_people",
         "people.add_household",
         "people.add_team",
+        "people.merge_people",
     ],
 }

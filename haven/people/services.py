@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
@@ -20,6 +21,7 @@ from haven.core.services import Author as Author
 from haven.core.services import acting_user as acting_user
 from haven.core.services import event_time
 from haven.core.services import get_person as get_person
+from haven.people import duplicates
 from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
     Departure,
@@ -31,6 +33,9 @@ from haven.people.models import (
     StatusEvent,
     Team,
 )
+
+# Statuses a registration or a status change may give (merged comes only from a merge).
+REGISTERED = [status for status in Status.values if status != Status.MERGED]
 
 EDITABLE_FIELDS = (
     "record_id",
@@ -122,15 +127,25 @@ def register_person(
     status: str = Status.PRESENT,
     place: str = "",
     registered_at: datetime | None = None,
+    confirm_duplicate: bool = True,
     **details: Any,
 ) -> Person:
-    """Add someone to the registry with a first status event ("registered as present")."""
-    if status not in Status.values:
+    """Add someone to the registry with a first status event ("registered as present").
+
+    With `confirm_duplicate` False (a desk that has not yet seen the warning), registered
+    people who may be this one stop the registration: `PossibleDuplicates` lists them."""
+    if status not in Status.values or status == Status.MERGED:
         raise HavenError(
             _("unknown status %(status)r: use one of %(names)s")
-            % {"status": status, "names": ", ".join(Status.values)}
+            % {"status": status, "names": ", ".join(REGISTERED)}
         )
     skills = details.pop("skills", None)
+    if not confirm_duplicate:
+        found = duplicates.possible_duplicates(
+            duplicates.record_from({"full_name": full_name, **details})
+        )
+        if found:
+            raise duplicates.PossibleDuplicates(found)
     cleaned = _clean_details(details)
     person = Person(full_name=full_name, status=status, **cleaned)
     person.refresh_search_text()
@@ -203,6 +218,11 @@ def _plain(value: Any) -> Any:
 
 
 def _transition_error(person: Person, new_status: str, correction: bool, reason: str) -> str:
+    if Status.MERGED in (person.status, new_status):
+        return (
+            f"{person.full_name} ({person.display_id}): a merge and its undo are the only "
+            "changes to or from merged"
+        )
     if person.status == new_status:
         return f"{person.full_name} is already {Status(new_status).label.lower()}"
     if person.status == Status.DECEASED and not (correction and reason.strip()):
@@ -259,7 +279,7 @@ def change_statuses(
         if status not in Status.values:
             raise HavenError(
                 _("unknown status %(status)r: use one of %(names)s")
-                % {"status": status, "names": ", ".join(Status.values)}
+                % {"status": status, "names": ", ".join(REGISTERED)}
             )
     if correction and not reason.strip():
         raise HavenError(_("a correction needs a reason"))
@@ -424,11 +444,29 @@ def record_return(
 
 @audited("people.create_household")
 @transaction.atomic
-def create_household(*, name: str, notes: str = "") -> Household:
-    """A household: people who live and eat together."""
+def create_household(*, name: str, notes: str = "", allow_same_name: bool = True) -> Household:
+    """A household: people who live and eat together. With `allow_same_name` False, a name
+    another household already has is refused, naming it (the registration form asks)."""
     if not name.strip():
         raise HavenError(_("a household needs a name"))
+    if not allow_same_name:
+        taken = Household.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+        if taken is not None:
+            raise HavenError(
+                gettext("there is already a household named %(name)r (#%(id)s)")
+                % {"name": taken.name, "id": taken.pk}
+            )
     return Household.objects.create(name=name.strip(), notes=notes.strip())
+
+
+@audited("people.register_in_new_household")
+@transaction.atomic
+def register_in_new_household(
+    *, by: Author, household_name: str, allow_same_name: bool = False, **details: Any
+) -> Person:
+    """Register someone with a household made for them at the same time (both or neither)."""
+    household = create_household(name=household_name, allow_same_name=allow_same_name)
+    return register_person(by=by, household=household, **details)
 
 
 @audited("people.create_team")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -20,11 +21,14 @@ from django_stubs_ext import StrOrPromise
 from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
+from haven.core.limits import as_id
 from haven.core.rows import read_rows
 from haven.core.signals import report_export
-from haven.people import accounting, importing, musters, services
+from haven.people import accounting, duplicates, importing, merging, musters, services
 from haven.people.choices import Sex, Status
-from haven.people.models import Household, Muster, Person, Skill, Team
+from haven.people.duplicates import PossibleDuplicate, PossibleDuplicates
+from haven.people.households import household_labels, same_name
+from haven.people.models import Household, Muster, Person, PersonMerge, Skill, Team
 
 
 class PersonForm(forms.Form):
@@ -37,7 +41,12 @@ class PersonForm(forms.Form):
         required=False,
         help_text=gettext_lazy("One per line."),
     )
-    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Sex"),
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
     date_of_birth = forms.DateField(
         label=gettext_lazy("Date of birth"),
         required=False,
@@ -74,9 +83,56 @@ class PersonForm(forms.Form):
         label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Households told apart by their head and shelter ("Afonja household" twice), and
+        # picked by typing (core/picker.js); a plain list without JavaScript.
+        household = self.fields["household"]
+        labels = household_labels(Household.objects.all())
+        household.label_from_instance = lambda record: labels.get(record.pk, record.name)  # type: ignore[attr-defined]
+        household.widget.attrs["data-picker"] = ""
+
+
+class RegisterForm(PersonForm):
+    """Registration: the household may be a new one, named here and made with the person."""
+
+    new_household = forms.CharField(
+        max_length=120,
+        required=False,
+        label=gettext_lazy("Or a new household"),
+        help_text=gettext_lazy("Its name, e.g. “Afonja household”; leave the list above empty."),
+    )
+    same_name_ok = forms.BooleanField(
+        required=False, label=gettext_lazy("A different household that has the same name")
+    )
+
+    field_order = ["full_name", "sex", "estimated_age", "household", "new_household"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = (data.get("new_household") or "").strip()
+        if name and data.get("household"):
+            self.add_error("new_household", _("Choose a household or name a new one, not both."))
+        elif name and not data.get("same_name_ok"):
+            taken = same_name(name)
+            if taken:
+                labels = household_labels(taken)
+                self.add_error(
+                    "new_household",
+                    _(
+                        "There is already a household named %(name)s: %(which)s. Choose it "
+                        "above, or tick “a different household that has the same name”."
+                    )
+                    % {"name": name, "which": "; ".join(labels[h.pk] for h in taken)},
+                )
+        return data
+
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Status.choices)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[choice for choice in Status.choices if choice[0] != Status.MERGED],
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
     correction = forms.BooleanField(label=gettext_lazy("This corrects a mistake"), required=False)
@@ -172,24 +228,85 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "household_members": (
                 person.household.members.exclude(pk=person.pk) if person.household else []
             ),
+            "merges": PersonMerge.objects.filter(kept=person, undone_at__isnull=True)
+            .select_related("merged")
+            .order_by("-merged_at")[:20],
         },
     )
 
 
+@permission_required("people.merge_people")
+@require_POST
+def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Merge the record named in the form (a duplicate) into this one."""
+    kept = get_object_or_404(Person, pk=person_id)
+    text = request.POST.get("merged", "").strip()
+    number = as_id(text)
+    try:
+        if number is None:
+            raise HavenError(f"{text!r} is not a person's id (write it as 123 or #123)")
+        merging.merge_people(
+            by=request.user,
+            kept=kept,
+            merged=services.get_person(number),
+            reason=request.POST.get("reason", "")[:300],
+        )
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Merged #%(merged)s into this record.") % {"merged": number})
+    return redirect("people:detail", person_id=kept.pk)
+
+
+@permission_required("people.merge_people")
+@require_POST
+def person_unmerge(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Undo the merge of this record into another."""
+    merged = get_object_or_404(Person, pk=person_id)
+    try:
+        merging.unmerge_people(by=request.user, merged=merged)
+    except HavenError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("people:detail", person_id=merged.pk)
+
+
 @permission_required("people.add_person")
 def person_add(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None)
+    # "Register another member" links here with the household chosen.
+    initial = {"household": request.GET.get("household", "")}
+    form = RegisterForm(request.POST or None, initial=initial)
+    found: list[PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["skills"] = [skill.code for skill in data["skills"]]
+        new_household = data.pop("new_household", "").strip()
+        same_name_ok = data.pop("same_name_ok", False)
+        data["confirm_duplicate"] = bool(request.POST.get("confirm_duplicate"))
         try:
-            person = services.register_person(by=request.user, **data)
+            if new_household:
+                data.pop("household", None)
+                person = services.register_in_new_household(
+                    by=request.user,
+                    household_name=new_household,
+                    allow_same_name=same_name_ok,
+                    **data,
+                )
+            else:
+                person = services.register_person(by=request.user, **data)
+        except PossibleDuplicates as warning:
+            found = warning.found
         except HavenError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Registered %(name)s.") % {"name": person.full_name})
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "title": _("Register a person")})
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "title": _("Register a person"), "duplicates": found},
+    )
 
 
 def _initial(person: Person) -> dict[str, object]:
@@ -341,23 +458,34 @@ def person_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+IMPORT_PAGE = {"check_rows": duplicates.IMPORT_CHECK_ROWS}
+
+
 @permission_required("people.import_people")
 def person_import(request: HttpRequest) -> HttpResponse:
     """A CSV of people, checked whole first; a bad file is a 400 naming line and column."""
     upload = request.FILES.get("file")
     if request.method == "POST" and isinstance(upload, UploadedFile):
+        if request.POST.get("check_duplicates"):
+            try:
+                warnings = list(duplicates.import_warnings(upload.open("rb")))
+            except HavenError as error:
+                messages.error(request, str(error))
+                return render(request, "people/import.html", IMPORT_PAGE, status=400)
+            if warnings:
+                return render(request, "people/import.html", {**IMPORT_PAGE, "warnings": warnings})
         try:
             result = importing.import_people(by=request.user, stream=upload.open("rb"))
         except HavenError as error:
             messages.error(request, str(error))
-            return render(request, "people/import.html", {}, status=400)
+            return render(request, "people/import.html", IMPORT_PAGE, status=400)
         messages.success(
             request,
             ngettext("%(count)s person imported.", "%(count)s people imported.", result.imported)
             % {"count": result.imported},
         )
         return redirect("people:list")
-    return render(request, "people/import.html", {})
+    return render(request, "people/import.html", IMPORT_PAGE)
 
 
 # --- muster ----------------------------------------------------------------------------

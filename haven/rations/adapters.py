@@ -7,22 +7,33 @@ the planners are item codes.
 
 from __future__ import annotations
 
+import calendar
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.people import aggregates
 from haven.people.aggregates import NeedClass
-from haven.people.choices import Sex, Status
-from haven.people.models import Person
+from haven.people.choices import IN_CAMP, Sex, Status
+from haven.people.models import HeadcountClass, Person
 from haven.planning.errors import PlanningInputError
 from haven.planning.fabrication import FOOD_ENERGY
 from haven.planning.fabrication import Recipe as PlanningRecipe
@@ -124,6 +135,10 @@ def class_needs(
     ]
 
 
+# age bucket, sex, pregnant or lactating, status, on a team, extra kcal
+GroupKey = tuple[int, str, bool, str, bool, int]
+
+
 @dataclass(frozen=True, slots=True)
 class NeedGroup:
     """People in camp who are alike in all a ration need depends on, and how many.
@@ -134,7 +149,7 @@ class NeedGroup:
 
     needs: PersonNeeds
     people: int
-    key: tuple[int, str, bool, str, bool, int]
+    key: GroupKey
 
 
 # Whole years at which a person's ration need or priority changes: the planner's energy
@@ -184,7 +199,12 @@ def need_group_rows(today: date, thresholds: tuple[int, ...]) -> QuerySet[Person
 def need_groups(
     dose_categories: Iterable[str], *, child_under_age_years: float, today: date | None = None
 ) -> list[NeedGroup]:
-    """The in-camp people as the ration planner's groups, from one GROUP BY.
+    """The in-camp people as the ration planner's groups, from the headcount classes.
+
+    The classes (`haven.people.aggregates`, kept in every writer's transaction) know the
+    month of birth, which places everyone in their age bucket except those born in this
+    month of a threshold year: those few are grouped from the people themselves (a range
+    of the date-of-birth index per threshold). The cost is the classes', not the people's.
 
     Each group is represented by the youngest age of its bucket, which has the same need
     and priority as every age in it. Ages below 0 or above 130 are refused naming one
@@ -193,29 +213,45 @@ def need_groups(
     today = today or timezone.localdate()
     categories = list(dose_categories)
     thresholds = age_thresholds(child_under_age_years)
-    # The stubs cannot see the annotations made in need_group_rows.
-    rows = (
-        need_group_rows(today, thresholds)  # type: ignore[misc]
-        .values(
-            "age_bucket", "sex", "pregnant_or_lactating", "status", "worker", "extra_energy_kcal"
+    counts: Counter[GroupKey] = Counter()
+    undecided = {(today.year - years, today.month) for years in thresholds}
+    classes = HeadcountClass.objects.filter(status__in=IN_CAMP, people__gt=0).values_list(
+        "status",
+        "sex",
+        "birth_year",
+        "birth_month",
+        "pregnant_or_lactating",
+        "worker",
+        "extra_energy_kcal",
+        "people",
+    )
+    for status, sex, year, month, pregnant, worker, extra, people in classes:
+        if year == 0:
+            bucket = _UNKNOWN_AGE_BUCKET
+        elif (year, month) in undecided:
+            continue
+        else:
+            # A threshold is reached by a birth month before the month it began.
+            bucket = sum((year, month) < (today.year - years, today.month) for years in thresholds)
+        counts[(bucket, sex, bool(pregnant), status, bool(worker), int(extra))] += people
+    born_in_undecided_months = Q(pk__in=[])
+    for year, month in undecided:
+        if year > 0:
+            first = date(year, month, 1)
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            born_in_undecided_months |= Q(date_of_birth__range=(first, last))
+    # Every sex named, so the (sex, date_of_birth) index serves the date ranges.
+    counts.update(
+        _grouped(
+            need_group_rows(today, thresholds).filter(born_in_undecided_months, sex__in=Sex.values)
         )
-        .annotate(people=Count("id"))
-        .order_by()
     )
     groups = []
-    for row in rows:
-        bucket = row["age_bucket"]
+    for key, people in sorted(counts.items()):
+        bucket, sex, pregnant, status, worker, extra = key
         if bucket == 0 or bucket == len(thresholds):
             _refuse_implausible_age(today, thresholds, bucket)
-        injured = row["status"] == Status.INJURED
-        key = (
-            bucket,
-            row["sex"],
-            row["pregnant_or_lactating"],
-            row["status"],
-            row["worker"],
-            row["extra_energy_kcal"],
-        )
+        injured = status == Status.INJURED
         groups.append(
             NeedGroup(
                 needs=PersonNeeds(
@@ -225,18 +261,48 @@ def need_groups(
                         if bucket == _UNKNOWN_AGE_BUCKET
                         else float(thresholds[bucket - 1])
                     ),
-                    sex=SEX_NAMES.get(row["sex"], "unknown"),
-                    pregnant_or_lactating=row["pregnant_or_lactating"],
+                    sex=SEX_NAMES.get(sex, "unknown"),  # type: ignore[call-overload]
+                    pregnant_or_lactating=pregnant,
                     injured=injured,
-                    worker=row["worker"],
-                    extra_kcal=float(row["extra_energy_kcal"]),
+                    worker=worker,
+                    extra_kcal=float(extra),
                     doses_per_day=_doses(injured, categories),
                 ),
-                people=row["people"],
+                people=people,
                 key=key,
             )
         )
     return groups
+
+
+def need_groups_counted(today: date, thresholds: tuple[int, ...]) -> Counter[GroupKey]:
+    """The need groups counted from the people themselves (one GROUP BY): what
+    `need_groups` reads from the headcount classes, for proving them equal."""
+    return _grouped(need_group_rows(today, thresholds))
+
+
+def _grouped(people: QuerySet[Person]) -> Counter[GroupKey]:
+    # The stubs cannot see the annotations made in need_group_rows.
+    rows = (
+        people.values(  # type: ignore[misc]
+            "age_bucket", "sex", "pregnant_or_lactating", "status", "worker", "extra_energy_kcal"
+        )
+        .annotate(people=Count("id"))
+        .order_by()
+    )
+    return Counter(
+        {
+            (
+                int(row["age_bucket"]),
+                row["sex"],
+                bool(row["pregnant_or_lactating"]),
+                row["status"],
+                bool(row["worker"]),
+                int(row["extra_energy_kcal"]),
+            ): row["people"]
+            for row in rows
+        }
+    )
 
 
 def _refuse_implausible_age(today: date, thresholds: tuple[int, ...], bucket: int) -> None:

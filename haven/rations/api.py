@@ -293,7 +293,7 @@ def households(request: HttpRequest, plan_id: Id, page: Query[PageQuery]) -> dic
     require(request.user, "rations.view_distributionplan")
     plan = services.get_plan(plan_id)
     codes = dict(plan.items.values_list("item_id", "item__code"))
-    result = paginate(services.household_shares(plan), page)
+    result = paginate(services.distribution_list(plan), page)
     result["items"] = [
         {
             "name": share.name,

@@ -99,6 +99,11 @@ class PlanClass(models.Model):
     daily_need = models.JSONField(help_text="need key → amount per person per day")
     fraction_by_need = models.JSONField(help_text="need key → fraction met")
     daily_ration = models.JSONField(help_text="item id → units per person per day")
+    groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The need groups (keys of adapters.need_groups) whose people are in this class.",
+    )
 
     class Meta:
         ordering = ["fraction_met", "label"]
@@ -108,7 +113,11 @@ class PlanClass(models.Model):
 
 
 class PlanShare(models.Model):
-    """One person's place in a plan: their class, and the household they collect with."""
+    """One person's place in an applied plan: their class, and the household they collect with.
+
+    A draft keeps only its classes (and the need groups in each); who is in which class is
+    derived from the registry on demand, and written here when the plan is applied.
+    """
 
     plan = models.ForeignKey(DistributionPlan, on_delete=models.CASCADE, related_name="shares")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")

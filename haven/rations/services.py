@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
-from typing import Any, cast
+from typing import Any, cast, overload
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from numpy.typing import NDArray
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -37,6 +39,7 @@ from haven.planning.errors import PlanningInputError
 from haven.planning.fabrication import FOOD_ENERGY, ProductionPlan, plan_production
 from haven.planning.fabrication import validate_recipes as validate_planning_recipes
 from haven.planning.forecast import RunwayForecast, Scenario, forecast_runway
+from haven.planning.handout import round_to_steps
 from haven.planning.rations import (
     SHORTFALL_TOLERANCE,
     PriorityWeights,
@@ -210,6 +213,7 @@ def preview_plan(
             "lp_solves": result.lp_solves,
             "classes": len(result.class_ids),
             "min_fraction_by_need": min_by_need,
+            "needs_on": today.isoformat(),
         },
         note=note,
         created_by=acting_user(by),
@@ -242,36 +246,117 @@ def preview_plan(
                 if result.per_person_daily[index, i] > 0
             },
         )
+    for group, class_id in zip(groups, group_class, strict=True):
+        classes[class_id].groups.append(list(group.key))
     PlanClass.objects.bulk_create(classes.values())
-    _write_shares(
-        plan,
-        today,
-        priorities,
-        [
-            (group.key, classes[class_id].pk)
-            for group, class_id in zip(groups, group_class, strict=True)
-        ],
-    )
     return plan
 
 
+# ------------------------------------------------------------------------ who is in a plan
+#
+# A draft stores its classes and the need groups in each, never a row per person: at a
+# million people those rows cost more than the whole plan. Who is in which class is the
+# need-group SQL (adapters.need_group_rows, on the plan's day) read for the people asked
+# about; applying the plan writes it down once (PlanShare), so hand-outs go by what was
+# applied even when people come, go or have a birthday afterwards.
+
+GroupKey = adapters.GroupKey
 _GROUPS_TABLE = "haven_plan_groups"
 
 
-def _write_shares(
-    plan: DistributionPlan,
-    today: date,
-    priorities: PriorityWeights,
-    class_by_group: list[tuple[tuple[object, ...], int]],
-) -> None:
-    """Place everyone in camp in their group's class, in the database (one INSERT … SELECT).
+def _group_key(row: Any) -> GroupKey:
+    """A need group's key, from a stored list or an annotated person, in one spelling."""
+    bucket, sex, pregnant, status, worker, extra = row
+    return (int(bucket), str(sex), bool(pregnant), str(status), bool(worker), int(extra))
 
-    The people are grouped by the same SQL as `adapters.need_groups`, joined to the
-    groups' classes; no person row comes into Python.
+
+def _plan_day(plan: DistributionPlan) -> date:
+    needs_on = plan.summary.get("needs_on")
+    return date.fromisoformat(needs_on) if needs_on else timezone.localdate(plan.created_at)
+
+
+def _grouped_people(plan: DistributionPlan) -> QuerySet[Person]:
+    thresholds = adapters.age_thresholds(PriorityWeights().child_under_age_years)
+    return adapters.need_group_rows(_plan_day(plan), thresholds)
+
+
+def _class_by_group(plan: DistributionPlan) -> dict[GroupKey, int]:
+    return {
+        _group_key(key): class_pk
+        for class_pk, keys in plan.classes.values_list("pk", "groups")
+        for key in keys
+    }
+
+
+def _person_group(person: Person) -> GroupKey:
+    # The annotations of need_group_rows, which the stubs cannot see.
+    row = cast(Any, person)
+    return _group_key(
+        (
+            row.age_bucket,
+            row.sex,
+            row.pregnant_or_lactating,
+            row.status,
+            row.worker,
+            row.extra_energy_kcal,
+        )
+    )
+
+
+def _shares_written(plan: DistributionPlan) -> bool:
+    # Applied plans (and drafts made before shares were derived) have their rows.
+    return plan.shares.exists()
+
+
+def _members(
+    plan: DistributionPlan, households: list[int], people: list[int], written: bool
+) -> list[tuple[Person, int | None, int]]:
+    """(person, household id, plan class pk) of the given households and lone people."""
+    if written:
+        shares = plan.shares.select_related("person").filter(
+            Q(household_id__in=households) | Q(household__isnull=True, person_id__in=people)
+        )
+        return [(share.person, share.household_id, share.plan_class_id) for share in shares]
+    by_group = _class_by_group(plan)
+    rows = _grouped_people(plan).filter(
+        Q(household_id__in=households) | Q(household__isnull=True, pk__in=people)
+    )
+    members = []
+    for person in rows:
+        class_pk = by_group.get(_person_group(person))
+        # Someone whose needs changed since the preview is in no class of it.
+        if class_pk is not None:
+            members.append((person, person.household_id, class_pk))
+    return members
+
+
+def _units(plan: DistributionPlan, written: bool) -> tuple[QuerySet[Household], QuerySet[Person]]:
+    """Who collects under a plan: households (by name), then people without one (by name)."""
+    if written:
+        in_plan = PlanShare.objects.filter(plan=plan)
+        return (
+            Household.objects.filter(Exists(in_plan.filter(household=OuterRef("pk")))),
+            Person.objects.filter(
+                Exists(in_plan.filter(person=OuterRef("pk"), household__isnull=True))
+            ),
+        )
+    in_camp = Person.objects.in_camp()
+    return (
+        Household.objects.filter(Exists(in_camp.filter(household=OuterRef("pk")))),
+        in_camp.filter(household__isnull=True),
+    )
+
+
+@read_only
+def write_shares(plan: DistributionPlan) -> int:
+    """Place everyone of the plan's need groups in their class, in the database.
+
+    One INSERT … SELECT of the need-group SQL joined to the plan's groups; no person
+    row comes into Python. Returns the number of shares written.
     """
-    thresholds = adapters.age_thresholds(priorities.child_under_age_years)
+    thresholds = adapters.age_thresholds(PriorityWeights().child_under_age_years)
     people_sql, people_params = (
-        adapters.need_group_rows(today, thresholds)
+        adapters.need_group_rows(_plan_day(plan), thresholds)
         .values(  # type: ignore[misc]  # annotated in need_group_rows
             "id",
             "household_id",
@@ -302,7 +387,7 @@ def _write_shares(
         try:
             cursor.executemany(
                 f"INSERT INTO {_GROUPS_TABLE} VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [list[Any]([*key, pk]) for key, pk in class_by_group],
+                [[*key, pk] for key, pk in _class_by_group(plan).items()],
             )
             cursor.execute(
                 f"INSERT INTO {quote(share.db_table)} ({columns}) "
@@ -314,8 +399,26 @@ def _write_shares(
                 "AND people.extra_energy_kcal = groups.extra_energy_kcal",
                 [plan.pk, *people_params],
             )
+            written: int = cursor.rowcount
         finally:
             cursor.execute(f"DROP TABLE {_GROUPS_TABLE}")
+    return written
+
+
+def _check_classes_unchanged(plan: DistributionPlan) -> None:
+    """Refuse to apply a plan whose classes no longer hold the people it was made for."""
+    counted = dict(
+        plan.shares.values("plan_class")
+        .annotate(people=Count("id"))
+        .values_list("plan_class", "people")
+    )
+    for plan_class in plan.classes.all():
+        now = counted.get(plan_class.pk, 0)
+        if now != plan_class.people:
+            raise HavenError(
+                f"plan #{plan.pk} was made for {plan_class.people:,} people in class "
+                f"{plan_class.label!r}; the camp now has {now:,} there: preview a new plan"
+            )
 
 
 _PERSON_FIELDS = (
@@ -350,7 +453,8 @@ def _class_priority(label: str) -> float:
 def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     """Make a draft plan the one handed out; the applied plan before it is superseded.
 
-    Refused if the store no longer holds what the plan shares (preview again).
+    Refused if the store no longer holds what the plan shares, or the camp's people no
+    longer fill its classes as they did (preview again). Everyone's share is written now.
     """
     plan.status = DistributionPlan.objects.select_for_update().get(pk=plan.pk).status
     if plan.status != PlanStatus.DRAFT:
@@ -375,6 +479,9 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
                     "now": f"{now:,.3f}",
                 }
             )
+    if not _shares_written(plan):
+        write_shares(plan)
+        _check_classes_unchanged(plan)
     DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.APPLIED
     plan.applied_at = timezone.now()
@@ -414,44 +521,224 @@ class HouseholdShare:
 def household_shares(
     plan: DistributionPlan, *, household: Household | None = None, person: Person | None = None
 ) -> list[HouseholdShare]:
-    """Each household's members and planned quantities per item (item pk → quantity)."""
-    codes = dict(plan.items.values_list("item__code", "item_id"))
+    """Each household's members and planned quantities per item (item pk → quantity).
+
+    All of them (for a small camp: pages use `distribution_list`), or the one of
+    `household`, or the one `person` collects with.
+    """
+    written = _shares_written(plan)
+    if household is None and person is None:
+        return distribution_list(plan, written=written)[:]
+    if household is not None:
+        return _household_shares(plan, [household.pk], [], written)
+    assert person is not None
+    if person.household_id is not None:
+        return _household_shares(plan, [person.household_id], [], written)
+    return _household_shares(plan, [], [person.pk], written)
+
+
+class DistributionList(Sequence[HouseholdShare]):
+    """A plan's distribution list, counted and sliced in the database a page at a time:
+    households by name, then people without a household by name."""
+
+    def __init__(self, plan: DistributionPlan, written: bool) -> None:
+        self.plan = plan
+        self.written = written
+        self.households, self.people = _units(plan, written)
+        self._households_count: int | None = None
+        self._people_count: int | None = None
+
+    @property
+    def households_count(self) -> int:
+        if self._households_count is None:
+            self._households_count = self.households.count()
+        return self._households_count
+
+    def __len__(self) -> int:
+        if self._people_count is None:
+            self._people_count = self.people.count()
+        return self.households_count + self._people_count
+
+    @overload
+    def __getitem__(self, index: int) -> HouseholdShare: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[HouseholdShare]: ...
+
+    def __getitem__(self, index: int | slice) -> HouseholdShare | list[HouseholdShare]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("a distribution list is read in pages: [start:stop]")
+        start = index.start or 0
+        split = self.households_count
+        households: list[int] = []
+        people: list[int] = []
+        if start < split:
+            stop = split if index.stop is None else min(index.stop, split)
+            households = list(
+                self.households.order_by("name", "pk")[start:stop].values_list("pk", flat=True)
+            )
+        if index.stop is None or index.stop > split:
+            rest = self.people.order_by("family_name", "given_name", "pk")
+            first = max(start - split, 0)
+            rest = rest[first:] if index.stop is None else rest[first : index.stop - split]
+            people = list(rest.values_list("pk", flat=True))
+        return _household_shares(self.plan, households, people, self.written)
+
+
+@read_only
+def distribution_list(plan: DistributionPlan, *, written: bool | None = None) -> DistributionList:
+    """A plan's distribution list to page through (`paginate`, a Paginator, or a slice)."""
+    return DistributionList(plan, _shares_written(plan) if written is None else written)
+
+
+def _household_shares(
+    plan: DistributionPlan, households: list[int], people: list[int], written: bool
+) -> list[HouseholdShare]:
+    """The shares of these households and lone people, in that order."""
+    if not households and not people:
+        return []
     rations = {
         plan_class.pk: (plan_class.fraction_met, plan_class.daily_ration)
         for plan_class in plan.classes.all()
     }
-    shares = plan.shares.select_related("person", "household").order_by(
-        "household__name", "household_id", "person__family_name", "person__given_name"
-    )
-    if household is not None:
-        shares = shares.filter(household=household)
-    if person is not None:
-        shares = shares.filter(
-            Q(person=person) | Q(household_id=person.household_id, household__isnull=False)
-        )
+    by_household = Household.objects.in_bulk(households)
+    keys = [f"h{pk}" for pk in households if pk in by_household] + [f"p{pk}" for pk in people]
     result: dict[str, HouseholdShare] = {}
-    totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for share in shares:
-        key = f"h{share.household_id}" if share.household_id else f"p{share.person_id}"
+    members = sorted(
+        _members(plan, households, people, written),
+        key=lambda member: (member[0].family_name, member[0].given_name, member[0].pk),
+    )
+    for member, household_id, class_pk in members:
+        key = f"h{household_id}" if household_id else f"p{member.pk}"
         if key not in result:
-            name = share.household.name if share.household else share.person.full_name
-            result[key] = HouseholdShare(key, name, share.household, [], {})
-        fraction, ration = rations[share.plan_class_id]
-        result[key].members.append((share.person, fraction))
-        for code, per_day in ration.items():
-            totals[key][codes[code]] += per_day * plan.horizon_days
+            household = by_household.get(household_id) if household_id else None
+            name = household.name if household else member.full_name
+            result[key] = HouseholdShare(key, name, household, [], {})
+        fraction, _ = rations[class_pk]
+        result[key].members.append((member, fraction))
     handed = (
-        plan.handouts.values("household", "person", "item")
+        plan.handouts.filter(
+            Q(household_id__in=households) | Q(household__isnull=True, person_id__in=people)
+        )
+        .values("household", "person", "item")
         .annotate(total=Sum("quantity"))
         .order_by()
     )
+    rounded = handout_quantities(plan, written=written)
     for key, entry in result.items():
-        entry.planned = {item: to_quantity(q) for item, q in totals[key].items() if q > 0}
+        entry.planned = rounded.get(key, {})
     for row in handed:
         key = f"h{row['household']}" if row["household"] else f"p{row['person']}"
         if key in result:
             result[key].handed_out[row["item"]] = row["total"]
-    return list(result.values())
+    return [result[key] for key in keys if key in result]
+
+
+@read_only
+def class_members(plan_class: PlanClass, *, limit: int) -> list[Person]:
+    """The first `limit` people (by name) of a plan's class."""
+    plan = plan_class.plan
+    if _shares_written(plan):
+        shares = plan_class.shares.select_related("person").order_by(
+            "person__family_name", "person__given_name", "person_id"
+        )
+        return [share.person for share in shares[:limit]]
+    in_class = Q(pk__in=[])
+    for key in plan_class.groups:
+        bucket, sex, pregnant, status, worker, extra = _group_key(key)
+        in_class |= Q(
+            age_bucket=bucket,
+            sex=sex,
+            pregnant_or_lactating=pregnant,
+            status=status,
+            worker=worker,
+            extra_energy_kcal=extra,
+        )
+    return list(_grouped_people(plan).filter(in_class)[:limit])
+
+
+def _unit_classes(plan: DistributionPlan, written: bool) -> Iterator[tuple[str, int, int, int]]:
+    """("h", household id | "p", person id, plan class pk, members), by owner: who
+    collects under a plan and the classes of their members, counted in the database."""
+    if written:
+        by_household = (
+            plan.shares.filter(household__isnull=False)
+            .values_list("household_id", "plan_class_id")
+            .annotate(members=Count("id"))
+            .order_by("household_id", "plan_class_id")
+        )
+        for household_id, class_pk, members in by_household:
+            yield "h", household_id, class_pk, members
+        alone = (
+            plan.shares.filter(household__isnull=True)
+            .values_list("person_id", "plan_class_id")
+            .order_by("person_id")
+        )
+        for person_id, class_pk in alone:
+            yield "p", person_id, class_pk, 1
+        return
+    by_group = _class_by_group(plan)
+    fields = ("age_bucket", "sex", "pregnant_or_lactating", "status", "worker", "extra_energy_kcal")
+    people = _grouped_people(plan)
+    grouped_households = (
+        people.filter(household__isnull=False)
+        .values_list("household_id", *fields)
+        .annotate(members=Count("id"))
+        .order_by("household_id")
+    )
+    for household_id, *key, members in grouped_households:
+        class_pk = by_group.get(_group_key(key))
+        if class_pk is not None:
+            yield "h", household_id, class_pk, members
+    lone = people.filter(household__isnull=True).values_list("pk", *fields).order_by("pk")
+    for person_id, *key in lone:
+        class_pk = by_group.get(_group_key(key))
+        if class_pk is not None:
+            yield "p", person_id, class_pk, 1
+
+
+@read_only
+def handout_quantities(
+    plan: DistributionPlan, *, written: bool | None = None
+) -> dict[str, dict[int, Decimal]]:
+    """What each household ("h<id>") or person alone ("p<id>") is handed, per item pk.
+
+    The plan's fair shares (members' daily rations × days) rounded to each item's hand-out
+    step by `haven.planning.handout.round_to_steps`: within one step of the fair share,
+    never more in all than the plan's available stock. Every household of the plan is
+    rounded together (the spare steps go where they are most short), from one GROUP BY
+    (of the written shares, or of a draft's people by need group).
+    """
+    if written is None:
+        written = _shares_written(plan)
+    lines = list(plan.items.select_related("item").order_by("item_id"))
+    column = {line.item.code: i for i, line in enumerate(lines)}
+    rations = {plan_class.pk: plan_class.daily_ration for plan_class in plan.classes.all()}
+    per_class = {
+        pk: np.array([ration.get(line.item.code, 0.0) for line in lines]) * plan.horizon_days
+        for pk, ration in rations.items()
+    }
+    keys: list[str] = []
+    fair: list[NDArray[np.float64]] = []
+    for prefix, owner, plan_class, members in _unit_classes(plan, written):
+        key = f"{prefix}{owner}"
+        if not keys or keys[-1] != key:
+            keys.append(key)
+            fair.append(np.zeros(len(lines)))
+        fair[-1] += per_class[plan_class] * members
+    if not keys or not column:
+        return {key: {} for key in keys}
+    shares = np.vstack(fair)
+    result: dict[str, dict[int, Decimal]] = {key: {} for key in keys}
+    for i, line in enumerate(lines):
+        step = line.item.handout_step
+        with planning_errors():
+            steps = round_to_steps(shares[:, i], step=float(step), available=line.available)
+        for h in np.flatnonzero(steps):
+            result[keys[h]][line.item_id] = step * int(steps[h])
+    return result
 
 
 def _applied(plan: DistributionPlan) -> None:
@@ -667,6 +954,19 @@ def record_transfer(
     )
 
 
+@read_only
+def class_of(plan: DistributionPlan, person: Person) -> PlanClass | None:
+    """The class a person is in under a plan (None: not in it)."""
+    if _shares_written(plan):
+        share = plan.shares.select_related("plan_class").filter(person=person).first()
+        return share.plan_class if share else None
+    grouped = _grouped_people(plan).filter(pk=person.pk).first()
+    if grouped is None:
+        return None
+    class_pk = _class_by_group(plan).get(_person_group(grouped))
+    return plan.classes.filter(pk=class_pk).first() if class_pk else None
+
+
 @dataclass
 class OwnRation:
     """One person's ration in a plan, and what they handed on or were given."""
@@ -681,14 +981,14 @@ class OwnRation:
 
 @read_only
 def own_ration(plan: DistributionPlan, person: Person) -> OwnRation:
-    share = plan.shares.select_related("plan_class").filter(person=person).first()
-    if share is None:
+    plan_class = class_of(plan, person)
+    if plan_class is None:
         raise HavenError(
             _("%(full_name)s is not in plan #%(pk)s")
             % {"full_name": person.full_name, "pk": plan.pk}
         )
     codes = dict(plan.items.values_list("item__code", "item_id"))
-    ration = share.plan_class.daily_ration
+    ration = plan_class.daily_ration
     transfers = plan.transfers.all()
 
     def summed(rows: QuerySet[RationTransfer]) -> dict[int, Decimal]:
@@ -697,7 +997,7 @@ def own_ration(plan: DistributionPlan, person: Person) -> OwnRation:
 
     return OwnRation(
         plan=plan,
-        fraction_met=share.plan_class.fraction_met,
+        fraction_met=plan_class.fraction_met,
         daily={codes[code]: to_quantity(q) for code, q in ration.items()},
         total={codes[code]: to_quantity(q * plan.horizon_days) for code, q in ration.items()},
         given=summed(transfers.filter(from_person=person)),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from haven.stock.models import Item
 
 SHORT_NAMES_SHOWN = 12
 SHORT_GROUPS_SHOWN = 10
+DISTRIBUTION_PAGE = 100
 
 
 def form_errors(form: Any) -> str:
@@ -64,9 +66,7 @@ def _short_classes(plan: DistributionPlan) -> list[dict[str, Any]]:
     rows = []
     short = plan.classes.filter(fraction_met__lt=0.999999).order_by("fraction_met")
     for plan_class in short[:SHORT_GROUPS_SHOWN]:
-        people = [
-            share.person for share in plan_class.shares.select_related("person")[:SHORT_NAMES_SHOWN]
-        ]
+        people = services.class_members(plan_class, limit=SHORT_NAMES_SHOWN)
         rows.append({"plan_class": plan_class, "people": people, "need": _need_text(plan_class)})
     return rows
 
@@ -124,7 +124,9 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
 def distribution_list(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
     items = list(Item.objects.filter(pk__in=plan.items.values("item")).order_by("name"))
-    shares = services.household_shares(plan)
+    page = Paginator(services.distribution_list(plan), DISTRIBUTION_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "share": share,
@@ -132,14 +134,14 @@ def distribution_list(request: HttpRequest, plan_id: int) -> HttpResponse:
                 (item, share.planned.get(item.pk), share.handed_out.get(item.pk)) for item in items
             ],
         }
-        for share in shares
+        for share in page.object_list
     ]
     # Who is grouped with whom is the household group: a role without it sees the quantities.
     households = policy.G.HOUSEHOLD in policy.role_groups(request.user)
     return render(
         request,
         "rations/list.html",
-        {"plan": plan, "items": items, "rows": rows, "households": households},
+        {"plan": plan, "items": items, "rows": rows, "page": page, "households": households},
     )
 
 

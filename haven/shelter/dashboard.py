@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from haven.core.dashboard import Panel
+from haven.core.dashboard import KeyFigure, Panel
 from haven.shelter import services
 
 
@@ -31,4 +33,12 @@ def tonight() -> dict[str, Any]:
 def panels(request: HttpRequest) -> list[Panel]:
     if not request.user.has_perm("shelter.view_shelter"):
         return []
-    return [Panel(_("Shelter tonight"), "shelter/panel.html", tonight(), order=30)]
+    data = tonight()
+    figure = KeyFigure(
+        _("without shelter"),
+        number_format(data["unsheltered"], force_grouping=True),
+        reverse("shelter:board"),
+        "bad" if data["unsheltered"] else "",
+        50,
+    )
+    return [Panel(_("Shelter tonight"), "shelter/panel.html", data, order=30, figures=[figure])]

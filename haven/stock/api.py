@@ -53,6 +53,10 @@ class ItemOut(Schema):
     expires: bool = Field(alias="item.expires")
     min_level: Decimal = Field(alias="item.min_level")
     reorder_level: Decimal = Field(alias="item.reorder_level")
+    handout_step: Decimal = Field(
+        alias="item.handout_step", description="The smallest amount handed out, in the unit."
+    )
+    handout_unit: str = Field(alias="item.handout_unit", description="What one step is called.")
     on_hand: Decimal
     daily_use: float
     days_of_supply: float | None = Field(

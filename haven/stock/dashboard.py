@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from haven.core.dashboard import Panel
+from haven.core.dashboard import KeyFigure, Panel
 from haven.planning.runway import RunwayStatus
 from haven.stock import services
 from haven.stock.runway import camp_runway, need_bars
@@ -25,6 +26,18 @@ def panels(request: HttpRequest) -> list[Panel]:
         if row.status != RunwayStatus.OK and (row.on_hand > 0 or row.runway.recent_rate > 0)
     ]
     short.sort(key=lambda row: (row.status != RunwayStatus.CRITICAL, row.days_of_supply))
+    tones = {RunwayStatus.CRITICAL.value: "bad", RunwayStatus.LOW.value: "warn"}
+    days_of = {"kcal": _("days of food"), "litres": _("days of water")}
+    figures = [
+        KeyFigure(
+            days_of[str(row["need"])],
+            str(row["days_text"]),
+            reverse("stock:index"),
+            tones.get(str(row["status"]), ""),
+            40 + index,
+        )
+        for index, row in enumerate(basic)
+    ]
     return [
         Panel(
             _("Supply runway"),
@@ -40,6 +53,7 @@ def panels(request: HttpRequest) -> list[Panel]:
             },
             order=20,
             wide=True,
+            figures=figures,
         ),
         Panel(
             _("Low stock"),

@@ -40,9 +40,26 @@ class Item(models.Model):
     min_level = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
     reorder_level = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
     notes = models.CharField(max_length=300, blank=True)
+    handout_step = models.DecimalField(
+        max_digits=16,
+        decimal_places=3,
+        default=Decimal(1),
+        help_text="The smallest amount handed out, in the item's unit: 1 for a kit (whole), "
+        "0.5 for rice in half-kilo scoops.",
+    )
+    handout_unit = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="What one step is called when handed out (scoop, cup); blank: the unit.",
+    )
 
     class Meta:
         ordering = ["category", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(handout_step__gt=0), name="handout_step_positive"
+            )
+        ]
         permissions = [
             ("receive_stock", "Receive stock into a store"),
             ("issue_stock", "Issue any stock"),

@@ -20,14 +20,14 @@ def test_commander_enrols_an_authenticator_on_a_phone(
     browser: Any, live_server: Any, users: dict[str, Any], settings: Any
 ) -> None:
     settings.HAVEN_REQUIRE_2FA_FOR = ["commander"]
-    context = browser.new_context(viewport={"width": 412, "height": 900})
+    context = browser.new_context(viewport={"width": 412, "height": 900}, locale="en-US")
     page = context.new_page()
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "commander")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/2fa/enrol/**")
     assert page.locator(".qr svg").is_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,11 @@ OTHER_WRITE_MODULES = [
     "haven.core.camp",
     "haven.people.musters",
     "haven.people.importing",
+    "haven.people.merging",
+    "haven.people.duplicates",
     "haven.stock.exchange",
+    "haven.health.unknown",
+    "haven.tracing.matcher",
 ]
 # Modules with transactions that are not use cases: the audit log itself, the demo camp's
 # builder (it calls the services), reading rows of a page, the headcount classes kept inside

@@ -99,7 +99,41 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
     camp_location.set_camp_location(
         by=None, name=f"{MARKERS[G.LOCATION]} valley", latitude="12.5", longitude="-3.25"
     )
+    from haven.alerts import services as alerts
+
+    alert = alerts.draft_alert(
+        by=clerk,
+        headline="Raid on the north road",
+        event="Armed attack",
+        urgency="Immediate",
+        severity="Severe",
+        certainty="Observed",
+        scope="Restricted",
+        restriction="camp staff",
+        area_desc="north road",
+        circle="12.5,-3.25 2",
+    )
+    alerts.approve_alert(by=users["commander"], alert=alert)
+    alerts.issue_alert(by=users["commander"], alert=alert)
+    from haven.tracing import matcher
+    from haven.tracing import services as tracing
+
+    traced = tracing.open_request(
+        by=clerk,
+        asker_name="Ada Asker",
+        asker_contact=f"{MARKERS[G.CONTACT]} asker",
+        given_name="Zora",
+        family_name="Stranger",
+        phone=f"{MARKERS[G.CONTACT]} 5550101",
+        last_seen_place=f"{MARKERS[G.LOCATION]} bridge",
+        consent_to_share=True,
+    )
+    tracing.add_note(
+        by=clerk, request=traced, text="seen", last_known_location=f"{MARKERS[G.LOCATION]} well"
+    )
+    candidate = matcher.match_person(person=stranger)[0]
     return {
+        "alert_id": alert.pk,
         "muster_id": muster.pk,
         "shelter_id": tent.pk,
         "plan_id": plan.pk,
@@ -115,5 +149,7 @@ def camp(users: dict[str, Any]) -> dict[str, Any]:
         "batch_id": 1,  # a POST-only page: the walk checks its GET answers no 5xx
         "person_id": stranger.pk,
         "mission_id": mission.pk,
+        "request_id": traced.pk,
+        "candidate_id": candidate.pk,
         "people": {"own": own, "scout": scout, "mate": mate, "stranger": stranger},
     }

@@ -57,6 +57,10 @@ def test_the_demo_has_people_in_every_state(demo: str, db: None) -> None:
     assert counts[Status.DECEASED] > 100
     assert counts[Status.MISSING] > 0
     assert counts[Status.DEPARTED] > 0
+    # One duplicate registration, merged into the record kept.
+    assert counts[Status.MERGED] == 1
+    merged = Person.objects.get(status=Status.MERGED)
+    assert merged.merged_into is not None
 
 
 def test_the_demo_has_a_clinic_and_a_casualty_register(demo: str, db: None) -> None:
@@ -90,6 +94,16 @@ def test_the_demo_has_an_applied_ration_plan_and_production(demo: str, db: None)
     assert ProductionOrder.objects.exists()
 
 
+def test_the_demo_has_tracing_requests_matches_and_a_reunification(demo: str, db: None) -> None:
+    from haven.tracing.models import Candidate, TracingRequest
+
+    assert TracingRequest.objects.filter(state__in=["open", "possible_match"]).count() >= 3
+    proposed = Candidate.objects.filter(state="proposed")
+    assert proposed.filter(label="likely").exists() and proposed.filter(label="possible").exists()
+    assert TracingRequest.objects.filter(outcome="reunified").count() == 1
+    assert "tracing: " in demo
+
+
 def test_the_demo_prints_what_it_built_and_the_logins(demo: str) -> None:
     assert "rations: plan #" in demo
     assert "commander" in demo
@@ -107,6 +121,8 @@ def test_the_demo_prints_what_it_built_and_the_logins(demo: str) -> None:
         "/missions/",
         "/shelter/",
         "/rations/",
+        "/tracing/",
+        "/tracing/candidates/",
     ],
 )
 def test_the_commander_sees_every_page_of_the_demo(commander: Client, url: str) -> None:
@@ -114,3 +130,22 @@ def test_the_commander_sees_every_page_of_the_demo(commander: Client, url: str) 
     assert response.status_code == 200
     assert b"could not be drawn" not in response.content
     assert b"could not be shown" not in response.content
+
+
+def test_the_demo_has_alerts(demo: str, db: None, commander: Client) -> None:
+    """An Actual alert most have acknowledged, its update, a cancelled exercise; the deputy
+    (a second commander) approved the Actual ones."""
+    from haven.alerts import services
+    from haven.alerts.models import Alert
+
+    raid = Alert.objects.get(msg_type="Alert", status="Actual")
+    assert raid.stage == "superseded" and raid.approved_by.username == "deputy"  # type: ignore[union-attr]
+    count = services.ack_count(raid)
+    assert count.acknowledged > count.expected / 2
+    [update] = services.active_alerts()
+    assert update.replaces == raid and raid.reference in update.references
+    assert Alert.objects.filter(status="Exercise", msg_type="Cancel", stage="issued").exists()
+    assert "Armed group turned west" in commander.get("/alerts/").content.decode()
+    member = Client()
+    member.force_login(User.objects.get(username="member"))
+    assert 'id="alert-banner"' in member.get("/").content.decode()

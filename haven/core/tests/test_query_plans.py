@@ -39,6 +39,9 @@ def hot_queries() -> dict[str, Any]:
         "search by name": Person.objects.search("amina haddad")[:50],
         "search by name, names only": Person.objects.search("Amina", names_only=True)[:50],
         "search by id": Person.objects.search("P000123")[:50],
+        "forgiving search": Person.objects.search("Akobirow")[:50],
+        "forgiving search, other scripts": Person.objects.search("Олена محمد")[:50],
+        "forgiving search, names only": Person.objects.search("Mohamed", names_only=True)[:50],
         "person page": Person.objects.select_related("household", "team").filter(pk=12),
         "triage queue": TriageRecord.objects.queue().select_related("person")[:500],
         "runway issues": LedgerEntry.objects.filter(

@@ -113,6 +113,21 @@ def _return(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any]
     return {}, {"note": "back"}
 
 
+def _merge(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.people import services
+
+    twin = services.register_person(by=users["commander"], full_name="Nadia Twin")
+    return {}, {"merged_id": twin.pk, "reason": "registered twice"}
+
+
+def _unmerge(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.people import merging, services
+
+    twin = services.register_person(by=users["commander"], full_name="Nadia Twin")
+    merging.merge_people(by=users["commander"], kept=_person(camp, users), merged=twin)
+    return {"person_id": twin.pk}, {}
+
+
 def _open_muster(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     from haven.people import musters
     from haven.people.models import Muster
@@ -150,12 +165,53 @@ def _order(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any],
     return {}, {"recipe": "tea", "batches": 1, "store": "Mill cache", "fabricator_id": mate.pk}
 
 
+def _alert_draft(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.alerts import services
+
+    draft = services.draft_alert(
+        by=users["clerk"],
+        headline="Fire in the east store",
+        event="Fire",
+        urgency="Immediate",
+        severity="Severe",
+        certainty="Observed",
+    )
+    return {"alert_id": draft.pk}, {}
+
+
+def _alert_approved(camp: dict[str, Any], users: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from haven.alerts import services
+
+    values, _ = _alert_draft(camp, users)
+    services.approve_alert(by=users["commander"], alert=services.get_alert(values["alert_id"]))
+    return values, {"assemble_at": "the north gate"}
+
+
+_ALERT = {
+    "headline": "Armed group on the north road",
+    "event": "Armed attack",
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Observed",
+    "area_desc": "north road",
+    "circle": "1,1 2",
+}
+
 EXAMPLES: dict[str, Example] = {
+    "POST /api/v1/alerts/": _body(_ALERT),
+    "POST /api/v1/alerts/{alert_id}/approve": _alert_draft,
+    "POST /api/v1/alerts/{alert_id}/issue": _alert_approved,
+    "POST /api/v1/alerts/{alert_id}/ack": _body({}),
+    "POST /api/v1/alerts/{alert_id}/update": _body({"severity": "Extreme"}),
+    "POST /api/v1/alerts/{alert_id}/cancel": _body({"note": "all clear"}),
+    "POST /api/v1/alerts/{alert_id}/muster": _body({"place": "the north gate"}),
     "POST /api/v1/people/": _body({"full_name": "Nadia New", "phone": "555"}),
     "PATCH /api/v1/people/{person_id}": _body({"phone": "556"}),
     "POST /api/v1/people/{person_id}/status": _body({"status": "present", "place": "gate"}),
     "POST /api/v1/people/{person_id}/departure": _body({"reason": "visit", "destination": "x"}),
     "POST /api/v1/people/{person_id}/return": _return,
+    "POST /api/v1/people/{person_id}/merge": _merge,
+    "POST /api/v1/people/{person_id}/unmerge": _unmerge,
     "POST /api/v1/people/households": _body({"name": "Haddad", "notes": "two children"}),
     "POST /api/v1/people/teams": _body({"name": "Water", "purpose": "carry water"}),
     "POST /api/v1/people/musters": _open_muster,
@@ -213,6 +269,7 @@ EXAMPLES: dict[str, Example] = {
     "POST /api/v1/health/deaths/{record_id}/confirm": _body({}),
     "POST /api/v1/health/deaths/{record_id}/correction": _correction,
     "PUT /api/v1/health/starting-population": _body({"count": 40}),
+    "POST /api/v1/sitrep/note": _body({"text": "Hold the north gate."}),
     "POST /api/v1/shelter/": _body({"name": "Tent 9", "covered_area_m2": 18}),
     "POST /api/v1/shelter/assign": lambda camp, users: (
         {},
@@ -249,6 +306,16 @@ EXAMPLES: dict[str, Example] = {
         }
     ),
     "POST /api/v1/rations/production/orders": _order,
+    "POST /api/v1/tracing/requests/": _body(
+        {"asker_name": "Ada", "given_name": "Omar", "family_name": "Fallen", "age_min": 30}
+    ),
+    "PATCH /api/v1/tracing/requests/{request_id}": _body({"origin": "Homs"}),
+    "POST /api/v1/tracing/requests/{request_id}/notes": _body(
+        {"text": "called", "status": "believed_alive", "last_known_location": "clinic"}
+    ),
+    "POST /api/v1/tracing/requests/{request_id}/close": _body({"reason": "withdrawn"}),
+    "POST /api/v1/tracing/candidates/{candidate_id}/confirm": _body({"note": "same"}),
+    "POST /api/v1/tracing/candidates/{candidate_id}/reject": _body({"note": "other"}),
 }
 
 

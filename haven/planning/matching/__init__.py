@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from haven.planning.matching.engine import Label, Registry, ScanResult, ScoredPair, label_for, link
 from haven.planning.matching.explain import FieldEvidence, PairExplanation
-from haven.planning.matching.model import MatchModel
+from haven.planning.matching.model import MatchModel, prior_model
 from haven.planning.matching.records import ExtraField, MatchSettings, PersonRecord
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "ScoredPair",
     "label_for",
     "link",
+    "prior_model",
 ]

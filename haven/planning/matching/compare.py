@@ -113,7 +113,7 @@ class NameComparer:
 
     def __init__(self, table: NameTable) -> None:
         self.table = table
-        self.canonical, self.skeleton, self.loose, self.abjad = table.arrays()
+        self.canonical, self.skeleton, self.letters, self.loose, self.abjad = table.arrays()
         self.words = np.asarray(table.spellings.words, dtype=object)
         self.skeleton_words = np.asarray(table.skeletons.words, dtype=object)
 
@@ -127,6 +127,7 @@ class NameComparer:
         x, y = np.where(present, first, 0), np.where(present, second, 0)
         exact = present & (x == y)
         skeleton_x, skeleton_y = self.skeleton[x], self.skeleton[y]
+        letters_x, letters_y = self.letters[x], self.letters[y]
         # Only a vowel-less script excuses different vowels: Ali and Leila stay apart.
         consonants_only = self.abjad[x] | self.abjad[y]
         variant = (
@@ -136,6 +137,7 @@ class NameComparer:
                 (self.canonical[x] == self.canonical[y])
                 | (self.loose[x] == self.loose[y])
                 | (consonants_only & (skeleton_x == skeleton_y) & (skeleton_x >= 0))
+                | (consonants_only & (letters_x == letters_y) & (letters_x >= 0))
             )
         )
         levels[exact] = NameLevel.EXACT
@@ -148,8 +150,9 @@ class NameComparer:
                 similarity[plain] = self._jaro_winkler(x[plain], y[plain])
             vowel_less = rest[consonants_only[rest]]
             if len(vowel_less):
-                similarity[vowel_less] = self._skeleton_jaro_winkler(
-                    skeleton_x[vowel_less], skeleton_y[vowel_less]
+                similarity[vowel_less] = np.maximum(
+                    self._skeleton_jaro_winkler(skeleton_x[vowel_less], skeleton_y[vowel_less]),
+                    self._skeleton_jaro_winkler(letters_x[vowel_less], letters_y[vowel_less]),
                 )
             for bound, level in NAME_BANDS:
                 hit = rest[(similarity[rest] >= bound) & (levels[rest] == NameLevel.DIFFERENT)]

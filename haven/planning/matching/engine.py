@@ -270,12 +270,15 @@ class Registry:
         limit: int = 10,
         exclude: Collection[str] = (),
         chance_in_registry: float = 0.1,
+        registry_size: int | None = None,
     ) -> list[words.PairExplanation]:
         """The registry records that may be this person, most probable first, explained.
 
         `exclude` names registry records not to propose (the record itself, rejected pairs).
         `chance_in_registry` is the prior that the person is registered at all (a new
         registration is seldom a duplicate; someone sought by a relative often is here).
+        `registry_size`: these records are candidates a database found among that many
+        people; every one of them is compared and the prior counts the whole registry.
         """
         if limit < 1:
             raise PlanningInputError(f"limit {limit} is below 1")
@@ -283,8 +286,13 @@ class Registry:
             raise PlanningInputError(
                 f"chance in registry {chance_in_registry} is not between 0 and 1"
             )
+        if registry_size is not None and registry_size < len(self.records):
+            raise PlanningInputError(
+                f"registry size {registry_size} is below the {len(self.records)} records given"
+            )
         model = dataclasses.replace(
-            self.model, prior_match=chance_in_registry / max(len(self.records), 1)
+            self.model,
+            prior_match=chance_in_registry / max(registry_size or len(self.records), 1),
         )
         query = prepare(
             [record],
@@ -292,8 +300,12 @@ class Registry:
             names=self.prepared.names,
             extra_vocabularies=self.prepared.extra_vocabularies,
         )
-        found = self.blocking.candidates_for(
-            query, 0, limit=self.settings.max_block_size * QUERY_BLOCK_FACTOR
+        found = (
+            np.arange(len(self.records), dtype=np.int64)
+            if registry_size is not None
+            else self.blocking.candidates_for(
+                query, 0, limit=self.settings.max_block_size * QUERY_BLOCK_FACTOR
+            )
         )
         if exclude:
             skip = {self.position[i] for i in exclude if i in self.position}

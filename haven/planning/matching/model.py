@@ -170,6 +170,23 @@ class MatchModel:
         )
 
 
+def prior_model(settings: MatchSettings, *, prior_match: float = 1e-4) -> MatchModel:
+    """The model the priors alone give: for a handful of records, too few to estimate from
+    (one registration checked against the namesakes the database found)."""
+    specs = field_specs(settings)
+
+    def shares(values: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(value / sum(values) for value in values)
+
+    return MatchModel(
+        specs,
+        tuple(shares(spec.m_prior) for spec in specs),
+        tuple(shares(spec.u_prior) for spec in specs),
+        prior_match,
+        matches_per_record=0.1,
+    )
+
+
 def _level_shares(
     levels: LevelArray, size: int, weight: FloatArray | None, prior: FloatArray
 ) -> FloatArray:

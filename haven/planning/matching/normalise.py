@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -88,6 +90,16 @@ def skeleton(compact_name: str) -> str:
         text = text.replace(pair, letter)
     text = _VOWELS.sub("", text)
     # A final h is the Arabic feminine ending (Fatimah / Fatima), written or not.
+    if len(text) > 2 and text.endswith("h"):
+        text = text[:-1]
+    return text
+
+
+@lru_cache(maxsize=262_144)
+def letter_skeleton(compact_name: str) -> str:
+    """Consonants only, letter by letter: a vowel-less script writes the t and h of Tahan
+    (طحان, "thn") as two letters, which `skeleton` reads as one sound (th)."""
+    text = _VOWELS.sub("", _DOUBLES.sub(r"\1", compact_name))
     if len(text) > 2 and text.endswith("h"):
         text = text[:-1]
     return text
@@ -192,3 +204,71 @@ def phone_digits(text: str) -> str:
     if text.strip().startswith("00") or digits.startswith("00"):
         digits = digits[2:]
     return digits
+
+
+# Search keys: each name word as tokens a database index can find by substring.
+# Loose forms are searched anywhere (a prefix typed finds the name); sounds and consonant
+# skeletons only as whole tokens ("~akbrf ", "^mhmd "), as they are short and would
+# otherwise meet inside every longer code. Words of other names (alternate, given, family)
+# carry a "+" so that a reader who may see only the full name finds by that alone.
+SOUND_MARK = "~"
+SKELETON_MARK = "^"
+OTHER_NAME_MARK = "+"
+
+
+def _sound(word: str) -> str:
+    # The sound of the loose form: Хаддад (khaddad) and Haddad sound alike.
+    loose = loose_form(word)
+    return (phonetic_code(loose) or loose).lower()
+
+
+def _word_tokens(word: str) -> list[str]:
+    canonical = default_variants().canonical(word)
+    tokens = [loose_form(canonical)]
+    if canonical != word and loose_form(word) not in tokens:
+        tokens.append(loose_form(word))
+    tokens.append(SOUND_MARK + _sound(canonical))
+    skeleton_form = skeleton(canonical)
+    if skeleton_form:
+        tokens.append(SKELETON_MARK + skeleton_form.lower())
+    return tokens
+
+
+def search_key(full_name: str, other_names: Sequence[str] = ()) -> str:
+    """The tokens a person is found by, space-separated with a space at each end.
+
+    "Mohamed Akobirow" gives " muhamad ~mhmt ^mhmd akobirov ~akbrf ^kbrv " (its words as
+    their variant group's loose form, sound and skeleton), so that any spelling of those
+    names, in any script, finds the person by the tokens of `search_terms`."""
+    seen: set[str] = set()
+    tokens: list[str] = []
+    for mark, texts in (("", (full_name,)), (OTHER_NAME_MARK, other_names)):
+        for text in texts:
+            for word in name_words(text):
+                for token in _word_tokens(word):
+                    if (mark + token) not in seen and token not in seen:
+                        seen.add(mark + token)
+                        tokens.append(mark + token)
+    return f" {' '.join(tokens)} " if tokens else ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchTerms:
+    """What one word of a search looks for: a loose form (anywhere, prefixes too), and whole
+    tokens of sound or skeleton (a typo, or a name written in a script without vowels)."""
+
+    loose: str
+    tokens: tuple[str, ...]
+
+
+def search_terms(word: str) -> list[SearchTerms]:
+    """The terms of each name word in a searched text ("Мухаммад" → one word, its terms)."""
+    terms = []
+    for compact_word in name_words(word):
+        canonical = default_variants().canonical(compact_word)
+        tokens = [SOUND_MARK + _sound(canonical)]
+        # Only a name written without vowels may meet by consonants alone (Ali ≠ Leila).
+        if is_abjad(word) and skeleton(canonical):
+            tokens.append(SKELETON_MARK + skeleton(canonical).lower())
+        terms.append(SearchTerms(loose_form(canonical), tuple(tokens)))
+    return terms

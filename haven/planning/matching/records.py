@@ -134,6 +134,7 @@ class NameTable:
         self.canonical: list[int] = []
         self.skeletons = Vocabulary()
         self.skeleton: list[int] = []
+        self.letter_skeleton: list[int] = []
         self.loose = Vocabulary()
         self.loose_form: list[int] = []
         self.abjad: list[bool] = []
@@ -152,15 +153,18 @@ class NameTable:
         name_id = self.spellings.id_of(compact_name)
         self.canonical.append(name_id if canonical_id < 0 else canonical_id)
         self.skeleton.append(self.skeletons.id_of(normalise.skeleton(compact_name)))
+        self.letter_skeleton.append(self.skeletons.id_of(normalise.letter_skeleton(compact_name)))
         self.loose_form.append(self.loose.id_of(normalise.loose_form(compact_name)))
         self.abjad.append(abjad)
         return name_id
 
-    def arrays(self) -> tuple[SmallArray, SmallArray, SmallArray, BoolArray]:
-        """Group form, skeleton, loose form and vowel-less-script flag of each spelling."""
+    def arrays(self) -> tuple[SmallArray, SmallArray, SmallArray, SmallArray, BoolArray]:
+        """Group form, skeleton, letter skeleton, loose form and vowel-less-script flag of
+        each spelling (skeletons are numbered in one vocabulary)."""
         return (
             np.asarray(self.canonical, dtype=np.int32),
             np.asarray(self.skeleton, dtype=np.int32),
+            np.asarray(self.letter_skeleton, dtype=np.int32),
             np.asarray(self.loose_form, dtype=np.int32),
             np.asarray(self.abjad, dtype=np.bool_),
         )

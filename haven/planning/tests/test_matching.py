@@ -78,6 +78,16 @@ def test_arabic_script_name_agrees_with_its_latin_spelling() -> None:
     assert explanation.label == Label.LIKELY
 
 
+def test_two_arabic_letters_are_not_read_as_one_latin_sound() -> None:
+    # طحان is t, h, n: "th" here is two letters, not the one sound of Thamer (ثامر).
+    explanation = pair_explanation(
+        PersonRecord("a", "Ali", "Tahan", sex="m", date_of_birth=date(1968, 2, 3)),
+        PersonRecord("b", "علي", "طحان", sex="m", date_of_birth=date(1968, 2, 3)),
+    )
+    assert "family names agree after transliteration (Tahan / طحان)" in words_of(explanation)
+    assert explanation.label == Label.LIKELY
+
+
 def test_akobirow_is_a_spelling_of_akobirov() -> None:
     explanation = pair_explanation(
         PersonRecord("a", "Rustam", "Akobirow", sex="m", date_of_birth=date(1985, 2, 2)),

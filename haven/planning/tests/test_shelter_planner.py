@@ -238,6 +238,51 @@ def test_the_bound_is_the_optimum_when_proven_and_no_plan_beats_it(
     assert _pooled_bound(model) >= optimum - 1e-6
 
 
+@settings(max_examples=30, deadline=None)
+@given(tiny_instances(max_people=12))
+def test_polishing_never_loses_and_a_window_of_every_shelter_is_the_optimum(
+    instance: tuple[list[PlannerPerson], list[PlannerShelter]],
+) -> None:
+    people, shelters = instance
+    searched = plan_heuristic(people, shelters, polish_s=0)
+    polished = plan_heuristic(people, shelters)
+    assert_consistent(polished, people, shelters)
+    assert polished.objective >= searched.objective - 1e-9
+    whole = plan_heuristic(
+        people, shelters, window_shelters=max(1, len(shelters)), max_unplaced=len(people)
+    )
+    assert_consistent(whole, people, shelters)
+    assert whole.objective == pytest.approx(plan_exact(people, shelters).objective)
+
+
+def test_polishing_a_larger_camp_keeps_every_rule_and_gains() -> None:
+    people = [
+        person(
+            i,
+            household_id=i // 5 if i % 6 else None,
+            team_id=i % 13 if i % 4 == 0 else None,
+            injured=i % 7 == 0,
+            vulnerable=i % 5 == 1,
+            needs_isolation=i % 60 == 0,
+            current_shelter_id=200 + i % 25 if i % 3 else None,
+            is_child=i % 5 == 4,
+        )
+        for i in range(1, 300)
+    ]
+    uses = list(ShelterUse)
+    shelters = [
+        shelter(200 + s, 3 + s % 8, use=uses[s % 4] if s % 3 == 0 else "general", zone=f"z{s % 3}")
+        for s in range(30)
+    ]
+    searched = plan_heuristic(people, shelters, polish_s=0)
+    polished = plan_heuristic(people, shelters, polish_s=1.0)
+    assert_consistent(polished, people, shelters)
+    assert polished.objective >= searched.objective
+    assert (
+        polished.objective <= objective_bound(people, shelters, time_limit_s=5).upper_bound + 1e-6
+    )
+
+
 def test_allocation_picks_exact_when_small_and_heuristic_when_large() -> None:
     people = [person(i) for i in range(1, 6)]
     shelters = [shelter(1, 3), shelter(2, 3)]

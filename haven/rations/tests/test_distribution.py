@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from haven.core.errors import HavenError
 from haven.people import services as people
-from haven.people.choices import Sex
+from haven.people.choices import Sex, Status
 from haven.people.models import Person, Team
-from haven.planning.rations import plan_rations_for_people
+from haven.planning.rations import PriorityWeights, plan_rations_for_people
 from haven.rations import adapters, services
 from haven.rations.choices import PlanStatus
 from haven.rations.models import DistributionPlan, Handout, RationTransfer
@@ -201,8 +201,14 @@ def test_classes_grouped_in_the_database_give_the_per_person_plan(
     assert plan.people_count == len(in_camp)
     people_by_class = Counter(per_person.person_class.values())
     assert {c.label: c.people for c in plan.classes.all()} == people_by_class
+    expected = {person.pk: per_person.class_of(str(person.pk)) for person in in_camp}
+    # A draft derives each person's class from the registry; applying writes the same.
+    assert not plan.shares.exists()
+    derived = {person.pk: services.class_of(plan, person) for person in in_camp}
+    assert {pk: c.label if c else None for pk, c in derived.items()} == expected
+    services.apply_plan(by=users["quartermaster"], plan=plan)
     shares = {s.person_id: s.plan_class.label for s in plan.shares.select_related("plan_class")}
-    assert shares == {person.pk: per_person.class_of(str(person.pk)) for person in in_camp}
+    assert shares == expected
     planned = {line.item.code: line.planned for line in plan.items.select_related("item")}
     for code, used in per_person.used.items():
         assert planned[code] == pytest.approx(used, rel=1e-6, abs=1e-6)
@@ -216,3 +222,100 @@ def test_a_birth_date_in_the_future_is_refused_naming_the_person(
     with pytest.raises(HavenError, match=f"person '{camp.medic.pk}' age -1.0 years"):
         services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=7)
     assert not DistributionPlan.objects.exists()
+
+
+def _listed(
+    plan: DistributionPlan,
+) -> list[tuple[str, list[tuple[int, float]], dict[int, Decimal]]]:
+    return [
+        (share.name, [(p.pk, f) for p, f in share.members], share.planned)
+        for share in services.household_shares(plan)
+    ]
+
+
+def test_a_draft_writes_no_share_and_applying_writes_the_list_it_showed(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
+    assert not plan.shares.exists()
+    derived = _listed(plan)
+    assert sum(len(members) for _, members, _ in derived) == plan.people_count
+    services.apply_plan(by=users["quartermaster"], plan=plan)
+    assert plan.shares.count() == plan.people_count
+    assert _listed(plan) == derived
+
+
+def test_the_distribution_list_pages_are_the_whole_list_in_order(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
+    whole = services.household_shares(plan)
+    listing = services.distribution_list(plan)
+    assert len(listing) == len(whole) == 4
+    # Households by name first, then people without one by name.
+    assert [share.name for share in whole][:2] == ["Aydin household", "Okafor household"]
+    for size in (1, 2, 3):
+        pages = [listing[start : start + size] for start in range(0, len(listing), size)]
+        assert [s.key for page in pages for s in page] == [s.key for s in whole]
+    assert listing[3].key == whole[3].key
+
+
+def test_a_plan_the_camp_has_outgrown_is_refused_when_applied(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
+    people.register_person(
+        by=users["clerk"], full_name="Late Arrival", sex=Sex.FEMALE, date_of_birth=date(1990, 1, 1)
+    )
+    with pytest.raises(HavenError, match="preview a new plan"):
+        services.apply_plan(by=users["quartermaster"], plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    assert not plan.shares.exists()
+
+
+def test_after_applying_the_list_is_what_was_applied_not_who_came_since(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
+    services.apply_plan(by=users["quartermaster"], plan=plan)
+    before = _listed(plan)
+    late = people.register_person(by=users["clerk"], full_name="Late Arrival")
+    assert _listed(plan) == before
+    with pytest.raises(HavenError, match="Late Arrival is not in plan"):
+        services.own_ration(plan, late)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [None, date(2024, 2, 29), date(2025, 3, 1), date(2026, 1, 1), date(2025, 12, 31)],
+)
+def test_need_groups_from_the_headcount_classes_equal_a_recount(
+    camp: Camp, users: dict[str, Any], today: date | None
+) -> None:
+    """The classes know only the month of birth: around each threshold birthday, in the
+    month it falls in and either side, the groups are still everyone's exact ones."""
+    today = today or timezone.localdate()
+    child = PriorityWeights().child_under_age_years
+    thresholds = adapters.age_thresholds(child)
+    statuses = [Status.PRESENT, Status.INJURED, Status.MISSING]
+    for n, years in enumerate(t for t in thresholds if 0 < t < 131):
+        birthday = date(today.year - years, today.month, min(today.day, 28))
+        for days_later in (-40, -1, 0, 1, 40):
+            born = birthday + timedelta(days=days_later)
+            people.register_person(
+                by=users["clerk"],
+                full_name=f"Born {years} {days_later}",
+                date_of_birth=born,
+                sex=[Sex.FEMALE, Sex.MALE, Sex.OTHER][n % 3],
+                status=statuses[(n + days_later) % 3],
+            )
+    first_of_month = today.replace(day=1)
+    people.register_person(
+        by=users["clerk"], full_name="Born on the 1st", date_of_birth=first_of_month
+    )
+    groups = adapters.need_groups([], child_under_age_years=child, today=today)
+    assert {group.key: group.people for group in groups} == adapters.need_groups_counted(
+        today, thresholds
+    )
+    assert sum(group.people for group in groups) == Person.objects.in_camp().count()

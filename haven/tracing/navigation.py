@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.navigation import NavItem
+
+ITEMS = [NavItem(_("Tracing"), "tracing:index", "tracing.view_tracingrequest", order=25)]
