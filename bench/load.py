@@ -236,13 +236,20 @@ def run_server(
         env=os.environ.copy(),
     )
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
+        # A new data folder's first start collects and compresses the static files: minutes
+        # on a busy machine.
+        started = time.time()
+        while time.time() < started + 900:
+            if server.poll() is not None:
+                raise SystemExit(f"haven serve exited with {server.returncode}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.3)
+        else:
+            raise SystemExit("haven serve did not answer within 15 minutes")
+        print(f"  ({workers} process(es): the server answered after {time.time() - started:.0f} s)")
 
         def get(path: str) -> Request:
             return lambda rng: ("GET", path, b"")

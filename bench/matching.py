@@ -367,16 +367,17 @@ def evaluate(outcome: Outcome, truth: Pairs) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "best_f1": best}
 
 
-def scale(people: int, seed: int) -> tuple[int, float, int, dict[str, float]]:
-    """Scan a generated registry of about `people` with Haven; records, seconds, pairs, scores."""
+def scale(people: int, seed: int) -> tuple[int, float, float, int, dict[str, float]]:
+    """Scan a generated registry of about `people` with Haven; records, wall and CPU seconds
+    (CPU: what the scan costs whatever else the machine runs), pairs, scores."""
     records, truth = generate_camp(people, seed=seed)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = Registry(records, MatchSettings(reference_date=REFERENCE_DATE)).scan()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     outcome = Outcome(
         "Haven", {_pair(p.record_id_a, p.record_id_b): p.probability for p in result.pairs}, seconds
     )
-    return len(records), seconds, result.candidate_pairs, evaluate(outcome, truth)
+    return len(records), seconds, cpu, result.candidate_pairs, evaluate(outcome, truth)
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -414,10 +415,12 @@ def main(argv: Iterable[str] | None = None) -> None:
                     for k, value in enumerate(figures)
                 )
             )
-    records, seconds, candidates, score = scale(scan_people, seed=11)
+    records, seconds, cpu, candidates, score = scale(scan_people, seed=11)
+    load = os.getloadavg()
     print(
         f"scan of a generated registry: {records:,} records, {candidates:,} candidate pairs, "
-        f"{seconds:.1f} s; precision {score['precision']:.4f} recall {score['recall']:.4f} "
+        f"{seconds:.1f} s ({cpu:.1f} s CPU, load {load[0]:.1f}); "
+        f"precision {score['precision']:.4f} recall {score['recall']:.4f} "
         f"F1 {score['f1']:.4f}"
     )
 

@@ -275,7 +275,7 @@ def build_camp(people: int, rng: np.random.Generator) -> None:
     from datetime import timedelta
     from decimal import Decimal
 
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.db.models import Max
     from django.utils import timezone
 
@@ -322,6 +322,11 @@ def build_camp(people: int, rng: np.random.Generator) -> None:
             insert_rows(Person, rows)
             # As the CSV import does: the headcount classes count what was inserted.
             aggregates.people_inserted(start_after)
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load: without statistics the planner
+        # takes a million rows for a thousand and picks its plans by that.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     store = stock.create_store(by=None, name="Bench store")
     person_days = people * 0.9 * HORIZON_DAYS
     for code, category, kcal, litres, doses, per_person_day in DATABASE_ITEMS:

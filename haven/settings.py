@@ -235,6 +235,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# The hashed copies are all a page names once collected; plain names come from the finders.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Hashed names (collected by `haven serve`) are cached for a year; plain names for an hour.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600

@@ -3,11 +3,13 @@
 `QuerySet.bulk_create` builds a model instance per row and prepares every value of every
 field, and on SQLite splits batches at 999 parameters. Imports of 100,000 rows use this
 instead: rows are plain dicts keyed by field attname (missing fields take the field's
-default), only dates, decimals and JSON are adapted, and each batch is one `executemany`.
+default), only dates, decimals and JSON are adapted, and each batch is one `executemany`
+on SQLite, one `COPY … FROM STDIN` on PostgreSQL (several times faster than INSERTs there).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.db import connection, models
 Adapter = Callable[[Any], Any]
 
 
-def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
+def _adapter(field: models.Field[Any, Any], copying: bool) -> Adapter | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
         convert: Adapter = ops.adapt_datetimefield_value
@@ -26,6 +28,9 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter | None:
         digits, places = field.max_digits, field.decimal_places
         return lambda value: ops.adapt_decimalfield_value(value, digits, places)
     elif isinstance(field, models.JSONField):
+        if copying:
+            # COPY takes the column's text form; the encoder is the field's own.
+            return lambda value: json.dumps(value, cls=field.encoder)
         return lambda value: field.get_db_prep_save(value, connection)
     else:
         return None
@@ -46,22 +51,32 @@ def insert_rows(
     """INSERT rows given as {attname: value} (primary key left to the database)."""
     if not rows:
         return
+    copying = connection.vendor == "postgresql"
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(str(f.column)) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    plan = [(f.attname, _adapter(f), f.get_default()) for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    adapters = [
+        (index, adapt)
+        for index, f in enumerate(fields)
+        if (adapt := _adapter(f, copying)) is not None
+    ]
+    attnames = [f.attname for f in fields]
     values = []
     for row in rows:
-        line = []
-        for attname, adapt, default in plan:
-            value = row.get(attname, default)
-            line.append(adapt(value) if adapt is not None and value is not None else value)
+        line = [row[name] if name in row else defaults[name] for name in attnames]
+        for index, adapt in adapters:
+            if line[index] is not None:
+                line[index] = adapt(line[index])
         values.append(line)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     with connection.cursor() as cursor:
+        if copying:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for line in values:
+                    copy.write_row(line)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         for offset in range(0, len(values), batch_size):
             cursor.executemany(sql, values[offset : offset + batch_size])
 

@@ -10,10 +10,18 @@ worker, in any thread or process, computes a state once — computes it and stor
 
 A page calls `latest(name)`: the last result and its age, whether it is current, and never
 waits; with none yet it says the result is being computed.
+
+A what-if has parameters a page chooses (a horizon, people arriving): an app offers it in
+`<app>.computed.ON_REQUEST`, and a page calls `ask(name, params)`. Each set of parameters
+is one `ComputedResult` row (named by their hash, holding them), computed by the worker once
+per state like the others, as long as a page asked for it in the last `ASK_KEEP`; rows not
+asked for in `ASK_FORGET` are removed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import socket
@@ -22,6 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +45,11 @@ from haven.core.registry import app_modules
 
 log = logging.getLogger("haven.worker")
 
+ASK_KEEP = timedelta(minutes=15)
+ASK_FORGET = timedelta(days=1)
+# A page that asks again within this does not write the time it asked.
+ASK_TOUCH = timedelta(minutes=1)
+
 
 @dataclass(frozen=True, slots=True)
 class Computation:
@@ -44,6 +58,30 @@ class Computation:
     name: str
     state: Callable[[], str]
     compute: Callable[[], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OnRequest:
+    """A what-if: computed by the worker once per state for each set of parameters a page
+    asked for (`ask`); `compute(params)` gets them back as the page gave them (JSON)."""
+
+    name: str
+    state: Callable[[], str]
+    compute: Callable[[dict[str, Any]], Any]
+
+
+def on_request() -> dict[str, OnRequest]:
+    found: dict[str, OnRequest] = {}
+    for _, module in app_modules("computed"):
+        for computation in getattr(module, "ON_REQUEST", []):
+            found[computation.name] = computation
+    return found
+
+
+def asked_name(name: str, params: dict[str, Any]) -> str:
+    """The row of one set of parameters: the what-if's name and a hash of them."""
+    text = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    return f"{name}#{hashlib.sha256(text.encode()).hexdigest()[:24]}"
 
 
 def computations() -> dict[str, Computation]:
@@ -82,6 +120,52 @@ def latest(name: str, state: str | None = None) -> Latest:
     if row is None or row.computed_at is None:
         return Latest(None, None, False)
     return Latest(row.value, row.computed_at, state is None or row.state == state)
+
+
+def ask(name: str, params: dict[str, Any]) -> Latest:
+    """The last result of the what-if `name` for `params` (None until the worker has made
+    one), never waiting; asking marks it wanted, so the worker computes it and keeps it
+    current while pages ask."""
+    computation = on_request()[name]
+    params = json.loads(json.dumps(params))  # as the worker will read them back
+    row_name = asked_name(name, params)
+    now = timezone.now()
+    row = ComputedResult.objects.filter(name=row_name).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = ComputedResult.objects.create(
+                    name=row_name, value={"params": params}, asked_at=now
+                )
+        except IntegrityError:
+            row = ComputedResult.objects.get(name=row_name)  # another page asked first
+    elif row.asked_at is None or now - row.asked_at > ASK_TOUCH:
+        ComputedResult.objects.filter(pk=row.pk).update(asked_at=now)
+    if row.computed_at is None or not isinstance(row.value, dict):
+        return Latest(None, None, False)
+    return Latest(row.value.get("result"), row.computed_at, row.state == computation.state())
+
+
+def refresh_asked(computation: OnRequest, worker: str, *, now: datetime | None = None) -> int:
+    """Compute each set of parameters of `computation` asked for lately whose result is
+    stale (single-flight, as `refresh`); forget those long unasked. Returns how many."""
+    now = now or timezone.now()
+    rows = ComputedResult.objects.filter(name__startswith=f"{computation.name}#")
+    rows.filter(Q(asked_at__isnull=True) | Q(asked_at__lt=now - ASK_FORGET)).delete()
+    state = computation.state()
+    done = 0
+    for row_name, value in rows.filter(asked_at__gte=now - ASK_KEEP).values_list("name", "value"):
+        params = value.get("params", {}) if isinstance(value, dict) else {}
+        one = Computation(row_name, lambda: state, partial(_with_params, computation, params))
+        try:
+            done += refresh(one, worker)
+        except Exception:
+            log.exception("computing %s failed", row_name)
+    return done
+
+
+def _with_params(computation: OnRequest, params: dict[str, Any]) -> dict[str, Any]:
+    return {"params": params, "result": computation.compute(params)}
 
 
 def worker_name() -> str:
@@ -142,6 +226,8 @@ def run_once(worker: str | None = None) -> list[str]:
                 done.append(computation.name)
         except Exception:
             log.exception("computing %s failed", computation.name)
+    for asked in on_request().values():
+        done += [asked.name] * refresh_asked(asked, worker)
     return done
 
 

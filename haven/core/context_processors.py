@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from haven.core import policy
 from haven.core.navigation import active_item, visible_navigation
 
 
@@ -12,12 +13,11 @@ def _role_label(request: HttpRequest) -> str:
     """The signed-in user's role in the reader's language (the group is named in English)."""
     from haven.accounts.choices import Role
 
-    if not request.user.is_authenticated:
+    # The policy has read the role once for this request already: no query of its own.
+    role = policy.role_of(request.user)
+    if not role:
         return ""
-    group = request.user.groups.first()
-    if group is None:
-        return ""
-    return str(Role(group.name).label) if group.name in Role.values else group.name
+    return str(Role(role).label) if role in Role.values else role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

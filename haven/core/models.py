@@ -82,6 +82,9 @@ class ComputedResult(models.Model):
     seconds = models.FloatField(default=0, help_text="how long the last computation took")
     claimed_by = models.CharField(max_length=120, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # A what-if's result (`haven.core.computed.ask`): when a page last asked for it. The
+    # worker keeps only what-ifs asked for lately current.
+    asked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} as of {self.computed_at}"

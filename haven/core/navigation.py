@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django_stubs_ext import StrOrPromise
 
 from haven.core.registry import app_modules
@@ -22,7 +23,13 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reversed(self.url_name, get_script_prefix())
+
+
+@cache
+def _reversed(url_name: str, prefix: str) -> str:
+    # The menu is drawn on every page: its addresses are worked out once per process.
+    return reverse(url_name)
 
 
 def visible_navigation(user: User | AnonymousUser) -> list[NavItem]:

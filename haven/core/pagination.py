@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from ninja import Field, Schema
 
@@ -48,8 +49,32 @@ def page_of(schema: type[Schema]) -> type[PageBase]:
     )
 
 
-def paginate(rows: QuerySet[Any] | Sequence[Any], page: PageQuery) -> dict[str, Any]:
-    """One page of `rows` (a query is counted and sliced in the database)."""
-    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+def paginate(
+    rows: QuerySet[Any] | Sequence[Any], page: PageQuery, count: int | None = None
+) -> dict[str, Any]:
+    """One page of `rows` (a query is counted and sliced in the database); `count`, when the
+    caller knows it already (from aggregates), spares counting a large table."""
+    if count is None:
+        count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     items = list(rows[page.offset : page.offset + page.limit])
     return {"count": count, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+class CountedPaginator(Paginator[Any]):
+    """A web page's paginator that does not count its rows: the count is given, known from
+    aggregates or bounded (`bounded_count`), so a page of a million rows never scans them."""
+
+    def __init__(self, rows: Any, per_page: int, *, count: int, exact: bool = True) -> None:
+        super().__init__(rows, per_page)
+        self.given_count = count
+        self.exact = exact
+
+    @property
+    def count(self) -> int:
+        return self.given_count
+
+
+def bounded_count(rows: QuerySet[Any], bound: int) -> tuple[int, bool]:
+    """How many rows, counting no further than `bound` + 1: (count, whether it is exact)."""
+    found = rows.order_by()[: bound + 1].count()
+    return min(found, bound), found <= bound

@@ -44,6 +44,6 @@ def panels(request: HttpRequest) -> list[Panel]:
         "deaths": deaths.count(),
         "deaths_last_day": deaths.filter(died_at__gte=now - timedelta(days=1)).count(),
         "unconfirmed": deaths.filter(confirmed_at__isnull=True).count(),
-        "deceased_without_record": queries.deceased_without_record().count(),
+        "deceased_without_record": queries.deceased_without_record_count(),
     }
     return [Panel(_("Casualties"), "health/panel.html", context, order=15)]

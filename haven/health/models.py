@@ -271,6 +271,9 @@ class UnknownCasualty(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # A person merge (haven.people.merging) leaves it on the placeholder record it describes.
+    stays_in_merge = True
+
     class Meta:
         ordering = ["-found_at", "-id"]
         verbose_name_plural = "unknown casualties"
@@ -298,6 +301,8 @@ class Identification(models.Model):
     undoes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by"
     )
+
+    stays_in_merge = True
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -72,6 +72,21 @@ def deceased_without_record() -> QuerySet[Person]:
     )
 
 
+def deceased_without_record_count() -> int:
+    """How many `deceased_without_record` holds, without reading the deceased: the
+    deceased from the headcount classes, less those of them with a death record (a pass
+    over the death records, not the registry)."""
+    from haven.people import aggregates
+
+    recorded = (
+        DeathRecord.objects.filter(person__status=Status.DECEASED)
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    return aggregates.headcount(Status.DECEASED) - recorded
+
+
 def stock_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(item, store) choices for a treatment: the medical items and every store."""
     items = Item.objects.filter(category=Category.MEDICAL).order_by("name")

@@ -307,7 +307,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "query": query,
             "detailed": detailed,
             "figures": casualty_figures(),
-            "unrecorded": queries.deceased_without_record().count(),
+            "unrecorded": queries.deceased_without_record_count(),
             "unrecorded_people": queries.deceased_without_record().order_by("full_name")[:20],
             "population_form": StartingPopulationForm(),
         },

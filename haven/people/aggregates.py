@@ -9,7 +9,8 @@ or lactating, on a team, extra kcal). Every writer keeps it exact:
 - `Person.objects` bulk writes (`bulk_create`, `update`, `bulk_update` of a class field:
   the status changes of departures, returns, musters and the clinic) through
   `PersonQuerySet`, which wraps them in `moving(ids)` or counts what it created;
-- a raw bulk insert (the CSV import) calls `people_inserted(start_after)`.
+- a raw bulk insert calls `people_inserted(start_after)`, or, as the CSV import does, counts
+  the rows it wrote with `key_of_values` and `apply`s the counts.
 
 Reads cost O(classes): headcount by status, the age–sex pyramid (the band is worked out
 on the day it is read, so birthdays move people on), the in-camp totals of the runway,
@@ -56,16 +57,31 @@ PERSON_FIELDS = frozenset(
 CHUNK = 500
 
 
+CLASS_ATTNAMES = (
+    "status",
+    "sex",
+    "date_of_birth",
+    "pregnant_or_lactating",
+    "team_id",
+    "extra_energy_kcal",
+)
+
+
 def key_of(person: Person) -> ClassKey:
-    born = person.date_of_birth
+    return key_of_values({name: getattr(person, name) for name in CLASS_ATTNAMES})
+
+
+def key_of_values(values: Any) -> ClassKey:
+    """The class of a person given as {attname: value} (a model's `__dict__`, an import's row)."""
+    born = values["date_of_birth"]
     return (
-        person.status,
-        person.sex,
+        values["status"],
+        values["sex"],
         born.year if born else 0,
         born.month if born else 0,
-        bool(person.pregnant_or_lactating),
-        person.team_id is not None,
-        int(person.extra_energy_kcal or 0),
+        bool(values.get("pregnant_or_lactating")),
+        values.get("team_id") is not None,
+        int(values.get("extra_energy_kcal") or 0),
     )
 
 
@@ -245,6 +261,14 @@ def status_counts() -> dict[str, int]:
         .values_list("status", "n")
     )
     return {status: int(n) for status, n in rows if n}
+
+
+def headcount(status: str | None = None) -> int:
+    """Everyone in the registry, or everyone with this status: the list's count, O(classes)."""
+    classes = HeadcountClass.objects.all()
+    if status is not None:
+        classes = classes.filter(status=status)
+    return int(classes.aggregate(n=Sum("people"))["n"] or 0)
 
 
 def in_camp_totals() -> tuple[int, int]:

@@ -18,7 +18,7 @@ from haven.core.api import ApiRouter
 from haven.core.pagination import PageQuery, page_of, paginate
 from haven.core.policy_schema import PolicySchema
 from haven.core.schemas import Id, PatchSchema, Search, column, unchanged
-from haven.people import merging, services
+from haven.people import aggregates, merging, services
 from haven.people.choices import Sex, Status
 from haven.people.models import (
     Departure,
@@ -237,7 +237,10 @@ def list_people(
     people = Person.objects.search(q, names_only=names_only)
     if status is not None:
         people = people.filter(status=status)
-    return paginate(people.select_related("household", "team").prefetch_related("skills"), page)
+    # The whole registry (or one status) is counted by the aggregates, not row by row.
+    count = None if q.strip() else aggregates.headcount(status)
+    rows = people.select_related("household", "team").prefetch_related("skills")
+    return paginate(rows, page, count=count)
 
 
 @router.post("/", response={201: PersonOut}, summary="Register a person")

@@ -19,7 +19,8 @@ SEXES = (Sex.FEMALE, Sex.MALE)
 
 def headcount() -> dict[str, Any]:
     counts = aggregates.status_counts()
-    total = sum(counts.values())
+    # A merged record is a second registration of someone counted already.
+    total = sum(n for status, n in counts.items() if status != Status.MERGED)
     rows = [
         {
             "status": status.value,

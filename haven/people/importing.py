@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -134,7 +135,8 @@ def _parse_row(
     today: date,
     seen_ids: dict[str, int],
 ) -> _Row | list[str]:
-    value = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+    value = dict.fromkeys(COLUMNS, "")
+    value.update((key, cell.strip()) for key, cell in raw.items() if cell)
     problems: list[str] = []
     full_name = value["full_name"] or f"{value['given_name']} {value['family_name']}".strip()
     if not full_name:
@@ -296,6 +298,9 @@ class _Writer:
         lock_for_append(Person)
         self.start_after = Person.objects.aggregate(last=Max("pk"))["last"] or 0
         self.last = self.start_after
+        # The headcount classes of the people written, counted as they are written (a
+        # recount in the database would read every new row again).
+        self.classes: Counter[aggregates.ClassKey] = Counter()
 
     def write(self, rows: list[_Row], errors: list[RowError]) -> int:
         """Write the rows whose id is free (the others become errors); returns how many."""
@@ -310,6 +315,7 @@ class _Writer:
             row.person["status_changed_at"] = self.now
             row.person["created_at"] = self.now
         insert_rows(Person, [row.person for row in rows])
+        self.classes.update(aggregates.key_of_values(row.person) for row in rows)
         ids = list(
             Person.objects.filter(pk__gt=self.last).order_by("pk").values_list("pk", flat=True)
         )
@@ -330,11 +336,21 @@ class _Writer:
     def _free_ids(self, rows: list[_Row], errors: list[RowError]) -> list[_Row]:
         ids = [row.person["record_id"] for row in rows if row.person["record_id"]]
         taken: dict[str, int] = {}
-        for start in range(0, len(ids), 900):
-            found = Person.objects.filter(record_id__in=ids[start : start + 900])
-            for record_id, pk in found.values_list("record_id", "pk"):
-                if record_id is not None:
-                    taken[record_id] = pk
+        quote = connection.ops.quote_name
+        select = (
+            f"SELECT {quote('record_id')}, {quote('id')} FROM {quote(Person._meta.db_table)} "
+            f"WHERE {quote('record_id')} "
+        )
+        # Plain SQL: the ORM prepares each of the parameters of an IN list one by one.
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(select + "= ANY(%s)", [ids])
+                taken.update(cursor.fetchall())
+            else:
+                for start in range(0, len(ids), 900):
+                    chunk = ids[start : start + 900]
+                    cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                    taken.update(cursor.fetchall())
         if not taken:
             return rows
         kept: list[_Row] = []
@@ -357,7 +373,7 @@ class _Writer:
 
     def finish(self) -> None:
         _first_events(start_after=self.start_after, author=self.author, when=self.now)
-        aggregates.people_inserted(self.start_after)
+        aggregates.apply(self.classes)
 
 
 def _first_events(*, start_after: int, author: User | None, when: datetime) -> None:

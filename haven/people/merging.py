@@ -41,6 +41,10 @@ def moving_relations() -> list[tuple[type[models.Model], str]]:
         model = relation.related_model
         if not isinstance(model, type) or model is Person or issubclass(model, STAYING):
             continue
+        # A model of another area may say its rows describe the record, not the person's
+        # history (health's unknown casualty is its placeholder record): they stay too.
+        if getattr(model, "stays_in_merge", False):
+            continue
         if model._meta.app_label in STAYING_APPS:
             continue
         found.append((model, relation.field.name))  # type: ignore[union-attr]

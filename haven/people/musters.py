@@ -174,6 +174,33 @@ def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None
     return CheckInResult(check_in=record, created=True, status_event=event)
 
 
+@dataclass(slots=True)
+class BulkCheckInResult:
+    checked_in: list[Person] = field(default_factory=list)
+    already: list[Person] = field(default_factory=list)
+
+
+@audited("people.check_in_many")
+@transaction.atomic
+def check_in_many(
+    *, by: Author, muster: Muster, person_ids: Sequence[int], at: datetime | None = None
+) -> BulkCheckInResult:
+    """Check in everyone ticked on a paper muster sheet, all or none: one name that cannot be
+    checked in (unknown, deceased, departed) names itself and nothing is written."""
+    if not person_ids:
+        raise HavenError("person: tick at least one person to check in")
+    wanted = list(dict.fromkeys(person_ids))
+    people = Person.objects.in_bulk(wanted)
+    unknown = [pk for pk in wanted if pk not in people]
+    if unknown:
+        raise HavenError(f"person: no person with id {unknown[0]}")
+    result = BulkCheckInResult()
+    for pk in wanted:
+        done = _check_in(by=by, muster=muster, person=people[pk], at=at)
+        (result.checked_in if done.created else result.already).append(people[pk])
+    return result
+
+
 @audited("people.close_muster")
 @transaction.atomic
 def close_muster(*, by: Author, muster: Muster, at: datetime | None = None) -> Muster:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -8,11 +9,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -22,9 +25,18 @@ from haven.core import policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.core.limits import as_id
-from haven.core.rows import read_rows
+from haven.core.pagination import CountedPaginator, bounded_count
+from haven.core.rows import BadRow, build_rows, read_rows
 from haven.core.signals import report_export
-from haven.people import accounting, duplicates, importing, merging, musters, services
+from haven.people import (
+    accounting,
+    aggregates,
+    duplicates,
+    importing,
+    merging,
+    musters,
+    services,
+)
 from haven.people.choices import Sex, Status
 from haven.people.duplicates import PossibleDuplicate, PossibleDuplicates
 from haven.people.households import household_labels, same_name
@@ -158,18 +170,111 @@ class ReturnForm(forms.Form):
     injured = forms.BooleanField(label=gettext_lazy("Came back injured"), required=False)
 
 
+# A search that finds more than this many people says so ("more than 1,000") instead of
+# counting on: the reader refines it, and no search counts a million rows.
+SEARCH_COUNT_BOUND = 1000
+PAGE_SIZE = 50
+# What a row shows (and `Person.problems` reads): the other columns are not read.
+LISTED_FIELDS = (
+    "full_name",
+    "record_id",
+    "sex",
+    "date_of_birth",
+    "birth_date_is_estimate",
+    "status",
+    "household__name",
+)
+# reverse() once per page, not once per row: the row's id goes where this one is.
+_ID_MARK = 999_999_999_999
+
+
+PROBLEM_BADGE = '<span class="badge problem" title="{}">{}</span>'
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPerson:
+    """One row of the people list. Its cells are put together here with `escape`, not by
+    the template language or `format_html`: at fifty rows a page, resolving each cell's
+    variables cost more than the rest of the page."""
+
+    pk: int
+    cells: SafeString
+    status_badge: SafeString
+    is_bad: bool = False
+
+
+def _listed(
+    request: HttpRequest, people: list[Person | BadRow], detailed: bool, households: bool
+) -> list[ListedPerson | BadRow]:
+    detail_url = reverse("people:detail", args=[_ID_MARK])
+    today = timezone.localdate()
+    sexes = {value: escape(label) for value, label in Sex.choices}
+    statuses = {value: escape(label) for value, label in Status.choices}
+    # The policy only ever adds to what a role sees of a record (its own, a mission team's):
+    # a role that opens every record needs no question per row.
+    opens_all = bool(policy.role_groups(request.user) - {policy.G.NAME, policy.G.RECORD})
+    needs_correcting = escape(_("this record needs correcting"))
+
+    def build(person: Person) -> ListedPerson:
+        problems = person.problems
+        name = escape(person.full_name)
+        if opens_all or policy.opens(request.user, person):
+            url = detail_url.replace(str(_ID_MARK), str(person.pk))
+            cells = [f'<td><a href="{url}">{name}</a>']
+        else:
+            cells = [f"<td>{name}"]
+        cells += [
+            " " + PROBLEM_BADGE.format(needs_correcting, escape(problem)) for problem in problems
+        ]
+        cells.append("</td>")
+        if detailed:
+            if problems:
+                age = "?"
+            else:
+                years = person.age_years(today)
+                age = "?" if years is None else str(years)
+                age += "~" if years is not None and person.birth_date_is_estimate else ""
+            sex = sexes.get(person.sex) or escape(person.sex)
+            cells.append(
+                f'<td class="hide-narrow">{escape(person.display_id)}</td><td>{sex}</td>'
+                f'<td class="num">{age}</td>'
+            )
+        if households:
+            cells.append(f'<td class="hide-narrow">{escape(person.household or "")}</td>')
+        status = escape(person.status)
+        label = statuses.get(person.status) or status
+        badge = SafeString(f'<span class="badge status-{status}">{label}</span>')
+        return ListedPerson(pk=person.pk, cells=SafeString("".join(cells)), status_badge=badge)
+
+    good = [person for person in people if isinstance(person, Person)]
+    built = build_rows(good, build, label=lambda person: f"person {person.pk}")
+    rows = iter(built)
+    return [person if isinstance(person, BadRow) else next(rows) for person in people]
+
+
 @permission_required("people.view_person")
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     groups = policy.role_groups(request.user)
     # Status and other names are identity: a reader who sees names only searches by name.
     detailed = policy.G.IDENTITY in groups
+    households = policy.G.HOUSEHOLD in groups
     status = request.GET.get("status", "") if detailed else ""
-    people = Person.objects.search(query, names_only=not detailed).select_related("household")
+    people = (
+        Person.objects.search(query, names_only=not detailed)
+        .select_related("household")
+        .only(*LISTED_FIELDS)
+    )
     if status in Status.values:
         people = people.filter(status=status)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    page.object_list = read_rows(page.object_list)
+    # The whole registry (or one status) is counted by the aggregates, a search up to a bound.
+    if query.strip():
+        count, exact = bounded_count(people, SEARCH_COUNT_BOUND)
+    else:
+        count, exact = aggregates.headcount(status or None), True
+    paginator = CountedPaginator(people, PAGE_SIZE, count=count, exact=exact)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = _listed(request, read_rows(page.object_list), detailed, households)
     template = "people/_rows.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(
         request,
@@ -180,8 +285,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Status.choices,
             "detailed": detailed,
-            "households": policy.G.HOUSEHOLD in groups,
-            "today": timezone.localdate(),
+            "households": households,
         },
     )
 
@@ -723,3 +827,108 @@ def muster_detail(request: HttpRequest, muster_id: int) -> HttpResponse:
             )
         )
     return render(request, "people/muster_detail.html", context)
+
+
+# --- paper -------------------------------------------------------------------------------
+
+
+def _sheet_people(request: HttpRequest) -> tuple[list[tuple[str, list[Person]]], bool]:
+    """Everyone in camp in the order of the paper muster sheet, in groups: by shelter and
+    household for a role that may see who sleeps and lives with whom, else by name alone (an
+    order by household would tell the households). The key-in screen uses the same order."""
+    groups = policy.role_groups(request.user)
+    by_shelter = policy.G.SHELTER in groups
+    by_household = policy.G.HOUSEHOLD in groups
+    people = Person.objects.in_camp().select_related("household")
+    order: list[Any] = []
+    if by_shelter:
+        people = people.annotate(
+            stay=FilteredRelation(
+                "shelter_stays", condition=Q(shelter_stays__ended_at__isnull=True)
+            )
+        ).annotate(shelter_name=F("stay__shelter__name"))
+        order.append(F("shelter_name").asc(nulls_last=True))
+    if by_household:
+        order.append(F("household__name").asc(nulls_last=True))
+        order.append("household_id")
+    rows: list[tuple[str, list[Person]]] = []
+    for person in people.order_by(*order, "full_name", "pk"):
+        parts = []
+        if by_shelter:
+            parts.append(getattr(person, "shelter_name", None) or _("No shelter"))
+        if by_household:
+            parts.append(person.household.name if person.household else _("No household"))
+        label = " · ".join(parts)
+        if not rows or rows[-1][0] != label:
+            rows.append((label, []))
+        rows[-1][1].append(person)
+    return rows, policy.G.IDENTITY in groups
+
+
+@permission_required("people.check_in_muster", "people.view_person")
+def muster_sheet(request: HttpRequest) -> HttpResponse:
+    """The muster sheet to print: a tick box for each person in camp."""
+    rows, detailed = _sheet_people(request)
+    return render(
+        request,
+        "people/print_muster.html",
+        {
+            "rows": rows,
+            "detailed": detailed,
+            "count": sum(len(people) for _label, people in rows),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@permission_required("people.check_in_muster", "people.view_person")
+def muster_key_in(request: HttpRequest, muster_id: int) -> HttpResponse:
+    """A ticked paper muster sheet keyed in: the same people in the same order, one submit."""
+    current = musters.get_muster(muster_id)
+    if request.method == "POST":
+        posted = request.POST.getlist("person")
+        ids = [_posted_id(value) for value in posted]
+        try:
+            if None in ids:
+                wrong = next(v for v in posted if not _posted_id(v))
+                raise HavenError(_("not a person id: %(value)r") % {"value": wrong})
+            result = musters.check_in_many(
+                by=request.user, muster=current, person_ids=[pk for pk in ids if pk is not None]
+            )
+        except HavenError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person checked in from the paper sheet (%(already)s already were).",
+                    "%(count)s people checked in from the paper sheet (%(already)s already were).",
+                    len(result.checked_in),
+                )
+                % {"count": len(result.checked_in), "already": len(result.already)},
+            )
+            return redirect("people:muster")
+    rows, detailed = _sheet_people(request)
+    checked = set(current.check_ins.values_list("person_id", flat=True))
+    return render(
+        request,
+        "people/muster_key_in.html",
+        {"muster": current, "rows": rows, "detailed": detailed, "checked": checked},
+    )
+
+
+@permission_required("people.add_person")
+def registration_sheet(request: HttpRequest) -> HttpResponse:
+    """A blank registration form to fill by hand when there is no power: the same fields as
+    the registration page, as labelled boxes."""
+    form = RegisterForm()
+    boxes = [
+        form[name]
+        for name in form.fields
+        if name not in ("same_name_ok", "skills", "team", "new_household")
+    ]
+    return render(
+        request,
+        "people/print_registration.html",
+        {"boxes": boxes, "sexes": [label for value, label in Sex.choices]},
+    )

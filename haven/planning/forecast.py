@@ -353,8 +353,11 @@ def _forecast_need(
     )
 
 
-# Threads the machine forecasts needs fastest on, measured once per process (None: not yet).
+# Threads the machine forecasts needs fastest on (None: not yet measured), and when that was
+# measured: a long-lived worker measures again after a while, as the machine's load changes.
 _measured_threads: int | None = None
+_measured_at = 0.0
+_MEASURE_AGAIN_AFTER_S = 600.0
 # Threads are kept only when they beat one thread by this margin: a busy machine's
 # threads fight for the same cores and the caches, and then one thread is faster.
 _THREAD_GAIN = 0.85
@@ -382,11 +385,13 @@ def _map_measuring_threads(
     """Forecast every need on as many threads as the machine runs fastest.
 
     The first forecast in a process measures it on its own work: one need alone, then
-    one need per CPU at once; the faster way is kept for the rest and for later calls.
+    one need per CPU at once; the faster way is kept for the rest and for later calls,
+    until `_MEASURE_AGAIN_AFTER_S` have passed and a forecast measures again.
     """
-    global _measured_threads
+    global _measured_threads, _measured_at
     cpus = os.cpu_count() or 1
-    if _measured_threads is not None or cpus == 1 or len(needs) < cpus + 2:
+    fresh = time.monotonic() - _measured_at < _MEASURE_AGAIN_AFTER_S
+    if (_measured_threads is not None and fresh) or cpus == 1 or len(needs) < cpus + 2:
         threads = _measured_threads or 1
         return _map_on_threads(forecast, needs, min(len(needs), threads))
     started = time.perf_counter()
@@ -396,6 +401,7 @@ def _map_measuring_threads(
     together = _map_on_threads(forecast, needs[1 : cpus + 1], cpus)
     at_once = time.perf_counter() - started
     _measured_threads = cpus if at_once < _THREAD_GAIN * alone * cpus else 1
+    _measured_at = time.monotonic()
     rest = _map_on_threads(forecast, needs[cpus + 1 :], _measured_threads)
     return (first, *together, *rest)
 

@@ -741,6 +741,16 @@ def handout_quantities(
     return result
 
 
+@read_only
+def handout_totals(plan: DistributionPlan) -> dict[int, Decimal]:
+    """Item pk → what the whole distribution list hands out, in whole hand-out steps."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for quantities in handout_quantities(plan).values():
+        for item_id, quantity in quantities.items():
+            totals[item_id] += quantity
+    return dict(totals)
+
+
 def _applied(plan: DistributionPlan) -> None:
     if plan.status != PlanStatus.APPLIED:
         raise HavenError(

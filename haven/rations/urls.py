@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<int:plan_id>/apply", views.plan_apply, name="apply"),
     path("plans/<int:plan_id>/list/", views.distribution_list, name="list"),
+    path("plans/<int:plan_id>/sheet/", views.distribution_sheet, name="sheet"),
     path("plans/<int:plan_id>/handout", views.handout, name="handout"),
     path("transfer/", views.transfer, name="transfer"),
     path("mine/", views.mine, name="mine"),

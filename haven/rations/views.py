@@ -3,6 +3,8 @@ production, the runway forecast and one's own ration. Thin: services do the work
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -10,15 +12,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from haven.core import policy
+from haven.core import computed, policy
 from haven.core.access import permission_required
 from haven.core.errors import HavenError
 from haven.people.models import Person
 from haven.rations import adapters, charts, services
 from haven.rations.choices import need_label
+from haven.rations.computed import FORECAST, WHAT_IF, runway_state
 from haven.rations.forms import (
     HandoutForm,
     OrderForm,
@@ -86,9 +90,14 @@ def _need_text(plan_class: PlanClass) -> str:
 @permission_required("rations.view_distributionplan")
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
+    # The fair share as the LP computed it, and as handed out in whole steps.
+    handed_out = services.handout_totals(plan)
+    items = list(plan.items.select_related("item"))
+    for line in items:
+        line.handed_out = handed_out.get(line.item_id, Decimal(0))  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "plan": plan,
-        "items": plan.items.select_related("item"),
+        "items": items,
         "short_classes": _short_classes(plan),
         "short_groups": plan.classes.filter(fraction_met__lt=0.999999).count(),
         "min_percent": round(plan.min_fraction * 100, 1),
@@ -98,11 +107,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         ],
     }
     if request.user.has_perm("rations.view_forecast"):
-        try:
-            forecast = services.forecast(horizon_days=settings.HAVEN_FORECAST_HORIZON_DAYS)
-            context["charts"] = charts.fan_charts(forecast)
-        except HavenError as error:
-            context["forecast_error"] = str(error)
+        context["forecast"] = _shown(computed.latest(FORECAST, runway_state()))
     return render(request, "rations/plan.html", context)
 
 
@@ -142,6 +147,29 @@ def distribution_list(request: HttpRequest, plan_id: int) -> HttpResponse:
         request,
         "rations/list.html",
         {"plan": plan, "items": items, "rows": rows, "page": page, "households": households},
+    )
+
+
+@permission_required("rations.view_distributionplan")
+def distribution_sheet(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The whole distribution list on paper: a row per household (or person collecting) with
+    the quantities to hand out and a column to sign or thumbprint."""
+    plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
+    items = list(Item.objects.filter(pk__in=plan.items.values("item")).order_by("name"))
+    rows = [
+        {"share": share, "quantities": [(item, share.planned.get(item.pk)) for item in items]}
+        for share in services.distribution_list(plan)[0:]
+    ]
+    return render(
+        request,
+        "rations/print_distribution.html",
+        {
+            "plan": plan,
+            "items": items,
+            "rows": rows,
+            "households": policy.G.HOUSEHOLD in policy.role_groups(request.user),
+            "printed_at": timezone.now(),
+        },
     )
 
 
@@ -289,35 +317,58 @@ def production_order(request: HttpRequest) -> HttpResponse:
     return redirect("rations:production")
 
 
+@dataclass(frozen=True, slots=True)
+class ShownForecast:
+    """Fan charts as the worker last computed them (a page never waits for a forecast)."""
+
+    charts: list[charts.FanChart]
+    error: str
+    ready: bool
+    current: bool
+    as_of: str
+
+    @property
+    def pending(self) -> bool:
+        return not (self.ready and self.current)
+
+
+def _shown(result: computed.Latest) -> ShownForecast:
+    value = result.value if isinstance(result.value, dict) else {}
+    return ShownForecast(
+        charts=[charts.FanChart(**chart) for chart in value.get("charts", [])],
+        error=str(value.get("error", "")),
+        ready=result.ready,
+        current=result.current,
+        as_of=result.age_text,
+    )
+
+
 @permission_required("rations.view_forecast")
 def forecast(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(request.GET or None)
     days = settings.HAVEN_FORECAST_HORIZON_DAYS
-    scenario = None
-    error = ""
+    what_if = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         days = data["horizon_days"] or days
-        try:
-            scenario = services.make_scenario(
-                name="what-if",
-                people_leave=data["people_leave"] or 0,
-                people_arrive=data["people_arrive"] or 0,
-                store_lost=data["store_lost"],
-                missions_bring_nothing=data["missions_bring_nothing"],
-            )
-        except HavenError as problem:
-            error = str(problem)
-    base = what_if = None
-    if not error:
-        try:
-            base = charts.fan_charts(services.forecast(horizon_days=days))
-            if scenario is not None:
-                what_if = charts.fan_charts(services.forecast(horizon_days=days, scenario=scenario))
-        except HavenError as problem:
-            error = str(problem)
+        store = data["store_lost"]
+        params = {
+            "days": days,
+            "people_leave": data["people_leave"] or 0,
+            "people_arrive": data["people_arrive"] or 0,
+            "store_lost": store.pk if store is not None else None,
+            "missions_bring_nothing": bool(data["missions_bring_nothing"]),
+        }
+        if any(value for key, value in params.items() if key != "days"):
+            what_if = _shown(computed.ask(WHAT_IF, params))
+    if days == settings.HAVEN_FORECAST_HORIZON_DAYS:
+        base = _shown(computed.latest(FORECAST, runway_state()))
+    else:
+        base = _shown(computed.ask(WHAT_IF, {"days": days}))
+    pending = base.pending or (what_if is not None and what_if.pending)
+    template = "rations/_forecast.html" if request.headers.get("HX-Request") else None
     return render(
         request,
-        "rations/forecast.html",
-        {"form": form, "base": base, "what_if": what_if, "error": error, "days": days},
+        template or "rations/forecast.html",
+        {"form": form, "base": base, "what_if": what_if, "days": days, "pending": pending},
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,16 +32,16 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from haven.people.aggregates import FUTURE_BAND, UNKNOWN_BAND, age_on
 from haven.people.choices import AGE_BANDS, IN_CAMP, Sex, Status
@@ -121,29 +121,52 @@ def transitions(period: Period) -> list[Transition]:
         .annotate(
             s_start=status_at(period.start),
             s_end=status_at(end),
-            s_year=Coalesce(ExtractYear("date_of_birth"), Value(0), output_field=IntegerField()),
-            s_month=Coalesce(ExtractMonth("date_of_birth"), Value(0), output_field=IntegerField()),
             s_sheltered=Exists(sheltered),
         )
-        .values_list(
-            "s_start", "s_end", "sex", "s_year", "s_month", "s_sheltered", "extra_energy_kcal"
-        )
+        .values_list("s_start", "s_end", "sex", "date_of_birth", "s_sheltered", "extra_energy_kcal")
     )
     # Grouped outside: grouping the annotated query itself repeats each per-person look-up
-    # in GROUP BY (and the filter), which SQLite then evaluates again (3× the time).
+    # in GROUP BY (and the filter), which SQLite then evaluates again (3× the time). By the
+    # date of birth as stored: year and month are taken here, not by a function per row.
     inner, params = people.query.sql_with_params()
     sql = (
-        "SELECT s_start, s_end, sex, s_year, s_month, s_sheltered, COUNT(*), "
+        "SELECT s_start, s_end, sex, date_of_birth, s_sheltered, COUNT(*), "
         f"SUM(extra_energy_kcal) FROM ({inner}) AS registry WHERE s_end IS NOT NULL "
-        "GROUP BY s_start, s_end, sex, s_year, s_month, s_sheltered"
+        "GROUP BY s_start, s_end, sex, date_of_birth, s_sheltered"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [
-        Transition(a, b, sex, int(year), int(month), bool(home), int(n), int(extra or 0))
-        for a, b, sex, year, month, home, n, extra in rows
-    ]
+    grouped: Counter[tuple[str | None, str, str, int, int, bool]] = Counter()
+    extra_of: Counter[tuple[str | None, str, str, int, int, bool]] = Counter()
+    for a, b, sex, stored, home, n, extra in rows:
+        born = _as_date(stored)
+        key = (a, b, sex, born.year if born else 0, born.month if born else 0, bool(home))
+        grouped[key] += int(n)
+        extra_of[key] += int(extra or 0)
+    return [Transition(*key, grouped[key], extra_of[key]) for key in grouped]
+
+
+def _as_datetime(value: Any) -> datetime:
+    """A time as the raw cursor gives it (SQLite: text in UTC)."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        parsed = parse_datetime(str(value))
+        if parsed is None:
+            raise ValueError(f"not a time: {value!r}")
+        moment = parsed
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+def _as_date(value: Any) -> date | None:
+    """A date of birth as the raw cursor gives it (SQLite: text)."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:  # written around the services: counted as unknown
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,32 +569,34 @@ class DayPoint:
     deaths: int
 
 
-def daily_series(end: datetime, days: int = SERIES_DAYS) -> list[DayPoint]:
+def daily_series(end: datetime, in_camp_at_end: int, days: int = SERIES_DAYS) -> list[DayPoint]:
     """Population in camp at the end of each of the last `days` days and deaths on each,
-    from the status events of those days alone (each with the person's status before it)
-    and the population at the window's start."""
+    from the status events of those days alone (each with the person's status before it),
+    counted back from the population in camp at `end`."""
     end_day = timezone.localdate(end)
     first = end_day - timedelta(days=days - 1)
     window_start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
-    before = (
-        Person.objects.annotate(s=status_at(window_start - timedelta(microseconds=1)))
-        .filter(s__in=IN_CAMP)
-        .count()
-    )
-    previous = Subquery(
-        StatusEvent.objects.filter(person=OuterRef("person"))
-        .filter(
-            Q(occurred_at__lt=OuterRef("occurred_at"))
-            | Q(occurred_at=OuterRef("occurred_at"), pk__lt=OuterRef("pk"))
+    # Each event with the status before it (LAG over the person's history, in one ordered
+    # pass), kept when it falls in the window: no look-up per event.
+    history = (
+        StatusEvent.objects.filter(occurred_at__lte=end)
+        .annotate(
+            prior_status=Window(
+                Lag("status"),
+                partition_by=[F("person_id")],
+                order_by=[F("occurred_at").asc(), F("id").asc()],
+            )
         )
-        .order_by("-occurred_at", "-id")
-        .values("status")[:1]
+        .values_list("occurred_at", "prior_status", "status")
     )
-    events = (
-        StatusEvent.objects.filter(occurred_at__gte=window_start, occurred_at__lte=end)
-        .annotate(before=previous)
-        .values_list("occurred_at", "before", "status")
+    inner, params = history.query.sql_with_params()
+    sql = (
+        f"SELECT occurred_at, prior_status, status FROM ({inner}) AS history "
+        "WHERE occurred_at >= %s"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, connection.ops.adapt_datetimefield_value(window_start)])
+        events = [(_as_datetime(at), was, now) for at, was, now in cursor.fetchall()]
     moved: Counter[date] = Counter()
     died: Counter[date] = Counter()
     for occurred_at, was, now in events:
@@ -579,7 +604,7 @@ def daily_series(end: datetime, days: int = SERIES_DAYS) -> list[DayPoint]:
         moved[day] += (now in IN_CAMP) - (was in IN_CAMP)
         died[day] += (now == Status.DECEASED) - (was == Status.DECEASED)
     points = []
-    population = before
+    population = in_camp_at_end - sum(moved.values())
     for offset in range(days):
         day = first + timedelta(days=offset)
         population += moved[day]
@@ -614,7 +639,7 @@ def compute(period: Period) -> Sitrep:
         supplies=supply_figures(period, people),
         shelter=shelter_figures(period, people),
         missions=mission_figures(period),
-        series=daily_series(period.end),
+        series=daily_series(period.end, people.in_camp_end),
     )
 
 

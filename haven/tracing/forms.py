@@ -51,16 +51,25 @@ class RequestForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    status = forms.ChoiceField(choices=NoteStatus.choices, required=False, label=_("Status"))
+    status = forms.ChoiceField(
+        choices=NoteStatus.choices,
+        required=False,
+        widget=forms.Select(attrs={"aria-label": _("Status")}),
+        label=_("Status"),
+    )
     text = forms.CharField(
         max_length=10_000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What was learnt")}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("What was learnt"), "aria-label": _("Note")}
+        ),
         label=_("Note"),
     )
     author_name = forms.CharField(
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Told by (name)")}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Told by (name)"), "aria-label": _("Told by")}
+        ),
         label=_("Told by"),
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.request_new, name="request_new"),
     path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:request_id>/photo/", views.request_photo, name="request_photo"),
     path("requests/<int:request_id>/note/", views.request_note, name="request_note"),
     path("requests/<int:request_id>/close/", views.request_close, name="request_close"),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from haven.core import policy
 from haven.core.access import permission_required, require
 from haven.core.errors import HavenError
 from haven.core.forms import posted_text
@@ -86,6 +87,42 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "note_form": NoteForm(),
         },
     )
+
+
+@permission_required("tracing.change_tracingrequest")
+def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
+    traced = services.get_request(request_id)
+    # A field the reader may not see (the last-seen place, for all but the commander) is
+    # neither shown nor changed: left out of the form.
+    visible = policy.visible_groups(request.user, traced)
+    hidden = {
+        name
+        for name in services.EDITABLE
+        if policy.field_group("tracing.tracingrequest", name) not in visible
+    }
+    initial = {
+        name: getattr(traced, name)
+        for name in services.EDITABLE
+        if name not in hidden and name != "expires_at"
+    }
+    initial["alternate_names"] = "\n".join(traced.alternate_name_list)
+    form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
+    for name in hidden:
+        form.fields.pop(name, None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo", None)
+        data["alternate_names"] = data["alternate_names"].splitlines()
+        try:
+            services.update_request(by=request.user, request=traced, **data)
+            if photo is not None:
+                services.set_photo(by=request.user, request=traced, content=photo.read())
+        except HavenError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved; the change is noted in the history."))
+            return redirect("tracing:request_detail", request_id=traced.pk)
+    return render(request, "tracing/request_form.html", {"form": form, "traced": traced})
 
 
 @permission_required(VIEW)

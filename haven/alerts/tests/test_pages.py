@@ -139,3 +139,23 @@ def test_the_clerk_does_not_see_coordinates(
     assert (
         "12.5,-3.25" not in client_as("clerk").get(f"/alerts/{alert.pk}/cap.xml").content.decode()
     )
+
+
+def test_the_alert_shows_its_muster_live(
+    users: dict[str, Any], deputy: Any, client_as: Callable[[str], Client]
+) -> None:
+    from haven.people import musters
+    from haven.people import services as people
+
+    here = people.register_person(by=users["clerk"], full_name="Amina Yusuf")
+    people.register_person(by=users["clerk"], full_name="Omar Haddad")
+    alert = services.draft_alert(by=users["commander"], **fields())
+    services.approve_alert(by=deputy, alert=alert)
+    alert = services.issue_alert(by=deputy, alert=alert, assemble_at="the north gate")
+    assert alert.muster is not None
+    musters.check_in(by=users["clerk"], muster=alert.muster, person=here)
+    page = client_as("clerk").get(f"/alerts/{alert.pk}/").content.decode()
+    assert f'hx-get="/people/muster/{alert.muster.pk}/counts/"' in page
+    assert 'id="checked-count">1<' in page and 'id="remaining-count">1<' in page
+    # Who may not answer musters sees the alert, not the roll call.
+    assert 'id="muster"' not in client_as("member").get(f"/alerts/{alert.pk}/").content.decode()

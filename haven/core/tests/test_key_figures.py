@@ -28,6 +28,7 @@ def test_the_commander_sees_every_key_figure(
 
     shown = figures(client_as("commander").get("/").content.decode())
     assert list(shown) == [
+        "alerts in force",
         "in camp",
         "injured",
         "missing",
@@ -75,5 +76,5 @@ def test_on_a_phone_every_key_figure_is_on_the_first_screen(
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     boxes = [item.bounding_box() for item in page.locator(".key-figures li").all()]
-    assert len(boxes) == 7
+    assert len(boxes) == 8
     assert all(box is not None and box["y"] + box["height"] <= 844 for box in boxes), boxes

@@ -71,7 +71,8 @@ def test_collected_static_files_are_hashed_compressed_and_cached_for_a_year(
     from haven.core.staticfiles import collect_static
 
     with override_settings(STATIC_ROOT=tmp_path, WHITENOISE_USE_FINDERS=False):
-        collect_static()
+        assert collect_static()
+        assert not collect_static(), "nothing changed: a restart does not collect again"
         url = static("core/haven.css")
         assert url != "/static/core/haven.css"
         assert (tmp_path / (url.removeprefix("/static/") + ".gz")).exists()

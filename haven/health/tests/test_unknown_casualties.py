@@ -188,3 +188,17 @@ def test_a_clerk_identifies_on_the_web(
     assert (
         client_as("member").get(f"/health/person/{casualty.person_id}/identify/").status_code == 403
     )
+
+
+def test_a_person_merge_leaves_the_unknown_casualty_on_its_placeholder(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    from haven.people.merging import merge_people
+
+    casualty = casualty_of(users)
+    services.record_triage(by=users["medic"], person=casualty.person, answers=START_RED)
+    real = make_person("Karim Haddad")
+    merge_people(by=users["clerk"], kept=real, merged=casualty.person)
+    casualty.refresh_from_db()
+    assert casualty.person_id != real.pk  # the tag still names the placeholder record
+    assert TriageRecord.objects.get(is_current=True).person == real  # the history moved

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import numpy as np
@@ -156,6 +157,27 @@ def test_threads_chosen_by_measuring_do_not_change_the_forecast(
     for ours, theirs in zip(measured.needs, single.needs, strict=True):
         np.testing.assert_array_equal(ours.stockout_probability, theirs.stockout_probability)
         np.testing.assert_array_equal(ours.stock_p90, theirs.stock_p90)
+
+
+def test_threads_are_measured_again_once_the_choice_is_old(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = ForecastInputs(
+        needs=tuple(NeedHistory(f"need_{n}", 1000.0 * n, (1, 2, 3)) for n in range(1, 9)),
+        headcount=50,
+    )
+    if (os.cpu_count() or 1) == 1:
+        pytest.skip("one CPU: there is nothing to choose")
+    # A choice no thread count could make, so a new measurement shows.
+    monkeypatch.setattr(forecast_module, "_measured_threads", 99)
+    monkeypatch.setattr(forecast_module, "_measured_at", time.monotonic())
+    forecast_runway(many, horizon_days=10, scenarios=50, seed=1)
+    assert forecast_module.measured_threads() == 99
+    monkeypatch.setattr(
+        forecast_module, "_measured_at", time.monotonic() - forecast_module._MEASURE_AGAIN_AFTER_S
+    )
+    forecast_runway(many, horizon_days=10, scenarios=50, seed=1)
+    assert forecast_module.measured_threads() in (1, os.cpu_count())
 
 
 def test_a_need_forecast_does_not_depend_on_the_other_needs_listed() -> None:

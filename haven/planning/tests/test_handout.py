@@ -144,3 +144,8 @@ def test_a_rounded_plan_stays_within_stock_and_close_to_the_lp_optimum() -> None
     assert floor_only.sum() == 0
     assert rounded.quantities[:, 2].sum() == 6
     assert rounded.rounded_min_fraction <= rounded.lp_min_fraction
+    # Never worse than flooring every share: the spare steps only add.
+    assert rounded.rounded_min_fraction >= rounded.floor_min_fraction
+    steps = np.array([0.5, 1.0, 1.0])
+    floored = np.floor(rounded.fair / steps + 1e-9) * steps
+    assert np.all(rounded.quantities >= floored - 1e-9)

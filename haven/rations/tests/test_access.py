@@ -31,6 +31,7 @@ PAGES = [
     ("rations:index", (), allowed("commander", "quartermaster", "medic", "clerk")),
     ("rations:plan", ("plan",), allowed("commander", "quartermaster", "medic", "clerk")),
     ("rations:list", ("plan",), allowed("commander", "quartermaster", "medic", "clerk")),
+    ("rations:sheet", ("plan",), allowed("commander", "quartermaster", "medic", "clerk")),
     ("rations:transfer", (), allowed("commander", "quartermaster", "clerk")),
     ("rations:production", (), allowed("commander", "quartermaster", "medic")),
     ("rations:forecast", (), allowed("commander", "quartermaster", "medic")),

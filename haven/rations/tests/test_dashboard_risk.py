@@ -8,7 +8,7 @@ import pytest
 
 from haven.core import computed
 from haven.rations import dashboard
-from haven.rations.computed import RUNWAY_RISK
+from haven.rations.computed import FORECAST, RUNWAY_RISK
 from haven.rations.tests.conftest import Camp
 from haven.stock import services as stock
 
@@ -29,7 +29,7 @@ def test_the_page_never_computes_the_forecast(
 def test_the_worker_computes_once_per_state_and_the_page_shows_its_age(
     camp: Camp, client_as: Any, users: dict[str, Any]
 ) -> None:
-    assert computed.run_once() == [RUNWAY_RISK]
+    assert computed.run_once() == [RUNWAY_RISK, FORECAST]
     assert computed.run_once() == []  # same state: nothing to do
     page = client_as("commander").get("/").content.decode()
     assert "as of just now" in page
@@ -41,6 +41,6 @@ def test_the_worker_computes_once_per_state_and_the_page_shows_its_age(
     )
     page = client_as("commander").get("/").content.decode()
     assert "a newer forecast is being computed" in page
-    assert computed.run_once() == [RUNWAY_RISK]
+    assert computed.run_once() == [RUNWAY_RISK, FORECAST]
     page = client_as("commander").get("/").content.decode()
     assert "a newer forecast is being computed" not in page

@@ -89,3 +89,15 @@ def test_a_named_step_reads_as_a_count_of_it() -> None:
     assert template.render(Context({"value": Decimal("1.5"), "item": cereal})) == (
         "1.5 kg (3 × scoop)"
     )
+
+
+def test_the_plan_page_shows_the_shared_stock_in_whole_steps(
+    camp: Camp, users: dict[str, Any], client_as: Any
+) -> None:
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
+    totals = services.handout_totals(plan)
+    kit = camp.items["dressing-kit"]
+    assert totals[kit.pk] == Decimal(1)
+    page = client_as("quartermaster").get(f"/rations/plans/{plan.pk}/").content.decode()
+    assert "Handed out (whole steps)" in page
+    assert "1 kit" in page

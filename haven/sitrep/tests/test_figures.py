@@ -25,8 +25,8 @@ def test_population_and_its_change(camp: dict[str, Any]) -> None:
     p = report().people
     assert (p.in_camp_start, p.in_camp_end) == (12, 9)
     assert p.by_status_end == {
+        **{status: 0 for status in Status.values},
         "present": 9,
-        "injured": 0,
         "missing": 1,
         "deceased": 2,
         "departed": 1,

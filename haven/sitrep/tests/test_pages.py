@@ -131,3 +131,13 @@ def test_the_commander_writes_a_note_for_the_period(
     assert client.post("/sitrep/note/", {"text": "  "}).status_code == 400
     assert client_as("clerk").post("/sitrep/note/", {"text": "x"}).status_code == 403
     assert SitrepNote.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("fr", "Rapport de situation"), ("ar", "تقرير الوضع")]
+)
+def test_the_sitrep_speaks_french_and_arabic(
+    camp: dict[str, Any], client_as: Callable[[str], Client], language: str, title: str
+) -> None:
+    text = client_as("commander").get(f"/sitrep/?{QUERY}", HTTP_ACCEPT_LANGUAGE=language)
+    assert title in text.content.decode()

@@ -236,3 +236,60 @@ def test_bad_command_lines_exit_2(db: None, args: tuple[str, ...], message: str)
         _run(*args)
     assert error.value.returncode == 2
     assert not TracingRequest.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_dashboard_panel(
+    role: str, traced: dict[str, Any], client_as: Callable[[str], Client]
+) -> None:
+    page = client_as(role).get("/").content.decode()
+    assert ("open tracing requests" in page) == (role in READERS)
+    if role in READERS:
+        assert "1 likely and 0 possible matches to review" in page
+
+
+def test_changing_a_request_on_the_page(
+    traced: dict[str, Any], client_as: Callable[[str], Client]
+) -> None:
+    request = traced["request"]
+    form = client_as("clerk").get(f"/tracing/requests/{request.pk}/edit/")
+    assert form.status_code == 200 and b"Ahmed" in form.content
+    assert client_as("medic").get(f"/tracing/requests/{request.pk}/edit/").status_code == 403
+    answer = client_as("clerk").post(
+        f"/tracing/requests/{request.pk}/edit/",
+        {
+            "asker_name": "Rania Haddad",
+            "given_name": "Ahmed",
+            "family_name": "Hadad",
+            "sex": "m",
+            "age_min": "44",
+            "age_max": "48",
+            "origin": "Idlib",
+            "consent_to_share": "on",
+        },
+    )
+    assert answer.status_code == 302
+    request.refresh_from_db()
+    assert request.origin == "Idlib"
+    assert "origin" in (request.notes.last().text if request.notes.last() else "")
+    bad = client_as("clerk").post(
+        f"/tracing/requests/{request.pk}/edit/",
+        {"asker_name": "R", "given_name": "A", "sex": "m", "age_min": "50", "age_max": "40"},
+    )
+    assert bad.status_code == 200 and "age range 50–40" in bad.content.decode()
+
+
+def test_the_change_form_neither_shows_nor_wipes_a_place_the_clerk_may_not_see(
+    traced: dict[str, Any], client_as: Callable[[str], Client]
+) -> None:
+    request = traced["request"]
+    form = client_as("clerk").get(f"/tracing/requests/{request.pk}/edit/").content.decode()
+    assert "north checkpoint" not in form and 'name="last_seen_place"' not in form
+    commander = client_as("commander").get(f"/tracing/requests/{request.pk}/edit/")
+    assert "north checkpoint" in commander.content.decode()
+    client_as("clerk").post(
+        f"/tracing/requests/{request.pk}/edit/",
+        {"asker_name": "Rania Haddad", "given_name": "Ahmed", "family_name": "Hadad", "sex": "m"},
+    )
+    request.refresh_from_db()
+    assert request.last_seen_place == "north checkpoint"

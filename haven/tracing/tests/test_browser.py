@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from haven.core.tests.test_accessibility import violations
 from haven.people import services as people
 from haven.tracing import services
 from haven.tracing.choices import Outcome
@@ -48,6 +49,7 @@ def test_a_tracing_officer_confirms_a_reunification(
     evidence = candidate.locator("ul.evidence").inner_text()
     assert "Hadad" in evidence and "Haddad" in evidence
     page.screenshot(path="/tmp/screens/tracing-review.png", full_page=True)
+    assert violations(page) == []  # axe-core: nothing serious on the review page
     candidate.get_by_placeholder("Why (optional)").fill("his wife recognised him")
     candidate.get_by_role("button", name="Confirm: same person").click()
     page.locator("h1 .badge.outcome-reunified").wait_for()
@@ -56,5 +58,8 @@ def test_a_tracing_officer_confirms_a_reunification(
     page.get_by_role("link", name="Tracing").first.click()
     reunified = page.locator("#reunified")
     reunified.get_by_role("link", name="Ahmed Hadad").wait_for()
+    page.get_by_role("link", name="New request").click()
+    page.locator("form.card").wait_for()
+    assert violations(page) == []
     request = TracingRequest.objects.get()
     assert request.outcome == Outcome.REUNIFIED and request.found_person == found
