@@ -18,6 +18,7 @@ from haven.accounts.choices import Role
 from haven.accounts.models import ApiToken, Preferences, hash_token
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.times import readable
 
 # Writing `last_used_at` on every request would make each API read a write.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
@@ -133,7 +134,7 @@ def authenticate_token(raw: str, *, now: datetime | None = None) -> ApiToken | N
     if token.revoked_at is not None:
         raise TokenRefused("this API token was revoked")
     if token.expires_at is not None and token.expires_at <= now:
-        raise TokenRefused(f"this API token expired at {token.expires_at.isoformat()}")
+        raise TokenRefused(f"this API token expired at {readable(token.expires_at)}")
     if not token.user.is_active:
         raise TokenRefused(f"the account {token.user.username!r} is deactivated")
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:

@@ -35,6 +35,7 @@ from haven.audit.trail import audited, read_only
 from haven.core import policy
 from haven.core.errors import HavenError
 from haven.core.services import Author, acting_user, event_time, get_record, planned_time
+from haven.core.times import readable
 from haven.people import musters
 from haven.people.models import Muster
 
@@ -143,7 +144,7 @@ def _expires(expires: datetime | None, sent: datetime) -> datetime:
     expires = planned_time(expires, "expires")
     if expires <= sent:
         raise HavenError(
-            f"expires {expires.isoformat()} is before sent {sent.isoformat()}: "
+            f"expires {readable(expires)} is before sent {readable(sent)}: "
             "an alert must expire after it is sent"
         )
     return expires
@@ -270,7 +271,7 @@ def draft_alert(
 def _not_before(when: datetime, earlier: datetime | None, what: str) -> datetime:
     if earlier is not None and when < earlier:
         raise HavenError(
-            f"time {when.isoformat()} is before the alert was {what} ({earlier.isoformat()})"
+            f"time {readable(when)} is before the alert was {what} ({readable(earlier)})"
         )
     return when
 
@@ -370,7 +371,7 @@ def issue_alert(
     now = _not_before(event_time(at, "sent"), alert.approved_at or alert.drafted_at, "approved")
     if alert.expires <= now:
         raise HavenError(
-            f"expires {alert.expires.isoformat()} is before sent {now.isoformat()}: "
+            f"expires {readable(alert.expires)} is before sent {readable(now)}: "
             "update the expiry first"
         )
     if alert.replaces_id is not None:

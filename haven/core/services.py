@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from haven.audit.trail import read_only
 from haven.core.errors import HavenError, NotFoundError
+from haven.core.times import readable
 from haven.people.models import Person
 from haven.stock.models import Item, Store
 
@@ -65,9 +66,7 @@ def event_time(at: datetime | None, what: str = "time") -> datetime:
             % {"what": what, "at": at.isoformat()}
         )
     if at > now + future_tolerance():
-        raise HavenError(
-            _("%(what)s %(at)s is in the future") % {"what": what, "at": at.isoformat()}
-        )
+        raise HavenError(_("%(what)s %(at)s is in the future") % {"what": what, "at": readable(at)})
     return at
 
 

@@ -22,6 +22,7 @@ from haven.core.errors import HavenError, NotFoundError
 from haven.core.services import Author, acting_user, event_time
 from haven.core.services import get_person as get_person
 from haven.core.signals import sensitive_read
+from haven.core.times import readable
 from haven.health.choices import (
     FINAL_OUTCOMES,
     BodyRegion,
@@ -197,9 +198,9 @@ def record_triage(
                     "%(full_name)s's last triage at %(triaged_at)s"
                 )
                 % {
-                    "when": when.isoformat(),
+                    "when": readable(when),
                     "full_name": person.full_name,
-                    "triaged_at": previous.triaged_at.isoformat(),
+                    "triaged_at": readable(previous.triaged_at),
                 }
             )
         previous.is_current = False

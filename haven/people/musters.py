@@ -196,7 +196,13 @@ def check_in_many(
         raise HavenError(f"person: no person with id {unknown[0]}")
     result = BulkCheckInResult()
     for pk in wanted:
-        done = _check_in(by=by, muster=muster, person=people[pk], at=at)
+        try:
+            with transaction.atomic():
+                done = _check_in(by=by, muster=muster, person=people[pk], at=at)
+        except IntegrityError:
+            # Another clerk checked the same person in at the same moment: theirs stands.
+            result.already.append(people[pk])
+            continue
         (result.checked_in if done.created else result.already).append(people[pk])
     return result
 

@@ -21,6 +21,7 @@ from haven.core.services import Author as Author
 from haven.core.services import acting_user as acting_user
 from haven.core.services import event_time
 from haven.core.services import get_person as get_person
+from haven.core.times import readable
 from haven.people import duplicates
 from haven.people.choices import IN_CAMP, Sex, Status
 from haven.people.models import (
@@ -307,9 +308,9 @@ def change_statuses(
                     "last status change at %(status_changed_at)s"
                 )
                 % {
-                    "when": when.isoformat(),
+                    "when": readable(when),
                     "full_name": person.full_name,
-                    "status_changed_at": person.status_changed_at.isoformat(),
+                    "status_changed_at": readable(person.status_changed_at),
                 }
             )
     events = StatusEvent.objects.bulk_create(

@@ -155,10 +155,13 @@ def distribution_sheet(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The whole distribution list on paper: a row per household (or person collecting) with
     the quantities to hand out and a column to sign or thumbprint."""
     plan = get_object_or_404(DistributionPlan.objects.select_related("store"), pk=plan_id)
-    items = list(Item.objects.filter(pk__in=plan.items.values("item")).order_by("name"))
+    shares = services.distribution_list(plan)[0:]
+    # Only the items someone is handed: a column of dashes takes the signature's room.
+    given = {pk for share in shares for pk, quantity in share.planned.items() if quantity}
+    items = list(Item.objects.filter(pk__in=given).order_by("name"))
     rows = [
         {"share": share, "quantities": [(item, share.planned.get(item.pk)) for item in items]}
-        for share in services.distribution_list(plan)[0:]
+        for share in shares
     ]
     return render(
         request,

@@ -95,3 +95,43 @@ def test_plain_static_files_keep_a_short_lifetime(path: str, client: Client) -> 
     answer = client.get(path)
     assert answer.status_code == 200
     assert "immutable" not in answer["Cache-Control"]
+
+
+def test_a_refused_form_shows_its_error_once(client_as: Callable[[str], Client]) -> None:
+    answer = client_as("clerk").post(
+        "/people/add/",
+        {
+            "full_name": "Amal Future",
+            "sex": "f",
+            "date_of_birth": "2999-01-01",
+            "extra_energy_kcal": "0",
+        },
+    )
+    assert answer.status_code == 200
+    assert answer.content.decode().count("is in the future") == 1
+
+
+def test_a_time_in_an_error_reads_as_local_time_not_iso() -> None:
+    from datetime import UTC, datetime
+
+    from haven.core.errors import HavenError
+    from haven.core.services import event_time
+
+    with pytest.raises(HavenError) as refused:
+        event_time(datetime(2999, 12, 31, 10, 0, tzinfo=UTC), "triage time")
+    assert "31 Dec 2999 10:00 UTC" in str(refused.value)
+    assert "T10:00:00" not in str(refused.value)
+
+
+@pytest.mark.browser
+def test_a_400_character_name_wraps_on_a_phone(
+    users: dict[str, Any], page_as: Callable[[str], Any]
+) -> None:
+    from haven.people import services
+
+    person = services.register_person(by=users["clerk"], full_name="Abdirahman" * 40)
+    page = page_as("clerk")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (f"/people/{person.pk}/", "/people/"):
+        page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2] + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path

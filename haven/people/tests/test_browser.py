@@ -135,3 +135,23 @@ def test_member_sees_names_only(
     assert page.locator("text=Muster").count() == 0
     response = page.goto(f"{live_server.url}/people/muster/")
     assert response.status == 403
+
+
+def test_enter_typed_before_the_answer_checks_in_who_was_typed(
+    page_as: Callable[[str], Any], users: dict[str, Any], live_server: Any
+) -> None:
+    """A clerk types fast and presses Enter at once: the list on screen is still the one for
+    the first letters, whose first person is someone else; Enter waits for the answer."""
+    for name in ("Lina Haddad", "Lina Yusuf"):
+        services.register_person(by=users["clerk"], full_name=name, alternate_names="")
+    muster = musters.open_muster(by=users["clerk"], label="Night roll call")
+    page = page_as("clerk")
+    page.goto(f"{live_server.url}/people/muster/")
+    page.wait_for_selector("#muster-q")
+    page.fill("#muster-q", "lina")
+    expect(page.locator("#results form.check-in")).to_have_count(2)
+    page.type("#muster-q", " yusuf")
+    page.press("#muster-q", "Enter")
+    page.wait_for_selector("#flash >> text=Lina Yusuf checked in")
+    checked = set(muster.check_ins.values_list("person__full_name", flat=True))
+    assert checked == {"Lina Yusuf"}

@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from haven.audit.models import AuditEvent
 from haven.people import musters, services
@@ -179,3 +181,46 @@ def test_the_muster_screens_link_to_the_sheet_and_the_key_in(
     page = client.get("/people/muster/").content.decode()
     assert f"/people/muster/{muster.pk}/key-in/" in page
     assert "/people/register-form/" in client.get("/people/").content.decode()
+
+
+def test_the_sheet_costs_the_same_queries_for_a_larger_camp(
+    client_as: Callable[[str], Client], users: dict[str, Any], camp: dict[str, Person]
+) -> None:
+    client = client_as("clerk")
+    muster = musters.open_muster(by=users["clerk"], label="Noon")
+    pages = ["/people/muster/sheet/", f"/people/muster/{muster.pk}/key-in/"]
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = [queries(url) for url in pages]
+    household = services.create_household(name="Big household")
+    for n in range(20):
+        services.register_person(by=users["clerk"], full_name=f"Extra {n}", household=household)
+    assert [queries(url) for url in pages] == before
+
+
+def test_a_person_checked_in_by_another_clerk_at_the_same_moment_counts_as_already(
+    users: dict[str, Any], camp: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    muster = musters.open_muster(by=users["clerk"], label="Noon")
+    real = musters._check_in
+
+    def racing(**kwargs: Any) -> musters.CheckInResult:
+        if kwargs["person"].pk == camp["Omar"].pk:
+            # The other clerk's row landed between our look and our write.
+            MusterCheckIn.objects.create(
+                muster=muster, person=camp["Omar"], checked_by=users["medic"]
+            )
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(**kwargs)
+
+    monkeypatch.setattr(musters, "_check_in", racing)
+    result = musters.check_in_many(
+        by=users["clerk"], muster=muster, person_ids=[camp["Amina"].pk, camp["Omar"].pk]
+    )
+    assert [p.full_name for p in result.checked_in] == ["Amina Yusuf"]
+    assert [p.full_name for p in result.already] == ["Omar Haddad"]
+    assert muster.check_ins.filter(person=camp["Amina"]).exists()

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from haven.people import services as people
 from haven.rations import services
 from haven.rations.models import DistributionPlan
 from haven.rations.tests.conftest import Camp
@@ -53,3 +56,24 @@ def test_the_whole_list_is_printed_however_many_pages_the_screen_takes(
         f"/rations/plans/{plan.pk}/sheet/"
         in client.get(f"/rations/plans/{plan.pk}/list/").content.decode()
     )
+
+
+def test_the_sheet_costs_the_same_queries_for_more_households(
+    client_as: Callable[[str], Any], camp: Camp, users: dict[str, Any]
+) -> None:
+    client = client_as("quartermaster")
+
+    def queries() -> int:
+        plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=3)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/rations/plans/{plan.pk}/sheet/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(10):
+        household = people.create_household(name=f"Family {n}")
+        for given in ("Ada", "Obi"):
+            people.register_person(
+                by=users["clerk"], full_name=f"{given} Family{n}", household=household
+            )
+    assert queries() == before

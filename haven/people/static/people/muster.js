@@ -2,11 +2,30 @@
 (function () {
   "use strict";
 
+  // Enter checks in the first match of what is typed now: while the answer for the last
+  // letters is still on its way, the list on screen is for an older query and its first
+  // person may be someone else, so Enter waits for the answer that matches.
+  var enterPending = false;
+
+  function checkInFirstIfCurrent() {
+    var q = document.getElementById("muster-q");
+    var list = document.querySelector("#results ul.results");
+    if (!q || !list || list.dataset.query !== q.value.trim()) return false;
+    var first = list.querySelector("form.check-in:not(.done) button");
+    if (first) first.click();
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.target.id !== "muster-q") return;
     event.preventDefault();
-    var first = document.querySelector("#results form.check-in:not(.done) button");
-    if (first) first.click();
+    enterPending = !checkInFirstIfCurrent();
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (enterPending && event.detail.target && event.detail.target.id === "results") {
+      enterPending = !checkInFirstIfCurrent();
+    }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
