@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.accounts.choices import Role
 from haven.accounts.models import ApiToken, Preferences, hash_token
@@ -39,11 +40,14 @@ def check_password(password: str, user: User | None = None) -> None:
 def create_user(*, username: str, password: str | None, role: str, superuser: bool = False) -> User:
     """Create a user in one role; the commander account made by `haven init` is a superuser."""
     if role not in Role.values:
-        raise HavenError(f"unknown role {role!r}: choose one of {', '.join(Role.values)}")
+        raise HavenError(
+            _("unknown role %(role)r: choose one of %(names)s")
+            % {"role": role, "names": ", ".join(Role.values)}
+        )
     if not username.strip():
-        raise HavenError("a username is required")
+        raise HavenError(_("a username is required"))
     if User.objects.filter(username=username).exists():
-        raise HavenError(f"user {username!r} already exists")
+        raise HavenError(_("user %(username)r already exists") % {"username": username})
     user = User(username=username, is_staff=superuser, is_superuser=superuser)
     if password:
         check_password(password, user)
@@ -60,7 +64,10 @@ def parse_duration(text: str) -> timedelta:
     """'12h', '30d' or '8w' as a time span; anything else is refused, naming it."""
     match = DURATION.match(text.strip())
     if not match or int(match.group(1)) == 0:
-        raise HavenError(f"bad duration {text!r}: write a whole number and h, d or w, e.g. 30d")
+        raise HavenError(
+            _("bad duration %(text)r: write a whole number and h, d or w, e.g. 30d")
+            % {"text": text}
+        )
     return timedelta(**{DURATION_UNITS[match.group(2)]: int(match.group(1))})
 
 
@@ -77,9 +84,11 @@ def create_token(
     try:
         user = User.objects.get(username=username)
     except User.DoesNotExist as error:
-        raise NotFoundError(f"no user named {username!r}") from error
+        raise NotFoundError(_("no user named %(username)r") % {"username": username}) from error
     if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
-        raise HavenError(f"token name {name[:20]!r}… is longer than 100 characters")
+        raise HavenError(
+            _("token name %(name)r… is longer than 100 characters") % {"name": name[:20]}
+        )
     raw = ApiToken.generate()
     now = timezone.now()
     ApiToken.objects.create(
@@ -99,7 +108,7 @@ def revoke_token(*, token_id: int) -> ApiToken:
     """Revoke a token at once; revoking it again changes nothing."""
     token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
     if token is None:
-        raise NotFoundError(f"no API token with id {token_id}")
+        raise NotFoundError(_("no API token with id %(token_id)s") % {"token_id": token_id})
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -139,8 +148,11 @@ def set_language(*, user: User, language: str) -> Preferences:
     """Keep the interface language a user chose ("" leaves it to their browser)."""
     offered = dict(settings.LANGUAGES)
     if language and language not in offered:
-        raise HavenError(f"unknown language {language!r}: choose one of {', '.join(offered)}")
-    preferences, _ = Preferences.objects.get_or_create(user=user)
+        raise HavenError(
+            _("unknown language %(language)r: choose one of %(names)s")
+            % {"language": language, "names": ", ".join(offered)}
+        )
+    preferences, _created = Preferences.objects.get_or_create(user=user)
     preferences.language = language
     preferences.save(update_fields=["language"])
     return preferences

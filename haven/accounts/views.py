@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,7 +29,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is changed.")
+        messages.success(self.request, _("Your password is changed."))
         return response
 
 
@@ -48,12 +49,12 @@ def _confirmed(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
 def _refusal(device: TOTPDevice, code: str) -> str:
     """Why the code is refused, or "" when it is right. Each wrong code doubles the wait
     before the next is even looked at (django-otp's throttling)."""
-    allowed, _ = device.verify_is_allowed()
+    allowed, _wait = device.verify_is_allowed()
     if not allowed:
-        return "Too many wrong codes: wait a few seconds, then give the code the app shows."
+        return _("Too many wrong codes: wait a few seconds, then give the code the app shows.")
     if device.verify_token(code.replace(" ", "")):
         return ""
-    return "Wrong code: give the six digits the app shows now."
+    return _("Wrong code: give the six digits the app shows now.")
 
 
 @login_required
@@ -63,7 +64,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
         if not request.user.is_verified():  # type: ignore[union-attr]
             return redirect(f"{reverse('accounts:second_factor_verify')}?{request.GET.urlencode()}")
         # One authenticator a person: a new phone means the commander removes the old one.
-        messages.info(request, "Your authenticator app is already set up.")
+        messages.info(request, _("Your authenticator app is already set up."))
         return redirect(_next_page(request))
     device = second_factor.enrolment_device(request.user)  # type: ignore[arg-type]
     error = ""
@@ -72,7 +73,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
         if not error:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            messages.success(request, "Your authenticator app is enrolled.")
+            messages.success(request, _("Your authenticator app is enrolled."))
             return _confirmed(request, device)
     context = {
         "qr": mark_safe(second_factor.qr_svg(device)),

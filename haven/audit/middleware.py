@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from haven.audit.context import acting_through
 from haven.core.api import API_PREFIX
@@ -65,6 +66,6 @@ class PasswordChangeMiddleware:
                 {"detail": "set a new password first (a lockdown asked everyone to)"}, status=403
             )
         messages.warning(
-            request, "The commander locked Haven down: set a new password before anything else."
+            request, _("The commander locked Haven down: set a new password before anything else.")
         )
         return redirect(page)

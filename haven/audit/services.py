@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.accounts.models import ApiToken
 from haven.audit.choices import Kind
@@ -44,7 +45,10 @@ class LockdownResult:
 @read_only
 def check_days(days: object) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise HavenError(f"days {days!r} is not a whole number from 1 to {MAX_DAYS}")
+        raise HavenError(
+            _("days %(days)r is not a whole number from 1 to %(max_days)s")
+            % {"days": days, "max_days": MAX_DAYS}
+        )
     return days
 
 
@@ -85,12 +89,15 @@ def lockdown(*, by: User | None, days: int = 7, keep_session: str | None = None)
     """
     days = check_days(days)
     if by is not None and not _is_commander(by):
-        raise HavenError(f"{by.get_username()!r} is not a commander: only a commander locks down")
+        raise HavenError(
+            _("%(get_username)r is not a commander: only a commander locks down")
+            % {"get_username": by.get_username()}
+        )
     now = timezone.now()
     sessions = Session.objects.all()
     if keep_session:
         sessions = sessions.exclude(session_key=keep_session)
-    sessions_ended, _ = sessions.delete()
+    sessions_ended, _by_kind = sessions.delete()
     tokens = ApiToken.objects.filter(revoked_at__isnull=True)
     if by is not None:
         tokens = tokens.exclude(user=by)
@@ -123,5 +130,5 @@ def must_change_password(user: User) -> bool:
 @transaction.atomic
 def password_renewed(*, by: User) -> int:
     """`by` has set a new password since the lockdown: their lock lifts (rows deleted)."""
-    deleted, _ = PasswordChangeRequired.objects.filter(user_id=by.pk).delete()
+    deleted, _by_kind = PasswordChangeRequired.objects.filter(user_id=by.pk).delete()
     return deleted

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from haven.audit import log, services
 from haven.audit.choices import Kind
@@ -96,10 +97,11 @@ class LockdownForm(forms.Form):
         min_value=1,
         max_value=services.MAX_DAYS,
         initial=7,
-        help_text="List who read location data in this many past days.",
+        help_text=gettext_lazy("List who read location data in this many past days."),
+        label=gettext_lazy("Days"),
     )
     confirm = forms.BooleanField(
-        label="I understand: everyone is signed out and must set a new password."
+        label=gettext_lazy("I understand: everyone is signed out and must set a new password.")
     )
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -18,7 +19,7 @@ def require(user: User | AnonymousUser, *perms: str) -> None:
     """Raise PermissionDenied unless the user holds every permission named."""
     for perm in perms:
         if not user.has_perm(perm):
-            raise PermissionDenied(f"your role may not do this ({perm})")
+            raise PermissionDenied(_("your role may not do this (%(perm)s)") % {"perm": perm})
 
 
 def permission_required(*perms: str) -> Callable[[ViewFunc], ViewFunc]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
@@ -24,9 +25,12 @@ def _coordinate(value: Any, what: str, limit: int) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise HavenError(f"the {what} is not a number") from None
+        raise HavenError(_("the %(what)s is not a number") % {"what": what}) from None
     if not number.is_finite() or abs(number) > limit:
-        raise HavenError(f"the {what} is out of range: between -{limit} and {limit}")
+        raise HavenError(
+            _("the %(what)s is out of range: between -%(limit)s and %(limit)s")
+            % {"what": what, "limit": limit}
+        )
     return number.quantize(Decimal("0.000001"))
 
 
@@ -49,17 +53,21 @@ def set_camp_location(
     place: a message may be logged, or read over a shoulder."""
     name = name.strip()
     if not name:
-        raise HavenError("the camp's location needs a name")
+        raise HavenError(_("the camp's location needs a name"))
     if len(name) > NAME_MAX:
-        raise HavenError(f"the location's name is {len(name)} characters long: at most {NAME_MAX}")
+        raise HavenError(
+            _("the location's name is %(count)s characters long: at most %(name_max)s")
+            % {"count": len(name), "name_max": NAME_MAX}
+        )
     if len(description) > DESCRIPTION_MAX:
         raise HavenError(
-            f"the description is {len(description):,} characters long: at most {DESCRIPTION_MAX:,}"
+            _("the description is %(count)s characters long: at most %(description_max)s")
+            % {"count": f"{len(description):,}", "description_max": f"{DESCRIPTION_MAX:,}"}
         )
     lat = _coordinate(latitude, "latitude", 90)
     lon = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lon is None):
-        raise HavenError("give both latitude and longitude, or neither")
+        raise HavenError(_("give both latitude and longitude, or neither"))
     location = camp_location() or CampLocation()
     location.name = name
     location.latitude = lat

@@ -209,7 +209,20 @@ def compile_to(po: Path, mo: Path) -> None:
 
 
 # Words a template may show as they are in every language: names and abbreviations.
-UNTRANSLATED_WORDS = {"Haven", "QR", "CSV", "HXL", "PFIF", "CAP", "TOTP", "API", "JSON", "ID"}
+UNTRANSLATED_WORDS = {
+    "Haven",
+    "QR",
+    "CSV",
+    "HXL",
+    "PFIF",
+    "CAP",
+    "TOTP",
+    "API",
+    "JSON",
+    "ID",
+    "kcal",
+    "mmHg",
+}
 _SKIPPED_BLOCKS = re.compile(
     r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}"
     r"|{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from haven.audit.context import acting_through
 from haven.core.errors import HavenError
@@ -19,7 +22,10 @@ class OneLineParser(CommandParser):
 
     def error(self, message: str) -> NoReturn:
         if not self.called_from_command_line:
-            raise CommandError(f"{self.prog}: {message}", returncode=BAD_INPUT)
+            raise CommandError(
+                _("%(prog)s: %(message)s") % {"prog": self.prog, "message": message},
+                returncode=BAD_INPUT,
+            )
         sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
         sys.exit(BAD_INPUT)
 
@@ -33,7 +39,25 @@ def ensure_database_ready() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         where = settings.DATABASES["default"]["NAME"]
-        raise HavenError(f"the database {where} is not set up or needs upgrading: run `haven init`")
+        raise HavenError(
+            _("the database %(where)s is not set up or needs upgrading: run `haven init`")
+            % {"where": where}
+        )
+
+
+def terminal_language() -> str | None:
+    """The interface language of `haven` run in a terminal: HAVEN_LANGUAGE, else the
+    terminal's locale (LC_ALL, LC_MESSAGES, LANG: "fr_FR.UTF-8" → "fr"); None when it is not
+    one Haven speaks."""
+    from django.conf import settings
+
+    offered = {code for code, _name in settings.LANGUAGES}
+    for name in ("HAVEN_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+            return code if code in offered else None
+    return None
 
 
 class HavenCommand(BaseCommand):
@@ -65,6 +89,11 @@ class HavenCommand(BaseCommand):
             raise CommandError(str(error), returncode=BAD_INPUT) from error
 
     def run_from_argv(self, argv: list[str]) -> None:
+        # Messages and errors in the terminal's language (tests calling commands directly
+        # stay in the settings' language).
+        language = terminal_language()
+        if language:
+            translation.activate(language)
         self._called_from_command_line = True
         parser = self.create_parser(argv[0], argv[1])
         options = parser.parse_args(argv[2:])

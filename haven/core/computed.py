@@ -38,6 +38,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from haven.core.models import ComputedResult
 from haven.core.registry import app_modules
@@ -109,8 +110,8 @@ class Latest:
         if self.computed_at is None:
             return ""
         if timezone.now() - self.computed_at < timedelta(minutes=1):
-            return "as of just now"
-        return f"as of {timesince(self.computed_at)} ago"
+            return gettext("as of just now")
+        return gettext("as of %(age)s ago") % {"age": timesince(self.computed_at)}
 
 
 def latest(name: str, state: str | None = None) -> Latest:

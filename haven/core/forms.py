@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from haven.core.errors import HavenError
 from haven.core.limits import TEXT_MAX_LENGTH
@@ -15,5 +16,8 @@ def posted_text(data: QueryDict, name: str, model: type[models.Model], field: st
     column = model._meta.get_field(field or name)
     limit = getattr(column, "max_length", None) or TEXT_MAX_LENGTH
     if len(value) > limit:
-        raise HavenError(f"{name} is {len(value):,} characters long: at most {limit:,}")
+        raise HavenError(
+            _("%(name)s is %(count)s characters long: at most %(limit)s")
+            % {"name": name, "count": f"{len(value):,}", "limit": f"{limit:,}"}
+        )
     return value

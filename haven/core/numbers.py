@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from haven.core.errors import HavenError
 
@@ -16,13 +17,17 @@ def to_decimal(value: Any, *, what: str, places: int, max_digits: int) -> Decima
     """`value` as a finite Decimal rounded to `places` decimals (half to even, as the
     database rounds), with at most `max_digits` digits in all; else HavenError naming it."""
     if isinstance(value, bool):
-        raise HavenError(f"{what} {value!r} is not a number")
+        raise HavenError(_("%(what)s %(value)r is not a number") % {"what": what, "value": value})
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as error:
-        raise HavenError(f"{what} {value!r} is not a number") from error
+        raise HavenError(
+            _("%(what)s %(value)r is not a number") % {"what": what, "value": value}
+        ) from error
     if not number.is_finite():
-        raise HavenError(f"{what} {value!r} is not a finite number")
+        raise HavenError(
+            _("%(what)s %(value)r is not a finite number") % {"what": what, "value": value}
+        )
     try:
         rounded = number.quantize(
             Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=Context(prec=60)
@@ -32,7 +37,8 @@ def to_decimal(value: Any, *, what: str, places: int, max_digits: int) -> Decima
     whole_digits = max_digits - places
     if rounded is None or (rounded and rounded.adjusted() >= whole_digits):
         raise HavenError(
-            f"{what} {value} is too large: at most {whole_digits} digits before the point"
+            _("%(what)s %(value)s is too large: at most %(whole_digits)s digits before the point")
+            % {"what": what, "value": value, "whole_digits": whole_digits}
         )
     return rounded.copy_abs() if rounded == 0 else rounded  # no "-0.00"
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -58,11 +59,14 @@ def event_time(at: datetime | None, what: str = "time") -> datetime:
     if at is None:
         return now
     if not isinstance(at, datetime):
-        raise HavenError(f"{what} {at!r} is not a date and time")
+        raise HavenError(_("%(what)s %(at)r is not a date and time") % {"what": what, "at": at})
     if timezone.is_naive(at):
-        raise HavenError(f"{what} {at.isoformat()} has no time zone (add e.g. +00:00)")
+        raise HavenError(
+            _("%(what)s %(at)s has no time zone (add e.g. +00:00)")
+            % {"what": what, "at": at.isoformat()}
+        )
     if at > now + future_tolerance():
-        raise HavenError(f"{what} {readable(at)} is in the future")
+        raise HavenError(_("%(what)s %(at)s is in the future") % {"what": what, "at": readable(at)})
     return at
 
 
@@ -70,9 +74,12 @@ def event_time(at: datetime | None, what: str = "time") -> datetime:
 def planned_time(at: datetime, what: str = "time") -> datetime:
     """A time something is planned for: it may lie ahead, but it must carry a zone."""
     if not isinstance(at, datetime):
-        raise HavenError(f"{what} {at!r} is not a date and time")
+        raise HavenError(_("%(what)s %(at)r is not a date and time") % {"what": what, "at": at})
     if timezone.is_naive(at):
-        raise HavenError(f"{what} {at.isoformat()} has no time zone (add e.g. +00:00)")
+        raise HavenError(
+            _("%(what)s %(at)s has no time zone (add e.g. +00:00)")
+            % {"what": what, "at": at.isoformat()}
+        )
     return at
 
 
@@ -81,7 +88,7 @@ def record_id(value: Any, what: str) -> int:
     """A database id from an int or digits; NotFoundError naming `what` otherwise."""
     text = str(value).strip().lstrip("#")
     if isinstance(value, bool) or not text.isdigit() or not 0 < int(text) <= MAX_ID:
-        raise NotFoundError(f"no {what} with id {value!r}")
+        raise NotFoundError(_("no %(what)s with id %(value)r") % {"what": what, "value": value})
     return int(text)
 
 
@@ -92,7 +99,7 @@ def get_record(records: type[Model] | QuerySet[Any], pk: Any, what: str) -> Any:
     queryset = records if isinstance(records, QuerySet) else records._default_manager.all()
     found = queryset.filter(pk=number).first()
     if found is None:
-        raise NotFoundError(f"no {what} with id {number}")
+        raise NotFoundError(_("no %(what)s with id %(number)s") % {"what": what, "number": number})
     return found
 
 
@@ -110,7 +117,7 @@ def get_people(person_ids: Iterable[int | str]) -> list[Person]:
     found = Person.objects.in_bulk(ids)
     missing = [str(pk) for pk in ids if pk not in found]
     if missing:
-        raise NotFoundError(f"no person with id {', '.join(missing)}")
+        raise NotFoundError(_("no person with id %(names)s") % {"names": ", ".join(missing)})
     return [found[pk] for pk in ids]
 
 
@@ -133,7 +140,7 @@ def get_store(ref: StoreRef) -> Store:
         else:
             more = ", …" if len(names) > KNOWN_STORES_SHOWN else ""
             known = f" (stores: {', '.join(names[:KNOWN_STORES_SHOWN])}{more})"
-        raise NotFoundError(f"no store {text!r}{known}")
+        raise NotFoundError(_("no store %(text)r%(known)s") % {"text": text, "known": known})
     return found
 
 
@@ -151,7 +158,9 @@ def get_item(ref: ItemRef) -> Item:
     if found is None:
         like = close_item_codes(text)
         hint = f" (did you mean {', '.join(like)}?)" if like else ""
-        raise NotFoundError(f"no item {text!r} in the catalogue{hint}")
+        raise NotFoundError(
+            _("no item %(text)r in the catalogue%(hint)s") % {"text": text, "hint": hint}
+        )
     return found
 
 

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from haven.core.errors import HavenError
 
 CHUNK = 1 << 16
@@ -119,7 +121,10 @@ def text_lines(stream: IO[bytes] | IO[str]) -> Iterator[str]:
     for bom, name, codec in BOMS:
         if first.startswith(bom):
             if codec is None:
-                raise TabularError(f"the file is {name}, which is not read here: {SAVE_AS}")
+                raise TabularError(
+                    _("the file is %(name)s, which is not read here: %(save_as)s")
+                    % {"name": name, "save_as": SAVE_AS}
+                )
             decode, first, skipped = codec, first[len(bom) :], len(bom)
             break
     else:
@@ -130,8 +135,11 @@ def text_lines(stream: IO[bytes] | IO[str]) -> Iterator[str]:
         if nul >= 0:
             line = first[:nul].count(b"\n") + 1
             raise TabularError(
-                f"line {line}, byte offset {nul}: a NUL byte: the file "
-                f"is binary data, not CSV text: {SAVE_AS}"
+                _(
+                    "line %(line)s, byte offset %(nul)s: a NUL byte: "
+                    "the file is binary data, not CSV text: %(save_as)s"
+                )
+                % {"line": line, "nul": nul, "save_as": SAVE_AS}
             )
     yield from _checked_lines(_decoded_chunks(first, stream, decode, skipped))  # type: ignore[arg-type]
 
@@ -152,14 +160,24 @@ def _decoded_chunks(first: bytes, stream: IO[bytes], decode: _Decode, offset: in
         try:
             text, used = decode(data, "strict", final)
         except UnicodeDecodeError as error:
-            before, _ = decode(data[: error.start], "strict", True)
+            before, _length = decode(data[: error.start], "strict", True)
             line = lines + before.count("\n")
             bad = data[error.start : error.start + 1].hex()
             encoding = "UTF-16" if decode is not codecs.utf_8_decode else "UTF-8"
             hint = "" if encoding == "UTF-16" else " (Latin-1 or Windows-1252?)"
             raise TabularError(
-                f"line {line}, byte offset {offset + error.start}: byte 0x{bad} is not "
-                f"{encoding}; the file is in another encoding{hint}: {SAVE_AS}"
+                _(
+                    "line %(line)s, byte offset %(value)s: byte 0x%(bad)s is not "
+                    "%(encoding)s; the file is in another encoding%(hint)s: %(save_as)s"
+                )
+                % {
+                    "line": line,
+                    "value": offset + error.start,
+                    "bad": bad,
+                    "encoding": encoding,
+                    "hint": hint,
+                    "save_as": SAVE_AS,
+                }
             ) from error
         if text:
             yield text
@@ -179,7 +197,11 @@ def _checked_lines(chunks: Iterator[str]) -> Iterator[str]:
         if nul >= 0:
             where = line + text[:nul].count("\n")
             raise TabularError(
-                f"line {where}: a NUL character: the file is binary data, not CSV text: {SAVE_AS}"
+                _(
+                    "line %(where)s: a NUL character: the file "
+                    "is binary data, not CSV text: %(save_as)s"
+                )
+                % {"where": where, "save_as": SAVE_AS}
             )
         pieces = (partial + text).split("\n")
         partial = pieces.pop()
@@ -280,8 +302,17 @@ class Table:
                     where = self.column_label(len(cells))
                     problem = "the row ends before this column"
                 raise TabularError(
-                    f"line {line}, {where}: {problem} ({len(cells)} cells in the row, "
-                    f"{self._width} in the header)"
+                    _(
+                        "line %(line)s, %(where)s: %(problem)s (%(count)s "
+                        "cells in the row, %(width)s in the header)"
+                    )
+                    % {
+                        "line": line,
+                        "where": where,
+                        "problem": problem,
+                        "count": len(cells),
+                        "width": self._width,
+                    }
                 )
             yield line, [unescape_cell(cell) if cell[:1] == "'" else cell for cell in cells]
 
@@ -322,10 +353,15 @@ class _Source:
         start = self.line - len(self.pending) + 1
         found = _locate("".join(self.pending), csv.field_size_limit())
         if found is None:
-            return TabularError(f"line {self.line}: not valid CSV ({error})")
+            return TabularError(
+                _("line %(line)s: not valid CSV (%(error)s)") % {"line": self.line, "error": error}
+            )
         offset, column, problem = found
         label = table.column_label(column - 1) if table else f"column {column}"
-        return TabularError(f"line {start + offset}, {label}: {problem}")
+        return TabularError(
+            _("line %(value)s, %(label)s: %(problem)s")
+            % {"value": start + offset, "label": label, "problem": problem}
+        )
 
 
 def read_table(
@@ -344,7 +380,7 @@ def read_table(
     while header is not None and not any(cell.strip() for cell in header):
         header = source.next_record(reader, None)
     if header is None:
-        raise TabularError(f"{what} is empty: expected a header line")
+        raise TabularError(_("%(what)s is empty: expected a header line") % {"what": what})
     names = [name_of(cell) for cell in header]
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
@@ -352,8 +388,16 @@ def read_table(
             continue
         if name in seen:
             raise TabularError(
-                f"line {source.record_line}: column {_quoted(name)} appears twice "
-                f"(columns {seen[name] + 1} and {index + 1})"
+                _(
+                    "line %(record_line)s: column %(quoted)s appears "
+                    "twice (columns %(value)s and %(value_2)s)"
+                )
+                % {
+                    "record_line": source.record_line,
+                    "quoted": _quoted(name),
+                    "value": seen[name] + 1,
+                    "value_2": index + 1,
+                }
             )
         seen[name] = index
     return Table(header=header, names=names, _reader=reader, _source=source, _skip=skip)

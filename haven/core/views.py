@@ -56,7 +56,7 @@ def camp_location(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if not request.user.has_perm("core.set_camp_location"):
-            raise PermissionDenied("your role may not set the camp's location")
+            raise PermissionDenied(_("your role may not set the camp's location"))
         try:
             location = camp.set_camp_location(
                 by=request.user,

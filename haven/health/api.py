@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -438,7 +439,10 @@ def create_treatment(
     if injury_id is not None:
         injury = person.injuries.filter(pk=injury_id).first()
         if injury is None:
-            raise NotFoundError(f"{person.full_name} has no injury with id {injury_id}")
+            raise NotFoundError(
+                _("%(full_name)s has no injury with id %(injury_id)s")
+                % {"full_name": person.full_name, "injury_id": injury_id}
+            )
     treatment = services.record_treatment(by=request.user, person=person, injury=injury, **values)
     return WithStatus(201, treatment)
 

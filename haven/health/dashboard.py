@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from haven.core.dashboard import Panel
 from haven.health import queries
@@ -21,11 +22,11 @@ from haven.health.models import DeathRecord
 
 # What each colour of the queue counts, as the card says it.
 QUEUE_LABELS = {
-    "red": "Immediate (red)",
-    "yellow": "Delayed (yellow)",
-    "green": "Minor (green)",
-    "grey": "Expectant (grey)",
-    "black": "Black tag: no signs of life at triage, death not yet recorded",
+    "red": gettext_lazy("Immediate (red)"),
+    "yellow": gettext_lazy("Delayed (yellow)"),
+    "green": gettext_lazy("Minor (green)"),
+    "grey": gettext_lazy("Expectant (grey)"),
+    "black": gettext_lazy("Black tag: no signs of life at triage, death not yet recorded"),
 }
 
 

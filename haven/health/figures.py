@@ -155,4 +155,4 @@ def casualty_figures() -> Figures:
 
 
 def cause_label(cause: str) -> str:
-    return Cause(cause).label if cause in Cause.values else cause
+    return str(Cause(cause).label) if cause in Cause.values else cause

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.core.errors import HavenError
 from haven.health.models import DeathRecord, TriageRecord
@@ -114,7 +115,7 @@ def stock_objects(item_id: int | None, store_id: int | None) -> tuple[Item | Non
     item = Item.objects.filter(pk=item_id).first() if item_id is not None else None
     store = Store.objects.filter(pk=store_id).first() if store_id is not None else None
     if item_id is not None and item is None:
-        raise HavenError(f"no stock item with id {item_id}")
+        raise HavenError(_("no stock item with id %(item_id)s") % {"item_id": item_id})
     if store_id is not None and store is None:
-        raise HavenError(f"no store with id {store_id}")
+        raise HavenError(_("no store with id %(store_id)s") % {"store_id": store_id})
     return item, store

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -67,7 +68,10 @@ from haven.stock.services import ItemRef, StoreRef
 
 def _choice(value: str, choices: Any, what: str) -> str:
     if value not in choices.values:
-        raise HavenError(f"unknown {what} {value!r}: use one of {', '.join(choices.values)}")
+        raise HavenError(
+            _("unknown %(what)s %(value)r: use one of %(names)s")
+            % {"what": what, "value": value, "names": ", ".join(choices.values)}
+        )
     return value
 
 
@@ -101,7 +105,10 @@ def parse_algorithm(value: str) -> Algorithm:
         return Algorithm(value.strip().lower())
     except ValueError:
         names = ", ".join(a.value for a in Algorithm)
-        raise HavenError(f"unknown triage algorithm {value!r}: use one of {names}") from None
+        raise HavenError(
+            _("unknown triage algorithm %(value)r: use one of %(names)s")
+            % {"value": value, "names": names}
+        ) from None
 
 
 @read_only
@@ -125,10 +132,14 @@ def _vital(plausible: Any, value: float | None) -> float | None:
 def _triage_target(person: Person) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Status.DECEASED:
-        raise HavenError(f"{person.full_name} is recorded deceased: a triage needs a living person")
+        raise HavenError(
+            _("%(full_name)s is recorded deceased: a triage needs a living person")
+            % {"full_name": person.full_name}
+        )
     if person.status == Status.DEPARTED:
         raise HavenError(
-            f"{person.full_name} has departed: record their return before triaging them"
+            _("%(full_name)s has departed: record their return before triaging them")
+            % {"full_name": person.full_name}
         )
     return person
 
@@ -163,7 +174,10 @@ def record_triage(
         observations = answers_to_observations(chosen, answers)
         result = triage(observations)
     except PlanningInputError as error:
-        raise HavenError(f"triage of {person.full_name}: {error}") from None
+        raise HavenError(
+            _("triage of %(full_name)s: %(error)s")
+            % {"full_name": person.full_name, "error": error}
+        ) from None
     respiratory_rate = getattr(observations, "respiratory_rate", None)
     pulse = _vital(PULSE_RATE_RANGE, pulse_rate)
     pressure = _vital(SYSTOLIC_BLOOD_PRESSURE_RANGE, systolic_bp)
@@ -179,8 +193,15 @@ def record_triage(
     if previous is not None:
         if when < previous.triaged_at:
             raise HavenError(
-                f"the re-triage at {readable(when)} is before {person.full_name}'s last "
-                f"triage at {readable(previous.triaged_at)}"
+                _(
+                    "the re-triage at %(when)s is before "
+                    "%(full_name)s's last triage at %(triaged_at)s"
+                )
+                % {
+                    "when": readable(when),
+                    "full_name": person.full_name,
+                    "triaged_at": readable(previous.triaged_at),
+                }
             )
         previous.is_current = False
         previous.save(update_fields=["is_current"])
@@ -228,7 +249,9 @@ def get_triage(record_id: int) -> TriageRecord:
     try:
         return TriageRecord.objects.select_related("person", "triaged_by").get(pk=record_id)
     except TriageRecord.DoesNotExist as error:
-        raise NotFoundError(f"no triage record with id {record_id}") from error
+        raise NotFoundError(
+            _("no triage record with id %(record_id)s") % {"record_id": record_id}
+        ) from error
 
 
 # --- injuries, treatments, outcomes ---------------------------------------------------
@@ -237,7 +260,10 @@ def get_triage(record_id: int) -> TriageRecord:
 def _living(person: Person, what: str) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Status.DECEASED:
-        raise HavenError(f"{person.full_name} is recorded deceased: cannot record {what}")
+        raise HavenError(
+            _("%(full_name)s is recorded deceased: cannot record %(what)s")
+            % {"full_name": person.full_name, "what": what}
+        )
     return person
 
 
@@ -261,13 +287,15 @@ def record_injury(
     _choice(cause, Cause, "cause")
     if kind == InjuryKind.BURN:
         if burn_body_surface_percent is None:
-            raise HavenError("a burn needs the % of body surface area burned")
+            # xgettext:no-python-format
+            raise HavenError(_("a burn needs the % of body surface area burned"))
         if not 1 <= burn_body_surface_percent <= 100:
             raise HavenError(
-                f"burned body surface {burn_body_surface_percent}% is not between 1 and 100"
+                _("burned body surface %(burn_body_surface_percent)s%% is not between 1 and 100")
+                % {"burn_body_surface_percent": burn_body_surface_percent}
             )
     elif burn_body_surface_percent is not None:
-        raise HavenError(f"body surface % is for burns only, not a {kind}")
+        raise HavenError(_("body surface %% is for burns only, not a %(kind)s") % {"kind": kind})
     person = _living(person, "an injury")
     return Injury.objects.create(
         person=person,
@@ -301,10 +329,13 @@ def record_treatment(
     Nothing is written if the store is short ("cannot issue 3 × Splint from Clinic: 1 on hand").
     """
     if not what.strip():
-        raise HavenError("a treatment needs a description of what was done")
+        raise HavenError(_("a treatment needs a description of what was done"))
     person = _living(person, f"a treatment ({what.strip()})")
     if injury is not None and injury.person_id != person.pk:
-        raise HavenError(f"injury {injury.pk} is not {person.full_name}'s")
+        raise HavenError(
+            _("injury %(pk)s is not %(full_name)s's")
+            % {"pk": injury.pk, "full_name": person.full_name}
+        )
     treatment = Treatment.objects.create(
         person=person,
         injury=injury,
@@ -323,12 +354,18 @@ def _consume_stock(
     *, by: Author, treatment: Treatment, item: ItemRef | None, store: StoreRef | None, quantity: Any
 ) -> None:
     if item is None or store is None or quantity is None:
-        raise HavenError("stock used by a treatment needs an item, a store and a quantity")
+        raise HavenError(_("stock used by a treatment needs an item, a store and a quantity"))
     stock_item, stock_store = stock.get_item(item), stock.get_store(store)
     if stock_item.category != Category.MEDICAL:
         raise HavenError(
-            f"{stock_item.name} is {stock_item.get_category_display().lower()} stock, "
-            "not medical: a treatment uses medical stock"
+            _(
+                "%(name)s is %(get_category_display)s stock, "
+                "not medical: a treatment uses medical stock"
+            )
+            % {
+                "name": stock_item.name,
+                "get_category_display": stock_item.get_category_display().lower(),
+            }
         )
     entries = stock.issue(
         by=by,
@@ -385,7 +422,10 @@ def record_outcome(
         )
     elif outcome == Outcome.TRANSFERRED:
         if not destination.strip():
-            raise HavenError(f"a transfer of {person.full_name} needs a destination")
+            raise HavenError(
+                _("a transfer of %(full_name)s needs a destination")
+                % {"full_name": person.full_name}
+            )
         departure = people.record_departure(
             by=by,
             person=person,
@@ -429,7 +469,9 @@ DEATH_FIELDS = (
 def _clean_death(values: dict[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(DEATH_FIELDS)
     if unknown:
-        raise HavenError(f"unknown death record field(s): {', '.join(sorted(unknown))}")
+        raise HavenError(
+            _("unknown death record field(s): %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     cleaned = dict(values)
     if "cause" in cleaned:
         _choice(cleaned["cause"], Cause, "cause of death")
@@ -439,7 +481,7 @@ def _clean_death(values: dict[str, Any]) -> dict[str, Any]:
         _choice(cleaned["disposition"], Disposition, "disposition")
     if "died_at" in cleaned:
         if cleaned["died_at"] is None:
-            raise HavenError("a death record needs the date and time of death")
+            raise HavenError(_("a death record needs the date and time of death"))
         cleaned["died_at"] = event_time(cleaned["died_at"], "time of death")
     for name, value in cleaned.items():
         if isinstance(value, str):
@@ -470,8 +512,11 @@ def record_death(
     existing = DeathRecord.objects.current().filter(person=person).first()
     if existing is not None:
         raise HavenError(
-            f"{person.full_name} is already recorded dead (death record {existing.pk}): "
-            "correct that record instead"
+            _(
+                "%(full_name)s is already recorded dead (death "
+                "record %(pk)s): correct that record instead"
+            )
+            % {"full_name": person.full_name, "pk": existing.pk}
         )
     event = None
     if person.status != Status.DECEASED:
@@ -501,7 +546,9 @@ def get_death_record(record_id: int) -> DeathRecord:
     try:
         return DeathRecord.objects.select_related("person").get(pk=record_id)
     except DeathRecord.DoesNotExist as error:
-        raise NotFoundError(f"no death record with id {record_id}") from error
+        raise NotFoundError(
+            _("no death record with id %(record_id)s") % {"record_id": record_id}
+        ) from error
 
 
 def _locked_message(record: DeathRecord) -> str:
@@ -519,7 +566,9 @@ def update_death_record(*, by: Author, record: DeathRecord, **changes: Any) -> D
     if record.is_confirmed:
         raise HavenError(_locked_message(record))
     if record.corrects_id is None and hasattr(record, "correction"):
-        raise HavenError(f"death record {record.pk} has been replaced by a correction")
+        raise HavenError(
+            _("death record %(pk)s has been replaced by a correction") % {"pk": record.pk}
+        )
     for name, value in _clean_death(changes).items():
         setattr(record, name, value)
     record.save()
@@ -533,7 +582,8 @@ def confirm_death_record(*, by: Author, record: DeathRecord) -> DeathRecord:
     record = DeathRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
     if record.is_confirmed:
         raise HavenError(
-            f"death record {record.pk} for {record.person.full_name} is already confirmed"
+            _("death record %(pk)s for %(full_name)s is already confirmed")
+            % {"pk": record.pk, "full_name": record.person.full_name}
         )
     record.confirmed_at = timezone.now()
     record.confirmed_by = acting_user(by)
@@ -548,21 +598,25 @@ def correct_death_record(
 ) -> DeathRecord:
     """A new, confirmed entry replacing a confirmed one, with the reason; the old one stays."""
     if not reason.strip():
-        raise HavenError("a correction needs a reason")
+        raise HavenError(_("a correction needs a reason"))
     record = DeathRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
     if not record.is_confirmed:
         raise HavenError(
-            f"death record {record.pk} is not confirmed yet: complete it instead of correcting it"
+            _("death record %(pk)s is not confirmed yet: complete it instead of correcting it")
+            % {"pk": record.pk}
         )
     if DeathRecord.objects.filter(corrects=record).exists():
         raise HavenError(
-            f"death record {record.pk} has already been corrected: correct the newest entry"
+            _("death record %(pk)s has already been corrected: correct the newest entry")
+            % {"pk": record.pk}
         )
     cleaned = _clean_death(changes)
     values = {name: getattr(record, name) for name in DEATH_FIELDS}
     values.update(cleaned)
     if values == {name: getattr(record, name) for name in DEATH_FIELDS}:
-        raise HavenError(f"the correction of death record {record.pk} changes nothing")
+        raise HavenError(
+            _("the correction of death record %(pk)s changes nothing") % {"pk": record.pk}
+        )
     now = timezone.now()
     return DeathRecord.objects.create(
         person=record.person,
@@ -582,7 +636,9 @@ def correct_death_record(
 def set_starting_population(*, by: Author, count: int, note: str = "") -> StartingPopulation:
     """Set how many lived here before the crisis (the base of the casualty shares)."""
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise HavenError(f"starting population {count!r} is not a positive whole number")
+        raise HavenError(
+            _("starting population %(count)r is not a positive whole number") % {"count": count}
+        )
     return StartingPopulation.objects.create(count=count, set_by=acting_user(by), note=note.strip())
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.core import policy
@@ -133,7 +134,10 @@ def _optional_number(data: QueryDict, name: str) -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise HavenError(f"{name.replace('_', ' ')} {value!r} is not a number") from None
+        raise HavenError(
+            _("%(name)s %(value)r is not a number")
+            % {"name": name.replace("_", " "), "value": value}
+        ) from None
 
 
 @require_POST
@@ -222,7 +226,9 @@ def injury_add(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.record_injury(by=request.user, person=person, **form.cleaned_data)
-            messages.success(request, f"{person.full_name}: injury recorded.")
+            messages.success(
+                request, _("%(full_name)s: injury recorded.") % {"full_name": person.full_name}
+            )
         except HavenError as error:
             messages.error(request, str(error))
     else:
@@ -243,7 +249,9 @@ def treatment_add(request: HttpRequest, person_id: int) -> HttpResponse:
             services.record_treatment(
                 by=request.user, person=person, injury=injury, item=item, store=store, **data
             )
-            messages.success(request, f"{person.full_name}: treatment recorded.")
+            messages.success(
+                request, _("%(full_name)s: treatment recorded.") % {"full_name": person.full_name}
+            )
         except HavenError as error:
             messages.error(request, str(error))
     else:
@@ -261,7 +269,9 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
         cause = data.pop("cause") or Cause.UNKNOWN
         try:
             services.record_outcome(by=request.user, person=person, death={"cause": cause}, **data)
-            messages.success(request, f"{person.full_name}: outcome recorded.")
+            messages.success(
+                request, _("%(full_name)s: outcome recorded.") % {"full_name": person.full_name}
+            )
         except HavenError as error:
             messages.error(request, str(error))
     else:
@@ -330,7 +340,9 @@ def death_add(request: HttpRequest, person_id: int) -> HttpResponse:
         except HavenError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Death of {person.full_name} recorded.")
+            messages.success(
+                request, _("Death of %(full_name)s recorded.") % {"full_name": person.full_name}
+            )
             return redirect("health:death_detail", record_id=record.pk)
     return render(
         request, "health/death_form.html", {"form": form, "person": person, "mode": "add"}
@@ -359,7 +371,9 @@ def _without_hidden_places(request: HttpRequest, form: FormT, record: DeathRecor
 def death_edit(request: HttpRequest, record_id: int) -> HttpResponse:
     record = services.get_death_record(record_id)
     if record.is_confirmed:
-        messages.error(request, f"Death record {record.pk} is confirmed: record a correction.")
+        messages.error(
+            request, _("Death record %(pk)s is confirmed: record a correction.") % {"pk": record.pk}
+        )
         return redirect("health:death_correct", record_id=record.pk)
     form = _without_hidden_places(
         request, DeathForm(request.POST or None, initial=_initial(record)), record
@@ -370,7 +384,7 @@ def death_edit(request: HttpRequest, record_id: int) -> HttpResponse:
         except HavenError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Death record updated.")
+            messages.success(request, _("Death record updated."))
             return redirect("health:death_detail", record_id=record.pk)
     _log(request, [record.person_id], "death_edit")
     return render(
@@ -386,7 +400,9 @@ def death_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
     record = services.get_death_record(record_id)
     try:
         services.confirm_death_record(by=request.user, record=record)
-        messages.success(request, f"Death record {record.pk} confirmed and locked.")
+        messages.success(
+            request, _("Death record %(pk)s confirmed and locked.") % {"pk": record.pk}
+        )
     except HavenError as error:
         messages.error(request, str(error))
     return redirect("health:death_detail", record_id=record.pk)
@@ -408,7 +424,7 @@ def death_correct(request: HttpRequest, record_id: int) -> HttpResponse:
         except HavenError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Correction recorded.")
+            messages.success(request, _("Correction recorded."))
             return redirect("health:death_detail", record_id=corrected.pk)
     _log(request, [record.person_id], "death_correct")
     return render(
@@ -424,7 +440,10 @@ def starting_population(request: HttpRequest) -> HttpResponse:
     form = StartingPopulationForm(request.POST)
     if form.is_valid():
         services.set_starting_population(by=request.user, **form.cleaned_data)
-        messages.success(request, f"Starting population set to {form.cleaned_data['count']}.")
+        messages.success(
+            request,
+            _("Starting population set to %(count)s.") % {"count": form.cleaned_data["count"]},
+        )
     else:
         messages.error(request, _form_errors(form))
     return redirect("health:register")

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -160,7 +161,7 @@ def _visible(request: HttpRequest, mission_id: int) -> Mission:
     require(request.user, "missions.view_mission")
     mission = services.get_mission(mission_id)
     if not services.may_see(request.user, mission):
-        raise PermissionDenied("you may see only the missions you are on")
+        raise PermissionDenied(_("you may see only the missions you are on"))
     return mission
 
 
@@ -173,7 +174,7 @@ def _people(ids: list[int]) -> list[Person]:
     found = Person.objects.in_bulk(ids)
     missing = [str(pk) for pk in ids if pk not in found]
     if missing:
-        raise NotFoundError(f"no person with id {', '.join(missing)}")
+        raise NotFoundError(_("no person with id %(names)s") % {"names": ", ".join(missing)})
     return [found[pk] for pk in ids]
 
 

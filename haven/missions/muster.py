@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from haven.missions.models import MissionMember
 from haven.people.accounting import ElsewhereGroup
 from haven.people.models import Person
@@ -12,6 +14,9 @@ def accounted_elsewhere() -> list[ElsewhereGroup]:
     # Someone out on a mission is not in the clinic, whatever their status says.
     return [
         ElsewhereGroup(
-            key="mission", label="on mission", people=Person.objects.filter(pk__in=out), order=10
+            key="mission",
+            label=gettext_noop("on mission"),
+            people=Person.objects.filter(pk__in=out),
+            order=10,
         )
     ]

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
@@ -90,26 +91,41 @@ def plan_mission(
     """Plan a supply run: destination, team, objectives (item, quantity), risk and timing."""
     name, destination = name.strip(), destination.strip()
     if not destination:
-        raise HavenError("a mission needs a destination")
+        raise HavenError(_("a mission needs a destination"))
     if risk_level not in RiskLevel.values:
-        raise HavenError(f"risk level {risk_level!r} is not one of {', '.join(RiskLevel.values)}")
+        raise HavenError(
+            _("risk level %(risk_level)r is not one of %(names)s")
+            % {"risk_level": risk_level, "names": ", ".join(RiskLevel.values)}
+        )
     planned_time(planned_departure_at, "planned departure")
     planned_time(expected_return_at, "expected return")
     if expected_return_at <= planned_departure_at:
         raise HavenError(
-            f"expected return {expected_return_at:%Y-%m-%d %H:%M} is not after departure "
-            f"{planned_departure_at:%Y-%m-%d %H:%M}"
+            _(
+                "expected return %(expected_return_at)s is "
+                "not after departure %(planned_departure_at)s"
+            )
+            % {
+                "expected_return_at": f"{expected_return_at:%Y-%m-%d %H:%M}",
+                "planned_departure_at": f"{planned_departure_at:%Y-%m-%d %H:%M}",
+            }
         )
     people = list({person.pk: person for person in team}.values())
     if not people:
-        raise HavenError("a mission needs at least one person on its team")
+        raise HavenError(_("a mission needs at least one person on its team"))
     for person in people:
         if person.status not in IN_CAMP:
             raise HavenError(
-                f"{person.full_name} is {person.get_status_display().lower()}, not in camp"
+                _("%(full_name)s is %(get_status_display)s, not in camp")
+                % {
+                    "full_name": person.full_name,
+                    "get_status_display": person.get_status_display().lower(),
+                }
             )
     if leader is not None and leader.pk not in {p.pk for p in people}:
-        raise HavenError(f"leader {leader.full_name} is not on the team")
+        raise HavenError(
+            _("leader %(full_name)s is not on the team") % {"full_name": leader.full_name}
+        )
     lines = _lines(objectives, "objective")
     mission = Mission.objects.create(
         # Not named after the destination: a name is shown to every role, a place is secret.
@@ -140,18 +156,27 @@ def depart(*, by: Author, mission: Mission, at: datetime | None = None) -> Missi
     """Check the whole team out: the mission is out and its people off the muster list."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.status != MissionStatus.PLANNED:
-        raise HavenError(f"mission {mission.pk} ({mission.name}) is {mission.status}, not planned")
+        raise HavenError(
+            _("mission %(pk)s (%(name)s) is %(status)s, not planned")
+            % {"pk": mission.pk, "name": mission.name, "status": mission.status}
+        )
     when = event_time(at, "departure time")
     members = list(mission.members.select_related("person"))
     for member in members:
         if member.person.status not in IN_CAMP:
             raise HavenError(
-                f"{member.person.full_name} is {member.person.get_status_display().lower()}: "
-                "take them off the team first"
+                _("%(full_name)s is %(get_status_display)s: take them off the team first")
+                % {
+                    "full_name": member.person.full_name,
+                    "get_status_display": member.person.get_status_display().lower(),
+                }
             )
         busy = MissionMember.objects.out().filter(person=member.person).first()
         if busy is not None:
-            raise HavenError(f"{member.person.full_name} is still out on mission {busy.mission_id}")
+            raise HavenError(
+                _("%(full_name)s is still out on mission %(mission_id)s")
+                % {"full_name": member.person.full_name, "mission_id": busy.mission_id}
+            )
     MissionMember.objects.filter(mission=mission).update(checked_out_at=when)
     mission.status = MissionStatus.OUT
     mission.departed_at = when
@@ -185,17 +210,25 @@ def return_mission(
     """
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.status != MissionStatus.OUT:
-        raise HavenError(f"mission {mission.pk} ({mission.name}) is {mission.status}, not out")
+        raise HavenError(
+            _("mission %(pk)s (%(name)s) is %(status)s, not out")
+            % {"pk": mission.pk, "name": mission.name, "status": mission.status}
+        )
     when = event_time(at, "return time")
     if mission.departed_at and when < mission.departed_at:
-        raise HavenError(f"return time {when:%Y-%m-%d %H:%M} is before the departure")
+        raise HavenError(
+            _("return time %(when)s is before the departure") % {"when": f"{when:%Y-%m-%d %H:%M}"}
+        )
     lines = _lines(yield_lines, "yield")
     if lines and store is None:
-        raise HavenError("name the store the yield goes into")
+        raise HavenError(_("name the store the yield goes into"))
     members = {m.person_id: m for m in mission.members.select_related("person")}
     for person in not_back:
         if person.pk not in members:
-            raise HavenError(f"{person.full_name} is not on mission {mission.pk}")
+            raise HavenError(
+                _("%(full_name)s is not on mission %(pk)s")
+                % {"full_name": person.full_name, "pk": mission.pk}
+            )
     missing_ids = {person.pk for person in not_back}
     result = ReturnResult(mission=mission)
     target = stock.get_store(store) if store is not None else None
@@ -241,10 +274,13 @@ def receive_yield(
     """Receive (more of) a returned mission's yield, linked to it, in one step."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.status != MissionStatus.RETURNED:
-        raise HavenError(f"mission {mission.pk} ({mission.name}) has not returned")
+        raise HavenError(
+            _("mission %(pk)s (%(name)s) has not returned")
+            % {"pk": mission.pk, "name": mission.name}
+        )
     lines = _lines(yield_lines, "yield")
     if not lines:
-        raise HavenError("a yield needs at least one item")
+        raise HavenError(_("a yield needs at least one item"))
     return stock.receive_many(
         by=by,
         store=store,
@@ -262,10 +298,11 @@ def cancel_mission(*, by: Author, mission: Mission, reason: str) -> Mission:
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if mission.status != MissionStatus.PLANNED:
         raise HavenError(
-            f"mission {mission.pk} is {mission.status}: only a planned one is cancelled"
+            _("mission %(pk)s is %(status)s: only a planned one is cancelled")
+            % {"pk": mission.pk, "status": mission.status}
         )
     if not reason.strip():
-        raise HavenError("cancelling a mission needs a reason")
+        raise HavenError(_("cancelling a mission needs a reason"))
     mission.status = MissionStatus.CANCELLED
     mission.return_note = reason.strip()
     mission.save(update_fields=["status", "return_note"])

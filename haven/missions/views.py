@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.core import policy
@@ -31,37 +32,49 @@ def parse_lines(text: str) -> list[tuple[str, str]]:
             continue
         item, sep, quantity = raw.rpartition(",")
         if not sep or not item.strip():
-            raise HavenError(f"line {number} {raw.strip()!r}: write 'item, quantity'")
+            raise HavenError(
+                _("line %(number)s %(raw)r: write 'item, quantity'")
+                % {"number": number, "raw": raw.strip()}
+            )
         lines.append((item.strip(), quantity.strip()))
     return lines
 
 
 class PlanForm(forms.Form):
-    name = forms.CharField(max_length=120, required=False)
-    destination = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name"))
+    destination = forms.CharField(max_length=200, label=gettext_lazy("Destination"))
     # Picked by typing a name (core/picker.js); a plain list without JavaScript.
     team = forms.ModelMultipleChoiceField(
         Person.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8, "data-picker": gettext_lazy("Type a name")}),
+        label=gettext_lazy("Team"),
     )
     leader = forms.ModelChoiceField(
         Person.objects.none(),
         required=False,
         widget=forms.Select(attrs={"data-picker": gettext_lazy("Type a name")}),
+        label=gettext_lazy("Leader"),
     )
-    risk_level = forms.ChoiceField(choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
+    risk_level = forms.ChoiceField(
+        choices=RiskLevel.choices, initial=RiskLevel.MEDIUM, label=gettext_lazy("Risk level")
+    )
     planned_departure_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=gettext_lazy("Planned departure at"),
     )
     expected_return_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=gettext_lazy("Expected return at"),
     )
     objectives = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "cereal, 200\ntrauma-kit, 5"}),
         required=False,
-        help_text="One 'item, quantity' per line.",
+        help_text=gettext_lazy("One 'item, quantity' per line."),
+        label=gettext_lazy("Objectives"),
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Notes")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,11 +90,13 @@ class ReturnForm(forms.Form):
     """The team back in, and what they brought as item rows (an item found by typing, a
     quantity): a bad row is flagged on its own and every row is kept for correcting."""
 
-    store = forms.ModelChoiceField(Store.objects.all(), required=False)
+    store = forms.ModelChoiceField(Store.objects.all(), required=False, label=gettext_lazy("Store"))
     not_back = forms.ModelMultipleChoiceField(
-        Person.objects.none(), required=False, label="Did not come back"
+        Person.objects.none(), required=False, label=gettext_lazy("Did not come back")
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Note")
+    )
 
     def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,7 +152,7 @@ class ReturnForm(forms.Form):
 def _mission(request: HttpRequest, mission_id: int) -> Mission:
     mission = services.get_mission(mission_id)
     if not services.may_see(request.user, mission):
-        raise PermissionDenied("you may see only the missions you are on")
+        raise PermissionDenied(_("you may see only the missions you are on"))
     return mission
 
 
@@ -185,7 +200,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         except HavenError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Mission {mission.name} planned.")
+            messages.success(request, _("Mission %(name)s planned.") % {"name": mission.name})
             return redirect("missions:detail", mission_id=mission.pk)
     history = services.yield_history()
     # The history is grouped by destination: the places read "hidden" but for those who
@@ -231,7 +246,7 @@ def depart(request: HttpRequest, mission_id: int) -> HttpResponse:
     mission = _mission(request, mission_id)
     try:
         services.depart(by=request.user, mission=mission)
-        messages.success(request, f"{mission.name}: team checked out.")
+        messages.success(request, _("%(name)s: team checked out.") % {"name": mission.name})
     except HavenError as error:
         messages.error(request, str(error))
     return redirect("missions:detail", mission_id=mission.pk)
@@ -265,7 +280,11 @@ def return_view(request: HttpRequest, mission_id: int) -> HttpResponse:
         total = sum((e.quantity for e in result.entries), Decimal(0))
         messages.success(
             request,
-            f"{mission.name} is back: {len(result.entries)} yield lines received"
-            f"{f' ({total:f} units)' if result.entries else ''}.",
+            _("%(name)s is back: %(count)s yield lines received%(value)s.")
+            % {
+                "name": mission.name,
+                "count": len(result.entries),
+                "value": f" ({total:f} units)" if result.entries else "",
+            },
         )
     return redirect("missions:detail", mission_id=mission.pk)

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from haven.core.registry import app_modules
 from haven.people.choices import IN_CAMP
@@ -92,7 +93,9 @@ class PlaceCount:
     count: int
 
     def __str__(self) -> str:
-        return f"{self.count} {self.label}"
+        # Labels are kept in English (they are stored with a closed muster) and shown in
+        # the reader's language.
+        return f"{self.count} {gettext(self.label)}"
 
 
 @dataclass(frozen=True, slots=True)

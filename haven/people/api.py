@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -205,7 +206,7 @@ def _may_see(request: HttpRequest, person: Person) -> None:
     """A status history is part of the identity group: staff who see it, and everyone for
     their own record."""
     if not policy.may_see(request.user, person, policy.G.IDENTITY):
-        raise PermissionDenied("your role may see only the roster's names and your own record")
+        raise PermissionDenied(_("your role may see only the roster's names and your own record"))
 
 
 def _details(values: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +233,7 @@ def list_people(
     require(request.user, "people.view_person")
     names_only = not policy.searches_identity(request.user)
     if names_only and status is not None:
-        raise PermissionDenied("your role may not filter people by status (it sees names only)")
+        raise PermissionDenied(_("your role may not filter people by status (it sees names only)"))
     people = Person.objects.search(q, names_only=names_only)
     if status is not None:
         people = people.filter(status=status)
@@ -260,7 +261,7 @@ def get_person(request: HttpRequest, person_id: Id) -> Person:
     require(request.user, "people.view_person")
     person = _person(person_id)
     if not policy.opens(request.user, person):
-        raise PermissionDenied("your role may see only the roster's names and your own record")
+        raise PermissionDenied(_("your role may see only the roster's names and your own record"))
     return person
 
 

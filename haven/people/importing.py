@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows, lock_for_append
@@ -224,10 +225,11 @@ def read_rows(stream: IO[bytes] | IO[str]) -> Iterator[tuple[int, dict[str, str]
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise HavenError(
-            f"unknown column(s) {', '.join(unknown)}; known columns: {', '.join(COLUMNS)}"
+            _("unknown column(s) %(names)s; known columns: %(names_2)s")
+            % {"names": ", ".join(unknown), "names_2": ", ".join(COLUMNS)}
         )
     if not set(names) & {"full_name", "given_name", "family_name"}:
-        raise HavenError("the file has no name column (full_name, given_name or family_name)")
+        raise HavenError(_("the file has no name column (full_name, given_name or family_name)"))
     yield from table.mapped()
 
 
@@ -318,7 +320,10 @@ class _Writer:
             Person.objects.filter(pk__gt=self.last).order_by("pk").values_list("pk", flat=True)
         )
         if len(ids) != len(rows):
-            raise HavenError(f"import wrote {len(ids)} people for {len(rows)} rows; rolled back")
+            raise HavenError(
+                _("import wrote %(count)s people for %(count_2)s rows; rolled back")
+                % {"count": len(ids), "count_2": len(rows)}
+            )
         self.last = ids[-1]
         links = [
             {"person_id": pk, "skill_id": self.skill_ids[code]}

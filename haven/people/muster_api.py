@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -243,7 +244,7 @@ def mark_missing(request: HttpRequest, muster_id: Id, payload: MarkMissingIn) ->
     require(request.user, "people.run_muster")
     muster = musters.get_muster(muster_id)
     if payload.all == (payload.person_ids is not None):
-        raise HavenError('say whom to mark missing: "person_ids": [...] or "all": true')
+        raise HavenError(_('say whom to mark missing: "person_ids": [...] or "all": true'))
     result = musters.mark_missing(
         by=request.user, muster=muster, person_ids=payload.person_ids, note=payload.note
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -45,7 +46,10 @@ ID_MAX = 2**63 - 1  # the largest id a database column holds
 def _text(value: str, what: str, limit: int) -> str:
     value = value.strip()
     if len(value) > limit:
-        raise HavenError(f"{what} is {len(value)} characters long: at most {limit}")
+        raise HavenError(
+            _("%(what)s is %(count)s characters long: at most %(limit)s")
+            % {"what": what, "count": len(value), "limit": limit}
+        )
     return value
 
 
@@ -53,7 +57,7 @@ def _text(value: str, what: str, limit: int) -> str:
 def get_muster(muster_id: int) -> Muster:
     found = Muster.objects.filter(pk=muster_id).first() if 0 < muster_id <= ID_MAX else None
     if found is None:
-        raise NotFoundError(f"no muster with id {muster_id}")
+        raise NotFoundError(_("no muster with id %(muster_id)s") % {"muster_id": muster_id})
     return found
 
 
@@ -66,7 +70,10 @@ def get_batch(muster: Muster, batch_id: int) -> MissingBatch:
         else None
     )
     if found is None:
-        raise NotFoundError(f"no missing batch with id {batch_id} at muster {muster.pk}")
+        raise NotFoundError(
+            _("no missing batch with id %(batch_id)s at muster %(pk)s")
+            % {"batch_id": batch_id, "pk": muster.pk}
+        )
     return found
 
 
@@ -90,7 +97,10 @@ def open_muster(
     place = _text(place, "the muster's place", LABEL_MAX)
     current = Muster.objects.select_for_update().filter(closed_at__isnull=True).first()
     if current is not None:
-        raise HavenError(f"muster {current.pk} ({current.label}) is still open: close it first")
+        raise HavenError(
+            _("muster %(pk)s (%(label)s) is still open: close it first")
+            % {"pk": current.pk, "label": current.label}
+        )
     now = event_time(at, "opening time")
     return Muster.objects.create(
         label=label or f"Roll call {timezone.localtime(now):%a %d %b %H:%M}",
@@ -126,18 +136,28 @@ def _check_in(*, by: Author, muster: Muster, person: Person, at: datetime | None
     muster = Muster.objects.get(pk=muster.pk)
     person = Person.objects.get(pk=person.pk)
     if not muster.is_open:
-        raise HavenError(f"muster {muster.pk} ({muster.label}) is closed")
+        raise HavenError(
+            _("muster %(pk)s (%(label)s) is closed") % {"pk": muster.pk, "label": muster.label}
+        )
     existing = MusterCheckIn.objects.filter(muster=muster, person=person).first()
     if existing is not None:
         return CheckInResult(check_in=existing, created=False)
     if person.status in (Status.DECEASED, Status.DEPARTED):
         raise HavenError(
-            f"{person.full_name} is recorded {person.get_status_display().lower()}: "
-            "record a return or a correction first"
+            _(
+                "%(full_name)s is recorded %(get_status_display)s: "
+                "record a return or a correction first"
+            )
+            % {
+                "full_name": person.full_name,
+                "get_status_display": person.get_status_display().lower(),
+            }
         )
     when = event_time(at, "check-in time")
     if when < muster.opened_at:
-        raise HavenError(f"check-in time {when.isoformat()} is before the muster opened")
+        raise HavenError(
+            _("check-in time %(when)s is before the muster opened") % {"when": when.isoformat()}
+        )
     event = None
     if person.status == Status.MISSING:
         event = change_status(
@@ -194,10 +214,15 @@ def close_muster(*, by: Author, muster: Muster, at: datetime | None = None) -> M
     elsewhere, or unaccounted), and fix the muster's figures as they are now."""
     muster = Muster.objects.select_for_update().get(pk=muster.pk)
     if not muster.is_open:
-        raise HavenError(f"muster {muster.pk} ({muster.label}) is already closed")
+        raise HavenError(
+            _("muster %(pk)s (%(label)s) is already closed")
+            % {"pk": muster.pk, "label": muster.label}
+        )
     when = event_time(at, "closing time")
     if when < muster.opened_at:
-        raise HavenError(f"closing time {when.isoformat()} is before the muster opened")
+        raise HavenError(
+            _("closing time %(when)s is before the muster opened") % {"when": when.isoformat()}
+        )
     groups = accounting.elsewhere_groups()
     labels = {group.key: group.label for group in groups}
     rows = (
@@ -271,7 +296,10 @@ def unaccounted_now(muster: Muster, limit: int | None = None) -> list[Unaccounte
     """A closed muster's unaccounted, by name, each with whether they may be marked missing.
     A constant number of queries."""
     if muster.is_open:
-        raise HavenError(f"muster {muster.pk} ({muster.label}) is still open: close it first")
+        raise HavenError(
+            _("muster %(pk)s (%(label)s) is still open: close it first")
+            % {"pk": muster.pk, "label": muster.label}
+        )
     listed = muster.unaccounted.select_related("person").order_by("person__full_name", "person_id")
     rows = list(listed[:limit] if limit is not None else listed)
     ids = muster.unaccounted.values("person_id")
@@ -347,7 +375,9 @@ def mark_missing(
     note = _text(note, "the note", NOTE_MAX)
     muster = Muster.objects.select_for_update().get(pk=muster.pk)
     if muster.is_open:
-        raise HavenError(f"{muster.reference} is still open: close it first")
+        raise HavenError(
+            _("%(reference)s is still open: close it first") % {"reference": muster.reference}
+        )
     rows = unaccounted_now(muster)
     left_alone: list[LeftAlone] = []
     if person_ids is None:
@@ -355,28 +385,32 @@ def mark_missing(
         left_alone = [LeftAlone(row.person, row.why_not) for row in rows if not row.markable]
         if not chosen:
             raise HavenError(
-                f"nobody left unaccounted for at {muster.reference} can be marked missing now"
+                _("nobody left unaccounted for at %(reference)s can be marked missing now")
+                % {"reference": muster.reference}
             )
     else:
         wanted = list(dict.fromkeys(person_ids))
         if not wanted:
-            raise HavenError("choose at least one person to mark missing")
+            raise HavenError(_("choose at least one person to mark missing"))
         by_id = {row.person.pk: row for row in rows}
         strangers = [str(pk) for pk in wanted if pk not in by_id]
         if strangers:
             more = f" and {len(strangers) - 10} more" if len(strangers) > 10 else ""
             raise HavenError(
-                f"not unaccounted for at {muster.reference}: person id "
-                f"{', '.join(strangers[:10])}{more}"
+                _("not unaccounted for at %(reference)s: person id %(names)s%(more)s")
+                % {"reference": muster.reference, "names": ", ".join(strangers[:10]), "more": more}
             )
         chosen = [by_id[pk] for pk in wanted]
         refused = [f"{row.person.full_name} ({row.why_not})" for row in chosen if row.why_not]
         if refused:
-            raise HavenError(f"cannot mark missing: {'; '.join(refused)}")
+            raise HavenError(_("cannot mark missing: %(names)s") % {"names": "; ".join(refused)})
     when = event_time(at, "time marked missing")
     assert muster.closed_at is not None
     if when < muster.closed_at:
-        raise HavenError(f"time marked missing {when.isoformat()} is before the muster closed")
+        raise HavenError(
+            _("time marked missing %(when)s is before the muster closed")
+            % {"when": when.isoformat()}
+        )
     reason = missing_reason(muster) + (f": {note}" if note else "")
     batch = MissingBatch.objects.create(
         muster=muster, marked_at=when, marked_by=acting_user(by), note=note
@@ -414,8 +448,12 @@ def undo_missing_batch(
     batch = MissingBatch.objects.select_for_update().select_related("muster").get(pk=batch.pk)
     if batch.undone_at is not None:
         raise HavenError(
-            f"missing batch {batch.pk} of {batch.muster.reference} was already undone at "
-            f"{timezone.localtime(batch.undone_at):%H:%M}"
+            _("missing batch %(pk)s of %(reference)s was already undone at %(undone_at)s")
+            % {
+                "pk": batch.pk,
+                "reference": batch.muster.reference,
+                "undone_at": f"{timezone.localtime(batch.undone_at):%H:%M}",
+            }
         )
     marks = list(batch.marks.select_related("person", "event").order_by("person__full_name"))
     ids = [mark.person_id for mark in marks]

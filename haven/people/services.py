@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -72,30 +73,37 @@ def birth_date_from_age(age_years: float, *, on: date | None = None) -> date:
 def _clean_details(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"skills", "estimated_age"}
     if unknown:
-        raise HavenError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise HavenError(_("unknown field(s): %(names)s") % {"names": ", ".join(sorted(unknown))})
     cleaned = dict(fields)
     if "sex" in cleaned and cleaned["sex"] not in Sex.values:
-        raise HavenError(f"unknown sex {cleaned['sex']!r}: use one of {', '.join(Sex.values)}")
+        raise HavenError(
+            _("unknown sex %(sex)r: use one of %(names)s")
+            % {"sex": cleaned["sex"], "names": ", ".join(Sex.values)}
+        )
     born = cleaned.get("date_of_birth")
     if born is not None and born > timezone.localdate():
-        raise HavenError(f"date of birth {born.isoformat()} is in the future")
+        raise HavenError(_("date of birth %(born)s is in the future") % {"born": born.isoformat()})
     age = cleaned.pop("estimated_age", None)
     if age is not None:
         if not 0 <= age <= 120:
-            raise HavenError(f"estimated age {age} is not between 0 and 120")
+            raise HavenError(_("estimated age %(age)s is not between 0 and 120") % {"age": age})
         if born is None:
             cleaned["date_of_birth"] = birth_date_from_age(age)
             cleaned["birth_date_is_estimate"] = True
     kcal = cleaned.get("extra_energy_kcal")
     if kcal is not None and not 0 <= kcal <= 5000:
-        raise HavenError(f"extra energy need {kcal} kcal/day is not between 0 and 5000")
+        raise HavenError(
+            _("extra energy need %(kcal)s kcal/day is not between 0 and 5000") % {"kcal": kcal}
+        )
     for name in ("household", "team"):
         if isinstance(cleaned.get(name), int):
             model: type[Household] | type[Team] = Household if name == "household" else Team
             try:
                 cleaned[name] = model.objects.get(pk=cleaned[name])
             except model.DoesNotExist as error:
-                raise NotFoundError(f"no {name} with id {cleaned[name]}") from error
+                raise NotFoundError(
+                    _("no %(name)s with id %(cleaned)s") % {"name": name, "cleaned": cleaned[name]}
+                ) from error
     record_id = cleaned.get("record_id")
     if record_id == "":
         cleaned["record_id"] = None
@@ -107,7 +115,7 @@ def _skills(codes: Iterable[str]) -> list[Skill]:
     found = {skill.code: skill for skill in Skill.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise HavenError(f"unknown skill(s): {', '.join(unknown)}")
+        raise HavenError(_("unknown skill(s): %(names)s") % {"names": ", ".join(unknown)})
     return list(found.values())
 
 
@@ -128,7 +136,10 @@ def register_person(
     With `confirm_duplicate` False (a desk that has not yet seen the warning), registered
     people who may be this one stop the registration: `PossibleDuplicates` lists them."""
     if status not in Status.values or status == Status.MERGED:
-        raise HavenError(f"unknown status {status!r}: use one of {', '.join(REGISTERED)}")
+        raise HavenError(
+            _("unknown status %(status)r: use one of %(names)s")
+            % {"status": status, "names": ", ".join(REGISTERED)}
+        )
     skills = details.pop("skills", None)
     if not confirm_duplicate:
         found = duplicates.possible_duplicates(
@@ -140,9 +151,11 @@ def register_person(
     person = Person(full_name=full_name, status=status, **cleaned)
     person.refresh_search_text()
     if not person.full_name:
-        raise HavenError("a person needs a name (full name, or given and family name)")
+        raise HavenError(_("a person needs a name (full name, or given and family name)"))
     if person.record_id and Person.objects.filter(record_id=person.record_id).exists():
-        raise HavenError(f"record id {person.record_id!r} is already used")
+        raise HavenError(
+            _("record id %(record_id)r is already used") % {"record_id": person.record_id}
+        )
     now = event_time(registered_at, "registration time")
     person.status_changed_at = now
     person.created_at = now
@@ -165,7 +178,7 @@ def register_person(
 def update_person(*, by: Author, person: Person, **changes: Any) -> Person:
     """Change a person's details; the old values are kept as a revision."""
     if "status" in changes:
-        raise HavenError("status changes are events: use the status change instead")
+        raise HavenError(_("status changes are events: use the status change instead"))
     skills = changes.pop("skills", None)
     cleaned = _clean_details(changes)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -183,12 +196,14 @@ def update_person(*, by: Author, person: Person, **changes: Any) -> Person:
             diff["skills"] = [old_codes, new_codes]
             person.skills.set(new_skills)
     if not (person.full_name.strip() or person.given_name or person.family_name):
-        raise HavenError("a person needs a name (full name, or given and family name)")
+        raise HavenError(_("a person needs a name (full name, or given and family name)"))
     if (
         "record_id" in diff
         and Person.objects.filter(record_id=person.record_id).exclude(pk=person.pk).exists()
     ):
-        raise HavenError(f"record id {person.record_id!r} is already used")
+        raise HavenError(
+            _("record id %(record_id)r is already used") % {"record_id": person.record_id}
+        )
     if diff:
         person.save()
         PersonRevision.objects.create(person=person, changed_by=acting_user(by), changes=diff)
@@ -261,21 +276,24 @@ def change_statuses(
     """Record status changes of many people at once, (person id, new status) each, with one
     reason (a muster's "mark missing", its undo): one event each, all or none, under the
     same rules as `change_status`."""
-    for _, status in changes:
+    for _person, status in changes:
         if status not in Status.values:
-            raise HavenError(f"unknown status {status!r}: use one of {', '.join(REGISTERED)}")
+            raise HavenError(
+                _("unknown status %(status)r: use one of %(names)s")
+                % {"status": status, "names": ", ".join(REGISTERED)}
+            )
     if correction and not reason.strip():
-        raise HavenError("a correction needs a reason")
+        raise HavenError(_("a correction needs a reason"))
     wanted = dict(changes)
     if len(wanted) != len(changes):
-        raise HavenError("each person may change status only once at a time")
+        raise HavenError(_("each person may change status only once at a time"))
     ids = list(wanted)
     locked: dict[int, Person] = {}
     for start in range(0, len(ids), CHUNK):
         locked.update(Person.objects.select_for_update().in_bulk(ids[start : start + CHUNK]))
     unknown = [pk for pk in ids if pk not in locked]
     if unknown:
-        raise NotFoundError(f"no person with id {unknown[0]}")
+        raise NotFoundError(_("no person with id %(unknown)s") % {"unknown": unknown[0]})
     for pk, status in wanted.items():
         problem = _transition_error(locked[pk], status, correction, reason)
         if problem:
@@ -285,8 +303,15 @@ def change_statuses(
         person = locked[pk]
         if when < person.status_changed_at:
             raise HavenError(
-                f"the change at {readable(when)} is before {person.full_name}'s last status "
-                f"change at {readable(person.status_changed_at)}"
+                _(
+                    "the change at %(when)s is before %(full_name)s's "
+                    "last status change at %(status_changed_at)s"
+                )
+                % {
+                    "when": readable(when),
+                    "full_name": person.full_name,
+                    "status_changed_at": readable(person.status_changed_at),
+                }
             )
     events = StatusEvent.objects.bulk_create(
         StatusEvent(
@@ -336,11 +361,17 @@ def record_departure(
 ) -> Departure:
     """Someone leaves the camp: their status becomes departed, with the details kept."""
     if not reason.strip():
-        raise HavenError("a departure needs a reason")
+        raise HavenError(_("a departure needs a reason"))
     if person.status not in IN_CAMP:
         raise HavenError(
-            f"{person.full_name} is {person.get_status_display().lower()}, not in camp: "
-            "only someone present or injured can depart"
+            _(
+                "%(full_name)s is %(get_status_display)s, not in "
+                "camp: only someone present or injured can depart"
+            )
+            % {
+                "full_name": person.full_name,
+                "get_status_display": person.get_status_display().lower(),
+            }
         )
     event = change_status(
         by=by,
@@ -380,8 +411,14 @@ def record_return(
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status not in (Status.DEPARTED, Status.MISSING):
         raise HavenError(
-            f"{person.full_name} is {person.get_status_display().lower()}: only someone "
-            "departed or missing can return"
+            _(
+                "%(full_name)s is %(get_status_display)s: "
+                "only someone departed or missing can return"
+            )
+            % {
+                "full_name": person.full_name,
+                "get_status_display": person.get_status_display().lower(),
+            }
         )
     departure = person.departures.first() if person.status == Status.DEPARTED else None
     back: str = Status.PRESENT
@@ -412,7 +449,7 @@ def create_household(*, name: str, notes: str = "", allow_same_name: bool = True
     """A household: people who live and eat together. With `allow_same_name` False, a name
     another household already has is refused, naming it (the registration form asks)."""
     if not name.strip():
-        raise HavenError("a household needs a name")
+        raise HavenError(_("a household needs a name"))
     if not allow_same_name:
         taken = Household.objects.filter(name__iexact=name.strip()).order_by("pk").first()
         if taken is not None:
@@ -438,7 +475,7 @@ def register_in_new_household(
 def create_team(*, name: str, purpose: str = "") -> Team:
     """A working unit; team names are unique."""
     if not name.strip():
-        raise HavenError("a team needs a name")
+        raise HavenError(_("a team needs a name"))
     if Team.objects.filter(name__iexact=name.strip()).exists():
-        raise HavenError(f"team {name.strip()!r} already exists")
+        raise HavenError(_("team %(name)r already exists") % {"name": name.strip()})
     return Team.objects.create(name=name.strip(), purpose=purpose.strip())

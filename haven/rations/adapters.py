@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.people import aggregates
 from haven.people.aggregates import NeedClass
@@ -310,7 +311,8 @@ def _refuse_implausible_age(today: date, thresholds: tuple[int, ...], bucket: in
     assert person is not None
     age = person.age_years(today)
     raise PlanningInputError(
-        f"person {str(person.pk)!r} age {float(age or 0)!r} years is implausible (0–130)"
+        _("person %(pk)r age %(value)r years is implausible (0–130)")
+        % {"pk": str(person.pk), "value": float(age or 0)}
     )
 
 

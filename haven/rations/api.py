@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -323,7 +324,9 @@ def record_handout(
     if payload.household_id is not None:
         household = Household.objects.filter(pk=payload.household_id).first()
         if household is None:
-            raise HavenError(f"no household with id {payload.household_id}")
+            raise HavenError(
+                _("no household with id %(household_id)s") % {"household_id": payload.household_id}
+            )
     person = services.get_person(payload.person_id) if payload.person_id is not None else None
     if payload.item is None:
         done = services.record_full_handout(
@@ -331,7 +334,7 @@ def record_handout(
         )
     else:
         if payload.quantity is None:
-            raise HavenError(f"give the quantity of {payload.item!r} handed out")
+            raise HavenError(_("give the quantity of %(item)r handed out") % {"item": payload.item})
         done = [
             services.record_handout(
                 by=request.user,
@@ -371,10 +374,10 @@ def my_ration(request: HttpRequest) -> dict[str, Any]:
         Person.objects.filter(user=request.user).first() if request.user.is_authenticated else None
     )
     if person is None:
-        raise HavenError("your account is not linked to a person in the registry")
+        raise HavenError(_("your account is not linked to a person in the registry"))
     plan = services.latest_plan(applied_only=True)
     if plan is None:
-        raise HavenError("no distribution plan has been applied yet")
+        raise HavenError(_("no distribution plan has been applied yet"))
     ration = services.own_ration(plan, person)
     codes = dict(plan.items.values_list("item_id", "item__code"))
     return {

@@ -12,7 +12,7 @@ from haven.core.dashboard import Panel
 from haven.core.errors import HavenError
 from haven.rations import services
 from haven.rations.charts import risk_by
-from haven.rations.choices import CRITICAL_NEEDS
+from haven.rations.choices import CRITICAL_NEEDS, need_label
 from haven.rations.computed import RUNWAY_RISK, runway_state
 
 DASHBOARD_SCENARIOS = 1000
@@ -24,7 +24,8 @@ def runway_risk() -> dict[str, Any]:
     (never on the request path), with its age; and the latest plan."""
     result = computed.latest(RUNWAY_RISK, runway_state())
     return {
-        "rows": result.value or [],
+        # Stored as computed; each need named in the reader's language.
+        "rows": [row | {"label": need_label(row["need"])} for row in result.value or []],
         "ready": result.ready,
         "current": result.current,
         "as_of": result.age_text,
@@ -47,7 +48,7 @@ def risk_rows() -> list[dict[str, Any]]:
             rows.append(
                 {
                     "need": need,
-                    "label": label,
+                    "label": str(label),
                     "within_7": risk_by(forecast, 7),
                     "within_14": risk_by(forecast, 14),
                 }

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from haven.audit.trail import audited, read_only
@@ -90,7 +91,9 @@ def to_quantity(value: float | Decimal) -> Decimal:
 @read_only
 def check_days(days: object, what: str = "horizon") -> int:
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise HavenError(f"{what} of {days!r} days must be a whole number ≥ 1")
+        raise HavenError(
+            _("%(what)s of %(days)r days must be a whole number ≥ 1") % {"what": what, "days": days}
+        )
     return days
 
 
@@ -99,7 +102,9 @@ def check_positive(what: str, value: Decimal | float) -> Decimal:
     # Rounded to the columns' precision first, so what passes is what is stored.
     quantity = to_decimal(value, what=what, places=DECIMAL_PLACES, max_digits=MAX_DIGITS)
     if quantity <= 0:
-        raise HavenError(f"{what} {value} must be more than 0")
+        raise HavenError(
+            _("%(what)s %(value)s must be more than 0") % {"what": what, "value": value}
+        )
     return quantity
 
 
@@ -118,7 +123,7 @@ def get_recipe(code: str) -> Recipe:
     try:
         return Recipe.objects.select_related("skill").get(code=code)
     except Recipe.DoesNotExist:
-        raise NotFoundError(f"no recipe with code {code!r}") from None
+        raise NotFoundError(_("no recipe with code %(code)r") % {"code": code}) from None
 
 
 @read_only
@@ -137,7 +142,7 @@ def default_store() -> Store:
         .first()
     )
     if store is None:
-        raise HavenError("no store yet: add a store and receive stock first")
+        raise HavenError(_("no store yet: add a store and receive stock first"))
     return store
 
 
@@ -167,7 +172,7 @@ def preview_plan(
     days = check_days(horizon_days)
     items = list(adapters.ration_items_queryset())
     if not items:
-        raise HavenError("no food, water or medical item with kcal, litres or doses to share")
+        raise HavenError(_("no food, water or medical item with kcal, litres or doses to share"))
     priorities = PriorityWeights()
     today = timezone.localdate()
     # One GROUP BY over what a need depends on: the cost is the groups', not the people's.
@@ -178,7 +183,7 @@ def preview_plan(
             today=today,
         )
     if not groups:
-        raise HavenError("nobody in camp to plan for")
+        raise HavenError(_("nobody in camp to plan for"))
     ration_items = adapters.ration_items(store, items)
     with planning_errors():
         need_classes, group_class = classes_from_groups(
@@ -453,14 +458,26 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     """
     plan.status = DistributionPlan.objects.select_for_update().get(pk=plan.pk).status
     if plan.status != PlanStatus.DRAFT:
-        raise HavenError(f"plan #{plan.pk} is {plan.get_status_display().lower()}, not a draft")
+        raise HavenError(
+            _("plan #%(pk)s is %(get_status_display)s, not a draft")
+            % {"pk": plan.pk, "get_status_display": plan.get_status_display().lower()}
+        )
     on_hand = adapters.on_hand_by_item(plan.store)
     for line in plan.items.select_related("item"):
         now = float(on_hand.get(line.item_id, 0))
         if now + 1e-6 < line.planned:
             raise HavenError(
-                f"plan #{plan.pk} shares {line.planned:,.3f} × {line.item.name} but "
-                f"{plan.store_name} now hold(s) {now:,.3f}; preview a new plan"
+                _(
+                    "plan #%(pk)s shares %(planned)s × %(name)s but "
+                    "%(store_name)s now hold(s) %(now)s; preview a new plan"
+                )
+                % {
+                    "pk": plan.pk,
+                    "planned": f"{line.planned:,.3f}",
+                    "name": line.item.name,
+                    "store_name": plan.store_name,
+                    "now": f"{now:,.3f}",
+                }
             )
     if not _shares_written(plan):
         write_shares(plan)
@@ -737,8 +754,8 @@ def handout_totals(plan: DistributionPlan) -> dict[int, Decimal]:
 def _applied(plan: DistributionPlan) -> None:
     if plan.status != PlanStatus.APPLIED:
         raise HavenError(
-            f"plan #{plan.pk} is {plan.get_status_display().lower()}; "
-            "hand out only against the applied plan"
+            _("plan #%(pk)s is %(get_status_display)s; hand out only against the applied plan")
+            % {"pk": plan.pk, "get_status_display": plan.get_status_display().lower()}
         )
 
 
@@ -746,16 +763,22 @@ def _share_of(
     plan: DistributionPlan, household: Household | None, person: Person | None
 ) -> HouseholdShare:
     if household is None and person is None:
-        raise HavenError("name the household or the person who collects")
+        raise HavenError(_("name the household or the person who collects"))
     if household is not None:
         shares = household_shares(plan, household=household)
         if not shares:
-            raise HavenError(f"household {household.name!r} is not in plan #{plan.pk}")
+            raise HavenError(
+                _("household %(name)r is not in plan #%(pk)s")
+                % {"name": household.name, "pk": plan.pk}
+            )
         return shares[0]
     assert person is not None
     shares = household_shares(plan, person=person)
     if not shares:
-        raise HavenError(f"{person.full_name} is not in plan #{plan.pk}")
+        raise HavenError(
+            _("%(full_name)s is not in plan #%(pk)s")
+            % {"full_name": person.full_name, "pk": plan.pk}
+        )
     return shares[0]
 
 
@@ -782,8 +805,17 @@ def record_handout(
     left = share.remaining.get(item.pk, Decimal(0))
     if amount > left:
         raise HavenError(
-            f"cannot hand out {amount:f} × {item.name} to {share.name}: "
-            f"{left:f} left of its share in plan #{plan.pk}"
+            _(
+                "cannot hand out %(amount)s × %(name)s to %(name_2)s: "
+                "%(left)s left of its share in plan #%(pk)s"
+            )
+            % {
+                "amount": f"{amount:f}",
+                "name": item.name,
+                "name_2": share.name,
+                "left": f"{left:f}",
+                "pk": plan.pk,
+            }
         )
     entries = []
     for store, part in _stores_to_draw(plan.store, item, amount):
@@ -835,7 +867,8 @@ def _stores_to_draw(
     if left > 0:
         total = sum((quantity for quantity, _ in held), Decimal(0))
         raise HavenError(
-            f"cannot issue {amount:f} × {item.name} from all stores: {total:f} on hand"
+            _("cannot issue %(amount)s × %(name)s from all stores: %(total)s on hand")
+            % {"amount": f"{amount:f}", "name": item.name, "total": f"{total:f}"}
         )
     return parts
 
@@ -868,7 +901,10 @@ def record_full_handout(
         if quantity > 0
     ]
     if not handouts:
-        raise HavenError(f"{share.name} has collected its whole share of plan #{plan.pk}")
+        raise HavenError(
+            _("%(name)s has collected its whole share of plan #%(pk)s")
+            % {"name": share.name, "pk": plan.pk}
+        )
     return handouts
 
 
@@ -886,18 +922,36 @@ def record_transfer(
     """Record a person handing part of their ration to another (stock is already out)."""
     amount = check_positive(f"quantity of {item.name}", quantity)
     if from_person.pk == to_person.pk:
-        raise HavenError(f"{from_person.full_name} cannot hand a ration to themselves")
+        raise HavenError(
+            _("%(full_name)s cannot hand a ration to themselves")
+            % {"full_name": from_person.full_name}
+        )
     for who in (from_person, to_person):
         if who.status not in IN_CAMP:
-            raise HavenError(f"{who.full_name} is {who.get_status_display().lower()}, not in camp")
+            raise HavenError(
+                _("%(full_name)s is %(get_status_display)s, not in camp")
+                % {
+                    "full_name": who.full_name,
+                    "get_status_display": who.get_status_display().lower(),
+                }
+            )
     plan = latest_plan(applied_only=True)
     if plan is not None:
         ration = own_ration(plan, from_person)
         given = ration.total.get(item.pk, Decimal(0)) - ration.given.get(item.pk, Decimal(0))
         if amount > given:
             raise HavenError(
-                f"{from_person.full_name}'s ration of {item.name} in plan #{plan.pk} is "
-                f"{max(given, Decimal(0)):f}; cannot hand on {amount:f}"
+                _(
+                    "%(full_name)s's ration of %(name)s in plan "
+                    "#%(pk)s is %(max)s; cannot hand on %(amount)s"
+                )
+                % {
+                    "full_name": from_person.full_name,
+                    "name": item.name,
+                    "pk": plan.pk,
+                    "max": f"{max(given, Decimal(0)):f}",
+                    "amount": f"{amount:f}",
+                }
             )
     return RationTransfer.objects.create(
         plan=plan,
@@ -939,7 +993,10 @@ class OwnRation:
 def own_ration(plan: DistributionPlan, person: Person) -> OwnRation:
     plan_class = class_of(plan, person)
     if plan_class is None:
-        raise HavenError(f"{person.full_name} is not in plan #{plan.pk}")
+        raise HavenError(
+            _("%(full_name)s is not in plan #%(pk)s")
+            % {"full_name": person.full_name, "pk": plan.pk}
+        )
     codes = dict(plan.items.values_list("item__code", "item_id"))
     ration = plan_class.daily_ration
     transfers = plan.transfers.all()
@@ -979,11 +1036,13 @@ def create_recipe(
 ) -> Recipe:
     """Add a recipe; refused for unknown items or skills, bad quantities, or a cycle."""
     if Recipe.objects.filter(code=code).exists():
-        raise HavenError(f"recipe code {code!r} is taken")
+        raise HavenError(_("recipe code %(code)r is taken") % {"code": code})
     try:
         skill_record = Skill.objects.get(code=skill)
     except Skill.DoesNotExist:
-        raise HavenError(f"recipe {code!r} needs unknown skill {skill!r}") from None
+        raise HavenError(
+            _("recipe %(code)r needs unknown skill %(skill)r") % {"code": code, "skill": skill}
+        ) from None
     catalogue = {item.code: item for item in Item.objects.all()}
     recipe = Recipe(
         code=code,
@@ -1003,9 +1062,15 @@ def create_recipe(
         validate_planning_recipes([*existing, candidate], catalogue)
     for item_code, target in (keep_on_hand or {}).items():
         if item_code not in outputs:
-            raise HavenError(f"recipe {code!r} keeps {item_code!r} on hand but does not make it")
+            raise HavenError(
+                _("recipe %(code)r keeps %(item_code)r on hand but does not make it")
+                % {"code": code, "item_code": item_code}
+            )
         if not math.isfinite(target) or target < 0:
-            raise HavenError(f"recipe {code!r} keep-on-hand of {item_code!r} {target!r} is < 0")
+            raise HavenError(
+                _("recipe %(code)r keep-on-hand of %(item_code)r %(target)r is < 0")
+                % {"code": code, "item_code": item_code, "target": target}
+            )
     recipe.save()
     RecipeInput.objects.bulk_create(
         RecipeInput(recipe=recipe, item=catalogue[item], quantity=qty)
@@ -1129,8 +1194,11 @@ def _food_to_burn(store: Store, kcal: float) -> dict[Item, Decimal]:
         left -= units * item.kcal_per_unit
     if left > 0:
         raise HavenError(
-            f"{store.name} holds too little food for {kcal:,.0f} kcal of fabrication "
-            f"({left:,.0f} kcal short)"
+            _(
+                "%(name)s holds too little food for %(kcal)s "
+                "kcal of fabrication (%(left)s kcal short)"
+            )
+            % {"name": store.name, "kcal": f"{kcal:,.0f}", "left": f"{left:,.0f}"}
         )
     return drawn
 
@@ -1152,16 +1220,22 @@ def order_production(
     most one day's capacity of their skill per day.
     """
     if isinstance(batches, bool) or not isinstance(batches, int) or batches < 1:
-        raise HavenError(f"batches {batches!r} must be a whole number ≥ 1")
+        raise HavenError(_("batches %(batches)r must be a whole number ≥ 1") % {"batches": batches})
     if not recipe.active:
-        raise HavenError(f"recipe {recipe.code!r} is retired")
+        raise HavenError(_("recipe %(code)r is retired") % {"code": recipe.code})
     if fabricator.status != Status.PRESENT:
         raise HavenError(
-            f"{fabricator.full_name} is {fabricator.get_status_display().lower()}; "
-            "a fabricator must be present and fit"
+            _("%(full_name)s is %(get_status_display)s; a fabricator must be present and fit")
+            % {
+                "full_name": fabricator.full_name,
+                "get_status_display": fabricator.get_status_display().lower(),
+            }
         )
     if not fabricator.skills.filter(pk=recipe.skill_id).exists():
-        raise HavenError(f"{fabricator.full_name} lacks the skill {recipe.skill.code!r}")
+        raise HavenError(
+            _("%(full_name)s lacks the skill %(code)r")
+            % {"full_name": fabricator.full_name, "code": recipe.skill.code}
+        )
     since = timezone.now() - timedelta(hours=24)
     worked = sum(
         order.batches / order.recipe.batches_per_day_per_worker
@@ -1173,8 +1247,17 @@ def order_production(
     if worked + days > 1 + 1e-9:
         capacity = math.floor((1 - worked) * recipe.batches_per_day_per_worker + 1e-9)
         raise HavenError(
-            f"{fabricator.full_name} can make {max(capacity, 0)} more batch(es) of "
-            f"{recipe.name} today ({recipe.batches_per_day_per_worker:g} a day); asked {batches}"
+            _(
+                "%(full_name)s can make %(max)s more batch(es) of %(name)s "
+                "today (%(batches_per_day_per_worker)s a day); asked %(batches)s"
+            )
+            % {
+                "full_name": fabricator.full_name,
+                "max": max(capacity, 0),
+                "name": recipe.name,
+                "batches_per_day_per_worker": f"{recipe.batches_per_day_per_worker:g}",
+                "batches": batches,
+            }
         )
     consumed: dict[Item, Decimal] = defaultdict(Decimal)
     for line in recipe.inputs.select_related("item"):
@@ -1227,7 +1310,9 @@ def make_scenario(
     """A what-if from plain choices; None when nothing is changed."""
     for what, count in (("people leaving", people_leave), ("people arriving", people_arrive)):
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise HavenError(f"{what} {count!r} must be a whole number ≥ 0")
+            raise HavenError(
+                _("%(what)s %(count)r must be a whole number ≥ 0") % {"what": what, "count": count}
+            )
     lost: dict[str, float] = {}
     if store_lost is not None:
         items = [item for item in Item.objects.all() if adapters.item_content(item)]
@@ -1256,7 +1341,7 @@ def forecast(
     days = check_days(horizon_days)
     inputs = adapters.forecast_inputs(history_days=settings.HAVEN_FORECAST_HISTORY_DAYS)
     if not inputs.needs:
-        raise HavenError("no item holds kcal, litres or doses: nothing to forecast")
+        raise HavenError(_("no item holds kcal, litres or doses: nothing to forecast"))
     with planning_errors():
         return forecast_runway(
             inputs,

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.core import computed, policy
@@ -116,7 +117,9 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(DistributionPlan, pk=plan_id)
     try:
         services.apply_plan(by=request.user, plan=plan)
-        messages.success(request, f"Plan #{plan.pk} applied: distribute against it.")
+        messages.success(
+            request, _("Plan #%(pk)s applied: distribute against it.") % {"pk": plan.pk}
+        )
     except HavenError as error:
         messages.error(request, str(error))
     return redirect("rations:plan", plan_id=plan.pk)
@@ -181,11 +184,13 @@ def handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             done = services.record_full_handout(by=request.user, plan=plan, **form.cleaned_data)
-            messages.success(request, f"Recorded {len(done)} item(s) handed out.")
+            messages.success(
+                request, _("Recorded %(count)s item(s) handed out.") % {"count": len(done)}
+            )
         except HavenError as error:
             messages.error(request, str(error))
     else:
-        messages.error(request, "Choose a household or a person.")
+        messages.error(request, _("Choose a household or a person."))
     return redirect("rations:list", plan_id=plan.pk)
 
 
@@ -200,8 +205,13 @@ def transfer(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Recorded: {record.from_person} handed {record.quantity:f} × "
-                f"{record.item} to {record.to_person}.",
+                _("Recorded: %(from_person)s handed %(quantity)s × %(item)s to %(to_person)s.")
+                % {
+                    "from_person": record.from_person,
+                    "quantity": f"{record.quantity:f}",
+                    "item": record.item,
+                    "to_person": record.to_person,
+                },
             )
             return redirect("rations:transfer")
     recent = RationTransfer.objects.select_related("from_person", "to_person", "item")[:20]
@@ -217,9 +227,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     ration = None
     problem = ""
     if person is None:
-        problem = "Your account is not linked to a person in the registry."
+        problem = _("Your account is not linked to a person in the registry.")
     elif plan is None:
-        problem = "No distribution plan has been applied yet."
+        problem = _("No distribution plan has been applied yet.")
     else:
         try:
             ration = services.own_ration(plan, person)
@@ -298,7 +308,11 @@ def production_order(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             order = services.order_production(by=request.user, **form.cleaned_data)
-            messages.success(request, f"Made {order.batches} × {order.recipe} ({order.reference}).")
+            messages.success(
+                request,
+                _("Made %(batches)s × %(recipe)s (%(reference)s).")
+                % {"batches": order.batches, "recipe": order.recipe, "reference": order.reference},
+            )
         except HavenError as error:
             messages.error(request, str(error))
     else:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -290,7 +291,7 @@ def stays(request: HttpRequest, shelter_id: Id, page: Query[PageQuery]) -> dict[
     require(request.user, "shelter.view_shelter")
     shelter = services.get_shelter(shelter_id)
     if not _may_see_names(request, shelter):
-        raise PermissionDenied("your role may not see who sleeps where")
+        raise PermissionDenied(_("your role may not see who sleeps where"))
     stays = (
         Stay.objects.filter(shelter=shelter)
         .select_related("shelter")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError, NotFoundError
@@ -72,7 +73,7 @@ def find_shelter(name_or_id: str) -> Shelter:
     try:
         return Shelter.objects.get(name__iexact=text)
     except Shelter.DoesNotExist as error:
-        raise NotFoundError(f"no shelter named {text!r}") from error
+        raise NotFoundError(_("no shelter named %(text)r") % {"text": text}) from error
 
 
 @read_only
@@ -218,7 +219,9 @@ def choose_tent_type(tent_type_id: int | None = None) -> TentType:
         for tent in types:
             if tent.pk == tent_type_id:
                 return tent
-        raise NotFoundError(f"no tent type with id {tent_type_id}")
+        raise NotFoundError(
+            _("no tent type with id %(tent_type_id)s") % {"tent_type_id": tent_type_id}
+        )
     named = [t for t in types if t.name.casefold() == settings.HAVEN_SHELTER_TENT_NAME.casefold()]
     return (named or types)[0]
 
@@ -233,7 +236,9 @@ def shortfall(*, in_camp: int, capacity: int, tent_type: TentType) -> ShelterSho
             m2_per_person=covered_m2_per_person(),
         )
     except PlanningInputError as error:
-        raise HavenError(f"tent type {tent_type.name}: {error}") from error
+        raise HavenError(
+            _("tent type %(name)s: %(error)s") % {"name": tent_type.name, "error": error}
+        ) from error
 
 
 @read_only
@@ -323,31 +328,42 @@ def _area(value: Any, what: str) -> Decimal:
     # Rounded to the column's 0.01 m² first: 0.001 m² must not pass "> 0" and be kept as 0.
     area = column_decimal(Shelter, "covered_area_m2", value, what=f"covered area of {what}")
     if area <= 0:
-        raise HavenError(f"covered area of {what} must be more than 0 m², not {value}")
+        raise HavenError(
+            _("covered area of %(what)s must be more than 0 m², not %(value)s")
+            % {"what": what, "value": value}
+        )
     return area
 
 
 def _clean_shelter(fields: dict[str, Any], name: str) -> dict[str, Any]:
     unknown = set(fields) - set(SHELTER_FIELDS)
     if unknown:
-        raise HavenError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise HavenError(_("unknown field(s): %(names)s") % {"names": ", ".join(sorted(unknown))})
     cleaned = dict(fields)
     if "name" in cleaned:
         cleaned["name"] = str(cleaned["name"]).strip()
         if not cleaned["name"]:
-            raise HavenError("a shelter needs a name")
+            raise HavenError(_("a shelter needs a name"))
         name = cleaned["name"]
     if "covered_area_m2" in cleaned:
         cleaned["covered_area_m2"] = _area(cleaned["covered_area_m2"], name)
     for field, choices in (("kind", Kind), ("use", Use)):
         if field in cleaned and cleaned[field] not in choices.values:
             raise HavenError(
-                f"unknown {field} {cleaned[field]!r} for {name}: use one of "
-                f"{', '.join(choices.values)}"
+                _("unknown %(field)s %(cleaned)r for %(name)s: use one of %(names)s")
+                % {
+                    "field": field,
+                    "cleaned": cleaned[field],
+                    "name": name,
+                    "names": ", ".join(choices.values),
+                }
             )
     beds = cleaned.get("beds")
     if beds is not None and (not isinstance(beds, int) or beds < 0):
-        raise HavenError(f"beds of {name} must be a whole number 0 or more, not {beds}")
+        raise HavenError(
+            _("beds of %(name)s must be a whole number 0 or more, not %(beds)s")
+            % {"name": name, "beds": beds}
+        )
     for field in ("zone", "notes"):
         if field in cleaned:
             cleaned[field] = str(cleaned[field] or "").strip()
@@ -387,10 +403,11 @@ def add_shelter(
     )
     if condition not in Condition.values:
         raise HavenError(
-            f"unknown condition {condition!r}: use one of {', '.join(Condition.values)}"
+            _("unknown condition %(condition)r: use one of %(names)s")
+            % {"condition": condition, "names": ", ".join(Condition.values)}
         )
     if Shelter.objects.filter(name__iexact=cleaned["name"]).exists():
-        raise HavenError(f"a shelter named {cleaned['name']!r} already exists")
+        raise HavenError(_("a shelter named %(name)r already exists") % {"name": cleaned["name"]})
     shelter = Shelter.objects.create(condition=condition, **cleaned)
     if condition != Condition.USABLE:
         ConditionChange.objects.create(
@@ -408,12 +425,12 @@ def add_shelter(
 def update_shelter(*, by: Author, shelter: Shelter, **changes: Any) -> Shelter:
     """Change a shelter's details (not its condition: that is `set_condition`)."""
     if "condition" in changes:
-        raise HavenError("condition changes are recorded: use the condition change instead")
+        raise HavenError(_("condition changes are recorded: use the condition change instead"))
     cleaned = _clean_shelter(changes, shelter.name)
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
     new_name = cleaned.get("name")
     if new_name and Shelter.objects.filter(name__iexact=new_name).exclude(pk=shelter.pk).exists():
-        raise HavenError(f"a shelter named {new_name!r} already exists")
+        raise HavenError(_("a shelter named %(new_name)r already exists") % {"new_name": new_name})
     for field, value in cleaned.items():
         setattr(shelter, field, value)
     shelter.save()
@@ -441,12 +458,15 @@ def set_condition(
     """Record a shelter's new condition; a destroyed shelter's people lose their place."""
     if condition not in Condition.values:
         raise HavenError(
-            f"unknown condition {condition!r} for {shelter.name}: use one of "
-            f"{', '.join(Condition.values)}"
+            _("unknown condition %(condition)r for %(name)s: use one of %(names)s")
+            % {"condition": condition, "name": shelter.name, "names": ", ".join(Condition.values)}
         )
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
     if shelter.condition == condition:
-        raise HavenError(f"{shelter.name} is already {Condition(condition).label.lower()}")
+        raise HavenError(
+            _("%(name)s is already %(label)s")
+            % {"name": shelter.name, "label": Condition(condition).label.lower()}
+        )
     when = event_time(at, "time of the change")
     change = ConditionChange.objects.create(
         shelter=shelter,
@@ -478,10 +498,10 @@ def add_tent_type(*, by: Author, name: str, covered_area_m2: Any) -> TentType:
     """A tent type to count the shortfall in (for example "Family tent", 16 m²)."""
     name = name.strip()
     if not name:
-        raise HavenError("a tent type needs a name")
+        raise HavenError(_("a tent type needs a name"))
     area = _area(covered_area_m2, f"tent type {name}")
     if TentType.objects.filter(name__iexact=name).exists():
-        raise HavenError(f"a tent type named {name!r} already exists")
+        raise HavenError(_("a tent type named %(name)r already exists") % {"name": name})
     return TentType.objects.create(name=name, covered_area_m2=area)
 
 
@@ -491,15 +511,23 @@ def add_tent_type(*, by: Author, name: str, covered_area_m2: Any) -> TentType:
 def _require_in_camp(person: Person) -> None:
     if person.status not in IN_CAMP:
         raise HavenError(
-            f"{person.full_name} ({person.display_id}) is recorded "
-            f"{Status(person.status).label.lower()}: only people in camp (present or injured) "
-            "can be given a shelter"
+            _(
+                "%(full_name)s (%(display_id)s) is recorded %(label)s: only "
+                "people in camp (present or injured) can be given a shelter"
+            )
+            % {
+                "full_name": person.full_name,
+                "display_id": person.display_id,
+                "label": Status(person.status).label.lower(),
+            }
         )
 
 
 def _require_room(shelter: Shelter, arriving: int = 1) -> None:
     if not shelter.is_usable:
-        raise HavenError(f"{shelter.name} is destroyed: nobody can sleep there")
+        raise HavenError(
+            _("%(name)s is destroyed: nobody can sleep there") % {"name": shelter.name}
+        )
     taken = open_stays().filter(shelter=shelter).count()
     capacity = shelter.capacity
     if taken + arriving > capacity:
@@ -527,7 +555,10 @@ def assign(
     _require_in_camp(person)
     current = Stay.objects.select_for_update().filter(person=person, ended_at__isnull=True).first()
     if current is not None and current.shelter_id == shelter.pk:
-        raise HavenError(f"{person.full_name} already sleeps in {shelter.name}")
+        raise HavenError(
+            _("%(full_name)s already sleeps in %(name)s")
+            % {"full_name": person.full_name, "name": shelter.name}
+        )
     _require_room(shelter)
     when = event_time(at, "check-in time")
     if current is not None:
@@ -538,7 +569,10 @@ def assign(
                 person=person, shelter=shelter, started_at=when, started_by=acting_user(by)
             )
     except IntegrityError as error:  # another clerk placed them in the same instant
-        raise HavenError(f"{person.full_name} was just given a shelter by someone else") from error
+        raise HavenError(
+            _("%(full_name)s was just given a shelter by someone else")
+            % {"full_name": person.full_name}
+        ) from error
 
 
 @audited("shelter.check_out")
@@ -552,7 +586,10 @@ def check_out(*, by: Author, person: Person, note: str = "", at: datetime | None
         .first()
     )
     if stay is None:
-        raise HavenError(f"{person.full_name} ({person.display_id}) has no shelter to leave")
+        raise HavenError(
+            _("%(full_name)s (%(display_id)s) has no shelter to leave")
+            % {"full_name": person.full_name, "display_id": person.display_id}
+        )
     _close(
         stay, by=by, at=event_time(at, "check-out time"), end=StayEnd.CHECKED_OUT, note=note.strip()
     )
@@ -645,7 +682,9 @@ def compute_plan(people: list[PlannerPerson], shelters: list[PlannerShelter]) ->
             exact_time_limit_s=settings.HAVEN_SHELTER_PLAN_SECONDS,
         )
     except PlanningInputError as error:
-        raise HavenError(f"the shelter planner refused the camp's data: {error}") from error
+        raise HavenError(
+            _("the shelter planner refused the camp's data: %(error)s") % {"error": error}
+        ) from error
 
 
 @audited("shelter.make_plan")
@@ -745,8 +784,8 @@ def apply_plan(
     plan = ShelterPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_applied:
         raise HavenError(
-            f"shelter plan {plan.pk} was already applied at "
-            f"{timezone.localtime(plan.applied_at):%Y-%m-%d %H:%M}: make a new plan"
+            _("shelter plan %(pk)s was already applied at %(applied_at)s: make a new plan")
+            % {"pk": plan.pk, "applied_at": f"{timezone.localtime(plan.applied_at):%Y-%m-%d %H:%M}"}
         )
     by_person = {row[0]: row for row in plan.changes}
     if person_ids is None:
@@ -760,7 +799,9 @@ def apply_plan(
             )
         chosen = [by_person[pid] for pid in sorted(set(person_ids))]
     if not chosen:
-        raise HavenError(f"choose at least one change of shelter plan {plan.pk} to apply")
+        raise HavenError(
+            _("choose at least one change of shelter plan %(pk)s to apply") % {"pk": plan.pk}
+        )
     when = event_time(at, "time")
     release_people_gone(by=by, at=when)
     shelter_ids = {sid for row in chosen for sid in row[1:] if sid is not None}
@@ -775,20 +816,31 @@ def apply_plan(
     for pid, origin, to in chosen:
         person = people.get(pid)
         if person is None:
-            raise HavenError(f"person {pid} of shelter plan {plan.pk} no longer exists")
+            raise HavenError(
+                _("person %(pid)s of shelter plan %(pk)s no longer exists")
+                % {"pid": pid, "pk": plan.pk}
+            )
         now_in = stays[pid].shelter_id if pid in stays else None
         if now_in != origin:
             where = stays[pid].shelter.name if pid in stays else "no shelter"
             raise HavenError(
-                f"shelter plan {plan.pk} is out of date: {person.full_name} is now in {where}; "
-                "make a new plan"
+                _(
+                    "shelter plan %(pk)s is out of date: %(full_name)s "
+                    "is now in %(where)s; make a new plan"
+                )
+                % {"pk": plan.pk, "full_name": person.full_name, "where": where}
             )
         if to is not None:
             _require_in_camp(person)
             if to not in shelters:
-                raise HavenError(f"shelter {to} of shelter plan {plan.pk} no longer exists")
+                raise HavenError(
+                    _("shelter %(to)s of shelter plan %(pk)s no longer exists")
+                    % {"to": to, "pk": plan.pk}
+                )
             if not shelters[to].is_usable:
-                raise HavenError(f"{shelters[to].name} is destroyed: make a new plan")
+                raise HavenError(
+                    _("%(name)s is destroyed: make a new plan") % {"name": shelters[to].name}
+                )
     for pid, _origin, to in chosen:
         if pid in stays:
             end, note = (
@@ -808,9 +860,11 @@ def apply_plan(
         shelter = shelters[shelter_id]
         if counts.get(shelter_id, 0) > shelter.capacity:
             raise HavenError(
-                f"these changes would put {counts[shelter_id]} people in {shelter.name} "
-                f"(capacity {shelter.capacity}): also choose the moves out of it, "
-                "or make a new plan"
+                _(
+                    "these changes would put %(counts)s people in %(name)s (capacity "
+                    "%(capacity)s): also choose the moves out of it, or make a new plan"
+                )
+                % {"counts": counts[shelter_id], "name": shelter.name, "capacity": shelter.capacity}
             )
     plan.applied_at = when
     plan.applied_by = acting_user(by)

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.core.access import permission_required
@@ -18,22 +20,32 @@ from haven.shelter.models import Shelter, ShelterPlan
 
 
 class ShelterForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.TENT)
+    name = forms.CharField(max_length=120, label=gettext_lazy("Name"))
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.TENT, label=gettext_lazy("Kind"))
     covered_area_m2 = forms.DecimalField(
-        label="Covered area (m²)", max_digits=9, decimal_places=2, help_text="Usable floor space."
+        label=gettext_lazy("Covered area (m²)"),
+        max_digits=9,
+        decimal_places=2,
+        help_text=gettext_lazy("Usable floor space."),
     )
-    beds = forms.IntegerField(required=False, min_value=0, help_text="Leave empty if none.")
-    zone = forms.CharField(max_length=60, required=False, label="Block / zone")
-    use = forms.ChoiceField(choices=Use.choices, initial=Use.GENERAL)
-    accessible = forms.BooleanField(required=False, label="Accessible (step-free)")
-    heated = forms.BooleanField(required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    beds = forms.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy("Leave empty if none."),
+        label=gettext_lazy("Beds"),
+    )
+    zone = forms.CharField(max_length=60, required=False, label=gettext_lazy("Block / zone"))
+    use = forms.ChoiceField(choices=Use.choices, initial=Use.GENERAL, label=gettext_lazy("Use"))
+    accessible = forms.BooleanField(required=False, label=gettext_lazy("Accessible (step-free)"))
+    heated = forms.BooleanField(required=False, label=gettext_lazy("Heated"))
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Notes")
+    )
 
 
 class ConditionForm(forms.Form):
-    condition = forms.ChoiceField(choices=Condition.choices)
-    note = forms.CharField(max_length=300, required=False)
+    condition = forms.ChoiceField(choices=Condition.choices, label=gettext_lazy("Condition"))
+    note = forms.CharField(max_length=300, required=False, label=gettext_lazy("Note"))
 
 
 def _may_see_names(request: HttpRequest, shelter: Shelter) -> bool:
@@ -100,10 +112,18 @@ def _shelter_form(request: HttpRequest, shelter: Shelter | None) -> HttpResponse
         try:
             if shelter is None:
                 shelter = services.add_shelter(by=request.user, **data)
-                messages.success(request, f"Added {shelter.name}: {shelter.capacity} places.")
+                messages.success(
+                    request,
+                    _("Added %(name)s: %(capacity)s places.")
+                    % {"name": shelter.name, "capacity": shelter.capacity},
+                )
             else:
                 shelter = services.update_shelter(by=request.user, shelter=shelter, **data)
-                messages.success(request, f"Saved {shelter.name}: {shelter.capacity} places.")
+                messages.success(
+                    request,
+                    _("Saved %(name)s: %(capacity)s places.")
+                    % {"name": shelter.name, "capacity": shelter.capacity},
+                )
         except HavenError as error:
             form.add_error(None, str(error))
         else:
@@ -127,11 +147,11 @@ def shelter_condition(request: HttpRequest, shelter_id: int) -> HttpResponse:
     shelter = services.get_shelter(shelter_id)
     form = ConditionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a condition.")
+        messages.error(request, _("Choose a condition."))
     else:
         try:
             services.set_condition(by=request.user, shelter=shelter, **form.cleaned_data)
-            messages.success(request, f"{shelter.name}: condition recorded.")
+            messages.success(request, _("%(name)s: condition recorded.") % {"name": shelter.name})
         except HavenError as error:
             messages.error(request, str(error))
     return redirect("shelter:detail", shelter_id=shelter.pk)
@@ -140,7 +160,7 @@ def shelter_condition(request: HttpRequest, shelter_id: int) -> HttpResponse:
 def _person_id(value: str) -> int:
     number = as_id(value)
     if number is None:
-        raise HavenError(f"person {value!r} is not a person id")
+        raise HavenError(_("person %(value)r is not a person id") % {"value": value})
     return number
 
 
@@ -153,7 +173,11 @@ def assign(request: HttpRequest) -> HttpResponse:
         person = services.get_person(_person_id(request.POST.get("person", "")))
         shelter = services.get_shelter(_person_id(request.POST.get("shelter", "")))
         services.assign(by=request.user, person=person, shelter=shelter)
-        messages.success(request, f"{person.full_name} now sleeps in {shelter.name}.")
+        messages.success(
+            request,
+            _("%(full_name)s now sleeps in %(name)s.")
+            % {"full_name": person.full_name, "name": shelter.name},
+        )
     except HavenError as error:
         messages.error(request, str(error))
     return redirect(back if back.startswith("/shelter/") else "shelter:board")
@@ -166,7 +190,7 @@ def check_out(request: HttpRequest) -> HttpResponse:
     try:
         person = services.get_person(_person_id(request.POST.get("person", "")))
         services.check_out(by=request.user, person=person, note=request.POST.get("note", ""))
-        messages.success(request, f"{person.full_name} checked out.")
+        messages.success(request, _("%(full_name)s checked out.") % {"full_name": person.full_name})
     except HavenError as error:
         messages.error(request, str(error))
     return redirect(back if back.startswith("/shelter/") else "shelter:board")
@@ -213,10 +237,14 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         chosen = [int(value) for value in request.POST.getlist("person")]
         if not chosen:
-            raise HavenError("choose at least one change to apply")
+            raise HavenError(_("choose at least one change to apply"))
         done = services.apply_plan(by=request.user, plan=plan, person_ids=chosen)
     except ValueError as error:  # HavenError, or a tampered checkbox value
         messages.error(request, str(error))
         return redirect("shelter:plan", plan_id=plan.pk)
-    messages.success(request, f"Applied {done} of {len(plan.changes)} changes of plan {plan.pk}.")
+    messages.success(
+        request,
+        _("Applied %(done)s of %(count)s changes of plan %(pk)s.")
+        % {"done": done, "count": len(plan.changes), "pk": plan.pk},
+    )
     return redirect("shelter:board")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as WithStatus
 
@@ -323,14 +324,16 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> WithStatus[list[LedgerE
     try:
         return _entries(services.receive(by=request.user, **payload.dict()))
     except services.ExpiredLotError as error:
-        raise HavenError(f'{error}: send "accept_expired": true to receive it') from error
+        raise HavenError(
+            _('%(error)s: send "accept_expired": true to receive it') % {"error": error}
+        ) from error
 
 
 @router.post("/issue", response={201: list[EntryOut]}, summary="Issue stock (FEFO)")
 def issue(request: HttpRequest, payload: IssueIn) -> WithStatus[list[LedgerEntry]]:
     item = services.get_item(payload.item)
     if not may_issue(request.user, item):
-        raise PermissionDenied(f"your role may not issue {item.name}")
+        raise PermissionDenied(_("your role may not issue %(name)s") % {"name": item.name})
     person = None
     if payload.person_id is not None:
         from haven.people.services import get_person

@@ -1,72 +1,73 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
     """What an item is for; runway is computed per need from these."""
 
-    FOOD = "food", "Food"
-    WATER = "water", "Water"
-    MEDICAL = "medical", "Medical"
-    SHELTER = "shelter", "Shelter"
-    FUEL = "fuel", "Fuel"
-    TOOLS = "tools", "Tools"
-    HYGIENE = "hygiene", "Hygiene"
-    OTHER = "other", "Other"
+    FOOD = "food", _("Food")
+    WATER = "water", _("Water")
+    MEDICAL = "medical", _("Medical")
+    SHELTER = "shelter", _("Shelter")
+    FUEL = "fuel", _("Fuel")
+    TOOLS = "tools", _("Tools")
+    HYGIENE = "hygiene", _("Hygiene")
+    OTHER = "other", _("Other")
 
 
 class MedicalCategory(models.TextChoices):
     """Which kind of care a medical item serves; medical runway is per category."""
 
-    TRAUMA = "trauma", "Trauma"
-    BURNS = "burns", "Burns"
-    INFECTION = "infection", "Infection"
-    PAIN = "pain", "Pain"
-    FLUIDS = "fluids", "Fluids"
-    GENERAL = "general", "General"
+    TRAUMA = "trauma", _("Trauma")
+    BURNS = "burns", _("Burns")
+    INFECTION = "infection", _("Infection")
+    PAIN = "pain", _("Pain")
+    FLUIDS = "fluids", _("Fluids")
+    GENERAL = "general", _("General")
 
 
 class StoreKind(models.TextChoices):
-    WAREHOUSE = "warehouse", "Warehouse"
-    TENT = "tent", "Tent store"
-    CACHE = "cache", "Cache"
-    VEHICLE = "vehicle", "Vehicle"
+    WAREHOUSE = "warehouse", _("Warehouse")
+    TENT = "tent", _("Tent store")
+    CACHE = "cache", _("Cache")
+    VEHICLE = "vehicle", _("Vehicle")
 
 
 class EntryKind(models.TextChoices):
     """The only ways stock changes."""
 
-    RECEIPT = "receipt", "Receipt"
-    ISSUE = "issue", "Issue"
-    TRANSFER_OUT = "transfer_out", "Transfer out"
-    TRANSFER_IN = "transfer_in", "Transfer in"
-    ADJUSTMENT = "adjustment", "Adjustment"
-    COUNT = "count", "Stock count"
+    RECEIPT = "receipt", _("Receipt")
+    ISSUE = "issue", _("Issue")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    COUNT = "count", _("Stock count")
 
 
 class ReceiptSource(models.TextChoices):
-    MISSION = "mission", "Supply mission"
-    DONATION = "donation", "Donation"
-    FABRICATION = "fabrication", "Fabrication"
-    OPENING = "opening", "Opening stock"
-    OTHER = "other", "Other"
+    MISSION = "mission", _("Supply mission")
+    DONATION = "donation", _("Donation")
+    FABRICATION = "fabrication", _("Fabrication")
+    OPENING = "opening", _("Opening stock")
+    OTHER = "other", _("Other")
 
 
 class IssuePurpose(models.TextChoices):
-    PERSON = "person", "To a person"
-    TREATMENT = "treatment", "Treatment"
-    DISTRIBUTION = "distribution", "Distribution"
-    FABRICATION = "fabrication", "Fabrication"
-    OTHER = "other", "Other"
+    PERSON = "person", _("To a person")
+    TREATMENT = "treatment", _("Treatment")
+    DISTRIBUTION = "distribution", _("Distribution")
+    FABRICATION = "fabrication", _("Fabrication")
+    OTHER = "other", _("Other")
 
 
 class AdjustmentReason(models.TextChoices):
-    DAMAGED = "damaged", "Damaged"
-    EXPIRED = "expired", "Expired"
-    LOST = "lost", "Lost"
-    FOUND = "found", "Found"
-    STOLEN = "stolen", "Stolen"
+    DAMAGED = "damaged", _("Damaged")
+    EXPIRED = "expired", _("Expired")
+    LOST = "lost", _("Lost")
+    FOUND = "found", _("Found")
+    STOLEN = "stolen", _("Stolen")
 
 
 # Adjustments that add stock; every other reason removes it.

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.errors import HavenError
@@ -108,7 +109,10 @@ def _parse_date(text: str, line: int) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise HavenError(f"line {line}: expiry {text!r} is not a date (YYYY-MM-DD)") from error
+        raise HavenError(
+            _("line %(line)s: expiry %(text)r is not a date (YYYY-MM-DD)")
+            % {"line": line, "text": text}
+        ) from error
 
 
 def _column_name(header: str) -> str | None:
@@ -130,7 +134,9 @@ def read_stock_list(stream: IO[bytes] | IO[str]) -> list[ImportLine]:
     if not columns & {"item", "item_code"}:
         missing.insert(0, "item")
     if missing:
-        raise HavenError(f"the stock list has no column {', '.join(missing)}")
+        raise HavenError(
+            _("the stock list has no column %(names)s") % {"names": ", ".join(missing)}
+        )
     items = {i.code.lower(): i for i in Item.objects.all()}
     items.update({i.name.lower(): i for i in items.values()})
     stores = {s.name.lower(): s for s in Store.objects.all()}
@@ -145,14 +151,23 @@ def read_stock_list(stream: IO[bytes] | IO[str]) -> list[ImportLine]:
             wanted = cell("item_code") or cell("item")
             item = items.get(wanted.lower())
             if item is None:
-                raise HavenError(f"line {number}: no item {wanted!r} in the catalogue")
+                raise HavenError(
+                    _("line %(number)s: no item %(wanted)r in the catalogue")
+                    % {"number": number, "wanted": wanted}
+                )
             store = stores.get(cell("store").lower())
             if store is None:
-                raise HavenError(f"line {number}: no store {cell('store')!r}")
+                raise HavenError(
+                    _("line %(number)s: no store %(cell)r")
+                    % {"number": number, "cell": cell("store")}
+                )
             quantity = services.parse_quantity(cell("quantity"), what=f"line {number}: quantity")
             source = cell("source") or ReceiptSource.OPENING
             if source not in ReceiptSource.values:
-                raise HavenError(f"line {number}: source {source!r} is not a receipt source")
+                raise HavenError(
+                    _("line %(number)s: source %(source)r is not a receipt source")
+                    % {"number": number, "source": source}
+                )
             lines.append(
                 ImportLine(
                     row=number,
@@ -171,7 +186,10 @@ def read_stock_list(stream: IO[bytes] | IO[str]) -> list[ImportLine]:
     if problems:
         more = len(problems) - MAX_ERRORS_SHOWN
         shown = "; ".join(problems[:MAX_ERRORS_SHOWN]) + (f"; and {more} more" if more > 0 else "")
-        raise HavenError(f"stock list not imported ({len(problems)} bad rows): {shown}")
+        raise HavenError(
+            _("stock list not imported (%(count)s bad rows): %(shown)s")
+            % {"count": len(problems), "shown": shown}
+        )
     return lines
 
 

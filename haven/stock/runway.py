@@ -35,6 +35,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from haven.people import aggregates
 from haven.planning.runway import ItemRunway, RunwayStatus, consumption_rate, item_runway
@@ -47,7 +48,7 @@ STATUS_COLOURS = {
     RunwayStatus.LOW: "#f9a825",
     RunwayStatus.CRITICAL: "#c62828",
 }
-DEFINITION = (
+DEFINITION = gettext_lazy(
     "Days of supply = usable stock (on hand in every store, lots not expired) ÷ the larger "
     "of the daily standard for the people in camp and the recent daily use; medical needs "
     "count recent use only, and an item serving no need counts its own recent use."
@@ -84,14 +85,14 @@ def needs_for(catalogue: Sequence[Item]) -> list[Need]:
     needs = [
         Need(
             "kcal",
-            "Food energy",
+            gettext("Food energy"),
             "kcal",
             "kcal_per_unit",
             settings.HAVEN_STANDARD_KCAL_PER_PERSON_DAY,
         ),
         Need(
             "litres",
-            "Drinking water",
+            gettext("Drinking water"),
             "L",
             "litres_per_unit",
             settings.HAVEN_STANDARD_WATER_L_PER_PERSON_DAY,
@@ -101,8 +102,8 @@ def needs_for(catalogue: Sequence[Item]) -> list[Need]:
     needs += [
         Need(
             f"medical:{medical.value}",
-            f"Medical: {medical.label.lower()}",
-            "treatments",
+            gettext("Medical: %(category)s") % {"category": str(medical.label).lower()},
+            gettext("treatments"),
             "doses_per_unit",
             None,
         )
@@ -155,7 +156,10 @@ class NeedRunwayRow:
     @property
     def stock_text(self) -> str:
         """ "16,170 L usable (Drinking water 16,110, Bottled water 60)"."""
-        text = f"{amount_text(self.runway.on_hand)} {self.unit} usable"
+        text = gettext("%(amount)s %(unit)s usable") % {
+            "amount": amount_text(self.runway.on_hand),
+            "unit": self.unit,
+        }
         held = [(item, amount) for item, amount in self.items if amount > 0]
         if len(held) > 1:
             shown = ", ".join(f"{item.name} {amount_text(amount)}" for item, amount in held[:3])
@@ -166,23 +170,34 @@ class NeedRunwayRow:
     def per_day_text(self) -> str:
         """What a day takes, and which of standard and recent use decided it."""
         runway, unit = self.runway, self.unit
-        recent = f"{amount_text(runway.recent_rate)} {unit} a day issued lately"
+        recent = gettext("%(amount)s %(unit)s a day issued lately") % {
+            "amount": amount_text(runway.recent_rate),
+            "unit": unit,
+        }
         if self.standard_per_person is None:
-            return recent if runway.recent_rate else "nothing issued lately"
+            return recent if runway.recent_rate else gettext("nothing issued lately")
         heads = self.standard_per_person * self.headcount
-        extra = " + special needs" if runway.planned_daily_need > heads else ""
-        standard = (
-            f"{amount_text(runway.planned_daily_need)} {unit} a day by the standard "
-            f"({amount_text(self.standard_per_person)} × {self.headcount} people{extra})"
-        )
+        extra = gettext(" + special needs") if runway.planned_daily_need > heads else ""
+        standard = gettext(
+            "%(amount)s %(unit)s a day by the standard (%(each)s × %(people)s people%(extra)s)"
+        ) % {
+            "amount": amount_text(runway.planned_daily_need),
+            "unit": unit,
+            "each": amount_text(self.standard_per_person),
+            "people": self.headcount,
+            "extra": extra,
+        }
         if runway.recent_rate > runway.planned_daily_need:
-            return f"{recent} (more than {standard})"
+            return gettext("%(recent)s (more than %(standard)s)") % {
+                "recent": recent,
+                "standard": standard,
+            }
         return f"{standard}; {recent}" if runway.recent_rate else standard
 
     @property
     def explanation(self) -> str:
         if math.isinf(self.days):
-            return f"{self.stock_text}; nothing used or needed a day"
+            return gettext("%(stock)s; nothing used or needed a day") % {"stock": self.stock_text}
         return f"{self.stock_text} ÷ {self.per_day_text}"
 
 
@@ -217,11 +232,12 @@ class ItemRunwayRow:
         if self.need is not None:
             return f"{self.need.label}: {self.need.explanation}"
         if math.isinf(self.runway.days_of_supply):
-            return "nothing issued lately"
-        return (
-            f"{amount_text(self.on_hand)} {self.item.unit} usable ÷ "
-            f"{amount_text(self.runway.recent_rate)} {self.item.unit} a day issued lately"
-        )
+            return gettext("nothing issued lately")
+        return gettext("%(amount)s %(unit)s usable ÷ %(rate)s %(unit)s a day issued lately") % {
+            "amount": amount_text(self.on_hand),
+            "unit": self.item.unit,
+            "rate": amount_text(self.runway.recent_rate),
+        }
 
 
 def _thresholds() -> dict[str, float]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows
@@ -67,7 +68,9 @@ def get_lot(item: ItemRef, code: str) -> Lot:
     try:
         return Lot.objects.get(item=item, code=code.strip())
     except Lot.DoesNotExist as error:
-        raise NotFoundError(f"no lot {code!r} of {item.name}") from error
+        raise NotFoundError(
+            _("no lot %(code)r of %(name)s") % {"code": code, "name": item.name}
+        ) from error
 
 
 @read_only
@@ -75,7 +78,9 @@ def get_entry(entry_id: int) -> LedgerEntry:
     try:
         return LedgerEntry.objects.select_related("item", "store", "lot").get(pk=entry_id)
     except LedgerEntry.DoesNotExist as error:
-        raise NotFoundError(f"no ledger entry with id {entry_id}") from error
+        raise NotFoundError(
+            _("no ledger entry with id %(entry_id)s") % {"entry_id": entry_id}
+        ) from error
 
 
 @read_only
@@ -85,9 +90,15 @@ def parse_quantity(value: Any, *, what: str = "quantity", allow_zero: bool = Fal
     number = to_decimal(value, what=what, places=3, max_digits=16)
     if number < 0 or (number == 0 and not allow_zero):
         shown = format_quantity(value) if isinstance(value, Decimal) else repr(value)
-        raise HavenError(f"{what} {shown} must be {'≥' if allow_zero else '>'} 0")
+        raise HavenError(
+            _("%(what)s %(shown)s must be %(value)s 0")
+            % {"what": what, "shown": shown, "value": "≥" if allow_zero else ">"}
+        )
     if number > MAX_QUANTITY:
-        raise HavenError(f"{what} {format_quantity(number)} is too large")
+        raise HavenError(
+            _("%(what)s %(number)s is too large")
+            % {"what": what, "number": format_quantity(number)}
+        )
     return number
 
 
@@ -116,7 +127,10 @@ def usable_on_hand(item: ItemRef, store: StoreRef, on: date | None = None) -> De
 def _check_reason(value: str, allowed: Iterable[str], what: str) -> str:
     allowed = list(allowed)
     if value not in allowed:
-        raise HavenError(f"{what} {value!r} is not one of {', '.join(allowed)}")
+        raise HavenError(
+            _("%(what)s %(value)r is not one of %(names)s")
+            % {"what": what, "value": value, "names": ", ".join(allowed)}
+        )
     return value
 
 
@@ -161,8 +175,17 @@ def _post(
     new_quantity = balance.quantity + quantity
     if new_quantity < 0:
         raise HavenError(
-            f"cannot take {format_quantity(-quantity)} × {lot.item.name} from {store.name}: "
-            f"{format_quantity(balance.quantity)} on hand in lot {lot.label}"
+            _(
+                "cannot take %(value)s × %(name)s from "
+                "%(name_2)s: %(quantity)s on hand in lot %(label)s"
+            )
+            % {
+                "value": format_quantity(-quantity),
+                "name": lot.item.name,
+                "name_2": store.name,
+                "quantity": format_quantity(balance.quantity),
+                "label": lot.label,
+            }
         )
     balance.quantity = new_quantity
     balance.updated_at = timezone.now()
@@ -203,8 +226,13 @@ def receiving_lot(item: Item, lot_code: str | None, expiry_date: date | None) ->
     if not created and expiry_date is not None and lot.expiry_date != expiry_date:
         if lot.expiry_date is not None:
             raise HavenError(
-                f"lot {lot.label} of {item.name} expires {lot.expiry_date.isoformat()}, "
-                f"not {expiry_date.isoformat()}"
+                _("lot %(label)s of %(name)s expires %(expiry_date)s, not %(expiry_date_2)s")
+                % {
+                    "label": lot.label,
+                    "name": item.name,
+                    "expiry_date": lot.expiry_date.isoformat(),
+                    "expiry_date_2": expiry_date.isoformat(),
+                }
             )
         lot.expiry_date = expiry_date
         lot.save(update_fields=["expiry_date"])
@@ -229,7 +257,10 @@ def _take(
     units. Nothing is written unless the whole quantity can be taken.
     """
     if lot is not None and lot.item_id != item.pk:
-        raise HavenError(f"lot {lot.label} is a lot of {lot.item.name}, not of {item.name}")
+        raise HavenError(
+            _("lot %(label)s is a lot of %(name)s, not of %(name_2)s")
+            % {"label": lot.label, "name": lot.item.name, "name_2": item.name}
+        )
     balances = list(
         Balance.objects.select_for_update()
         .filter(item=item, store=store)
@@ -257,8 +288,19 @@ def _take(
             else ""
         )
         raise HavenError(
-            f"cannot {verb} {format_quantity(quantity)} × {item.name} from {store.name}{where}: "
-            f"{format_quantity(available)} on hand{extra}"
+            _(
+                "cannot %(verb)s %(quantity)s × %(name)s from "
+                "%(name_2)s%(where)s: %(available)s on hand%(extra)s"
+            )
+            % {
+                "verb": verb,
+                "quantity": format_quantity(quantity),
+                "name": item.name,
+                "name_2": store.name,
+                "where": where,
+                "available": format_quantity(available),
+                "extra": extra,
+            }
         )
     entries: list[LedgerEntry] = []
     remaining = quantity
@@ -314,7 +356,10 @@ def receive(
     amount = parse_quantity(quantity)
     _check_reason(source, ReceiptSource.values, "source")
     if mission is not None and source != ReceiptSource.MISSION:
-        raise HavenError(f"a receipt linked to a mission has source 'mission', not {source!r}")
+        raise HavenError(
+            _("a receipt linked to a mission has source 'mission', not %(source)r")
+            % {"source": source}
+        )
     when = event_time(at)
     lot = receiving_lot(item, lot_code, expiry_date)
     expired = lot.expiry_date is not None and lot.expiry_date < timezone.localdate(when)
@@ -394,7 +439,7 @@ def transfer(
     """
     item, source, target = get_item(item), get_store(from_store), get_store(to_store)
     if source.pk == target.pk:
-        raise HavenError(f"cannot transfer from {source.name} to itself")
+        raise HavenError(_("cannot transfer from %(name)s to itself") % {"name": source.name})
     amount = parse_quantity(quantity)
     post = _Post(by=by, at=event_time(at), reference=reference, note=note)
     outs = _take(
@@ -502,12 +547,18 @@ def count(
         if len(lots) > 1:
             codes = ", ".join(sorted(found.label for found in lots))
             raise HavenError(
-                f"{item.name} is kept in {len(lots)} lots in {store.name} ({codes}): "
-                "name the lot counted"
+                _(
+                    "%(name)s is kept in %(count)s lots in "
+                    "%(name_2)s (%(codes)s): name the lot counted"
+                )
+                % {"name": item.name, "count": len(lots), "name_2": store.name, "codes": codes}
             )
         lot = lots[0] if lots else receiving_lot(item, None, None)
     elif lot.item_id != item.pk:
-        raise HavenError(f"lot {lot.label} is a lot of {lot.item.name}, not of {item.name}")
+        raise HavenError(
+            _("lot %(label)s is a lot of %(name)s, not of %(name_2)s")
+            % {"label": lot.label, "name": lot.item.name, "name_2": item.name}
+        )
     balance = _lock_balance(lot, store)
     post = _Post(by=by, at=event_time(at), note=note)
     return _post(
@@ -532,7 +583,7 @@ def reverse(*, by: Author, entry: LedgerEntry, reason: str) -> list[LedgerEntry]
     """
     reason = reason.strip()
     if not reason:
-        raise HavenError("a correction needs a reason")
+        raise HavenError(_("a correction needs a reason"))
     originals = [LedgerEntry.objects.select_related("item", "lot", "store").get(pk=entry.pk)]
     if originals[0].counterpart_id is not None:
         originals.append(
@@ -546,12 +597,18 @@ def reverse(*, by: Author, entry: LedgerEntry, reason: str) -> list[LedgerEntry]
     for original in sorted(originals, key=lambda e: e.quantity):
         if original.reverses_id is not None:
             raise HavenError(
-                f"entry {original.pk} is itself a correction of entry {original.reverses_id}: "
-                "post a new entry instead"
+                _(
+                    "entry %(pk)s is itself a correction of entry "
+                    "%(reverses_id)s: post a new entry instead"
+                )
+                % {"pk": original.pk, "reverses_id": original.reverses_id}
             )
         already = LedgerEntry.objects.filter(reverses=original).first()
         if already is not None:
-            raise HavenError(f"entry {original.pk} was already corrected by entry {already.pk}")
+            raise HavenError(
+                _("entry %(pk)s was already corrected by entry %(pk_2)s")
+                % {"pk": original.pk, "pk_2": already.pk}
+            )
         post.reference = f"corrects #{original.pk}"
         post.person = original.person
         post.mission = original.mission
@@ -569,7 +626,9 @@ def reverse(*, by: Author, entry: LedgerEntry, reason: str) -> list[LedgerEntry]
                 )
             )
         except HavenError as error:
-            raise HavenError(f"cannot correct entry {original.pk}: {error}") from error
+            raise HavenError(
+                _("cannot correct entry %(pk)s: %(error)s") % {"pk": original.pk, "error": error}
+            ) from error
     return corrections
 
 
@@ -591,7 +650,7 @@ def produce(
     "fabrication", all with the same reference. Returns the issues then the receipts.
     """
     if not produced:
-        raise HavenError("a production step must produce something")
+        raise HavenError(_("a production step must produce something"))
     store = get_store(store)
     when = event_time(at)
     entries: list[LedgerEntry] = []
@@ -631,10 +690,10 @@ def create_store(*, by: Author, name: str, kind: str = "warehouse", location: st
 
     name = name.strip()
     if not name:
-        raise HavenError("a store needs a name")
+        raise HavenError(_("a store needs a name"))
     _check_reason(kind, StoreKind.values, "store kind")
     if Store.objects.filter(name__iexact=name).exists():
-        raise HavenError(f"a store named {name!r} already exists")
+        raise HavenError(_("a store named %(name)r already exists") % {"name": name})
     return Store.objects.create(name=name, kind=kind, location=location.strip())
 
 
@@ -647,7 +706,8 @@ def set_levels(*, by: Author, item: ItemRef, min_level: Number, reorder_level: N
     reorder = parse_quantity(reorder_level, what="reorder level", allow_zero=True)
     if reorder < minimum:
         raise HavenError(
-            f"reorder level {format_quantity(reorder)} is below minimum {format_quantity(minimum)}"
+            _("reorder level %(reorder)s is below minimum %(minimum)s")
+            % {"reorder": format_quantity(reorder), "minimum": format_quantity(minimum)}
         )
     item.min_level, item.reorder_level = minimum, reorder
     item.save(update_fields=["min_level", "reorder_level"])
@@ -708,7 +768,8 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
     for index, move in enumerate(rows):
         if item_of_lot.get(move.lot_id) != move.item_id:
             raise HavenError(
-                f"row {index + 1}: lot {move.lot_id} is not a lot of item {move.item_id}"
+                _("row %(value)s: lot %(lot_id)s is not a lot of item %(item_id)s")
+                % {"value": index + 1, "lot_id": move.lot_id, "item_id": move.item_id}
             )
         key = (move.lot_id, move.store_id)
         after = running[key] + move.quantity
@@ -716,8 +777,17 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
             item = Item.objects.get(pk=move.item_id)
             store = Store.objects.get(pk=move.store_id)
             raise HavenError(
-                f"row {index + 1}: cannot take {format_quantity(-move.quantity)} × {item.name} "
-                f"from {store.name}: {format_quantity(running[key])} on hand"
+                _(
+                    "row %(value)s: cannot take %(value_2)s × "
+                    "%(name)s from %(name_2)s: %(running)s on hand"
+                )
+                % {
+                    "value": index + 1,
+                    "value_2": format_quantity(-move.quantity),
+                    "name": item.name,
+                    "name_2": store.name,
+                    "running": format_quantity(running[key]),
+                }
             )
         running[key] = after
         entries.append(
@@ -820,8 +890,15 @@ def rebuild(*, by: Author, fix: bool = False) -> list[BalanceMismatch]:
         for mismatch in mismatches:
             if mismatch.from_ledger < 0:
                 raise HavenError(
-                    f"the ledger sums to {format_quantity(mismatch.from_ledger)} for lot "
-                    f"{mismatch.lot_id} in store {mismatch.store_id}: cannot rebuild"
+                    _(
+                        "the ledger sums to %(from_ledger)s for lot "
+                        "%(lot_id)s in store %(store_id)s: cannot rebuild"
+                    )
+                    % {
+                        "from_ledger": format_quantity(mismatch.from_ledger),
+                        "lot_id": mismatch.lot_id,
+                        "store_id": mismatch.store_id,
+                    }
                 )
             Balance.objects.update_or_create(
                 lot_id=mismatch.lot_id,

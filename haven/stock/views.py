@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.core.access import permission_required, require
@@ -29,45 +31,57 @@ def _stores() -> Any:
 
 
 class ReceiveForm(forms.Form):
-    store = forms.ModelChoiceField(queryset=Store.objects.all())
-    quantity = forms.DecimalField(min_value=0, decimal_places=3)
-    source = forms.ChoiceField(choices=ReceiptSource.choices, initial=ReceiptSource.DONATION)
-    lot_code = forms.CharField(max_length=60, required=False)
-    expiry_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(max_length=120, required=False)
-    EXPIRED_LABEL = "The lot is already expired: receive it anyway"
+    store = forms.ModelChoiceField(queryset=Store.objects.all(), label=gettext_lazy("Store"))
+    quantity = forms.DecimalField(min_value=0, decimal_places=3, label=gettext_lazy("Quantity"))
+    source = forms.ChoiceField(
+        choices=ReceiptSource.choices, initial=ReceiptSource.DONATION, label=gettext_lazy("Source")
+    )
+    lot_code = forms.CharField(max_length=60, required=False, label=gettext_lazy("Lot code"))
+    expiry_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Expiry date"),
+    )
+    reference = forms.CharField(max_length=120, required=False, label=gettext_lazy("Reference"))
+    EXPIRED_LABEL = gettext_lazy("The lot is already expired: receive it anyway")
     accept_expired = forms.BooleanField(
         required=False,
         label=EXPIRED_LABEL,
-        help_text="A receipt of an expired lot is refused unless this is ticked, and flagged.",
+        help_text=gettext_lazy(
+            "A receipt of an expired lot is refused unless this is ticked, and flagged."
+        ),
     )
 
 
 class IssueForm(forms.Form):
-    store = forms.ModelChoiceField(queryset=Store.objects.all())
-    quantity = forms.DecimalField(min_value=0, decimal_places=3)
-    purpose = forms.ChoiceField(choices=IssuePurpose.choices, initial=IssuePurpose.PERSON)
-    reference = forms.CharField(max_length=120, required=False)
-    note = forms.CharField(max_length=300, required=False)
+    store = forms.ModelChoiceField(queryset=Store.objects.all(), label=gettext_lazy("Store"))
+    quantity = forms.DecimalField(min_value=0, decimal_places=3, label=gettext_lazy("Quantity"))
+    purpose = forms.ChoiceField(
+        choices=IssuePurpose.choices, initial=IssuePurpose.PERSON, label=gettext_lazy("Purpose")
+    )
+    reference = forms.CharField(max_length=120, required=False, label=gettext_lazy("Reference"))
+    note = forms.CharField(max_length=300, required=False, label=gettext_lazy("Note"))
 
 
 class TransferForm(forms.Form):
-    from_store = forms.ModelChoiceField(queryset=Store.objects.all())
-    to_store = forms.ModelChoiceField(queryset=Store.objects.all())
-    quantity = forms.DecimalField(min_value=0, decimal_places=3)
+    from_store = forms.ModelChoiceField(
+        queryset=Store.objects.all(), label=gettext_lazy("From store")
+    )
+    to_store = forms.ModelChoiceField(queryset=Store.objects.all(), label=gettext_lazy("To store"))
+    quantity = forms.DecimalField(min_value=0, decimal_places=3, label=gettext_lazy("Quantity"))
 
 
 class AdjustForm(forms.Form):
-    store = forms.ModelChoiceField(queryset=Store.objects.all())
-    quantity = forms.DecimalField(min_value=0, decimal_places=3)
-    reason = forms.ChoiceField(choices=AdjustmentReason.choices)
-    note = forms.CharField(max_length=300, required=False)
+    store = forms.ModelChoiceField(queryset=Store.objects.all(), label=gettext_lazy("Store"))
+    quantity = forms.DecimalField(min_value=0, decimal_places=3, label=gettext_lazy("Quantity"))
+    reason = forms.ChoiceField(choices=AdjustmentReason.choices, label=gettext_lazy("Reason"))
+    note = forms.CharField(max_length=300, required=False, label=gettext_lazy("Note"))
 
 
 class CountForm(forms.Form):
-    store = forms.ModelChoiceField(queryset=Store.objects.all())
-    counted = forms.DecimalField(min_value=0, decimal_places=3)
-    lot_code = forms.CharField(max_length=60, required=False)
+    store = forms.ModelChoiceField(queryset=Store.objects.all(), label=gettext_lazy("Store"))
+    counted = forms.DecimalField(min_value=0, decimal_places=3, label=gettext_lazy("Counted"))
+    lot_code = forms.CharField(max_length=60, required=False, label=gettext_lazy("Lot code"))
 
 
 ACTIONS: dict[str, tuple[type[forms.Form], str]] = {
@@ -150,17 +164,17 @@ def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
     """Post one ledger entry from the item card; the same services as the API and CLI."""
     item = services.get_item(ref)
     if action not in ACTIONS:
-        raise HavenError(f"unknown action {action!r}")
+        raise HavenError(_("unknown action %(action)r") % {"action": action})
     form_class, perm = ACTIONS[action]
     if action == "issue":
         if not may_issue(request.user, item):
-            raise PermissionDenied(f"your role may not issue {item.name}")
+            raise PermissionDenied(_("your role may not issue %(name)s") % {"name": item.name})
     else:
         require(request.user, perm)
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
         problems = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
-        messages.error(request, f"Nothing posted: {problems}")
+        messages.error(request, _("Nothing posted: %(problems)s") % {"problems": problems})
         return redirect("stock:item", ref=item.code)
     data = dict(form.cleaned_data)
     try:
@@ -177,11 +191,19 @@ def item_action(request: HttpRequest, ref: str, action: str) -> HttpResponse:
                 by=request.user, item=item, lot_code=data.pop("lot_code") or None, **data
             )
     except services.ExpiredLotError as error:
-        messages.error(request, f"{error}: tick “{ReceiveForm.EXPIRED_LABEL}” to receive it.")
+        messages.error(
+            request,
+            _("%(error)s: tick “%(expired_label)s” to receive it.")
+            % {"error": error, "expired_label": ReceiveForm.EXPIRED_LABEL},
+        )
     except HavenError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{action.capitalize()} of {item.name} posted.")
+        messages.success(
+            request,
+            _("%(action)s of %(name)s posted.")
+            % {"action": action.capitalize(), "name": item.name},
+        )
     return redirect("stock:item", ref=item.code)
 
 
@@ -192,7 +214,7 @@ def reverse_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         reason = posted_text(request.POST, "reason", LedgerEntry, "note")
         services.reverse(by=request.user, entry=entry, reason=reason)
-        messages.success(request, f"Entry {entry.pk} corrected.")
+        messages.success(request, _("Entry %(pk)s corrected.") % {"pk": entry.pk})
     except HavenError as error:
         messages.error(request, str(error))
     return redirect("stock:item", ref=entry.item.code)
@@ -220,11 +242,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 by=request.user, lines=lines, accept_expired=accept_expired
             )
         except services.ExpiredLotError as error:
-            messages.error(request, f"{error}: tick “already expired” to receive them")
+            messages.error(
+                request, _("%(error)s: tick “already expired” to receive them") % {"error": error}
+            )
         except HavenError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{posted} stock lines received.")
+            messages.success(request, _("%(posted)s stock lines received.") % {"posted": posted})
             return redirect("stock:index")
         return render(request, "stock/import.html", {}, status=400)
     return render(request, "stock/import.html", {})

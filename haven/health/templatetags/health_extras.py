@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from haven.health import triage_text
 from haven.planning.triage import TriageCategory
 
 register = template.Library()
@@ -19,7 +20,18 @@ def category_colour(category: str) -> str:
 
 @register.filter
 def category_label(category: str) -> str:
-    return TriageCategory(category).label
+    return triage_text.translated(TriageCategory(category).label)
+
+
+@register.filter
+def triage_words(text: str) -> str:
+    """A question, answer, category or reason of the triage rules in the reader's language."""
+    return triage_text.translated(str(text))
+
+
+@register.filter
+def triage_reasons(reasons: list[str]) -> list[str]:
+    return [triage_text.translated(reason) for reason in reasons]
 
 
 @register.filter

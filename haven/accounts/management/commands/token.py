@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -21,7 +22,7 @@ def _when(moment: datetime | None) -> str:
 
 def _token_id(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) < 2**63:
-        raise HavenError(f"bad token id {text!r}: see `haven token list`")
+        raise HavenError(_("bad token id %(text)r: see `haven token list`") % {"text": text})
     return int(text)
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from haven.audit import services
 from haven.core.commands import HavenCommand
@@ -29,7 +30,9 @@ class Command(HavenCommand):
         if options["commander"]:
             commander = User.objects.filter(username=options["commander"]).first()
             if commander is None:
-                raise NotFoundError(f"no user named {options['commander']!r}")
+                raise NotFoundError(
+                    _("no user named %(commander)r") % {"commander": options["commander"]}
+                )
         result = services.lockdown(by=commander, days=options["days"])
         self.stdout.write(
             f"Locked down: {result.sessions_ended} sessions ended, {result.tokens_revoked} "

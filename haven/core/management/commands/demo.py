@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -32,8 +33,11 @@ class Command(HavenCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if Person.objects.exists():
             raise HavenError(
-                f"the data folder {settings.DATA_DIR} already holds a camp; "
-                "the demo needs an empty one (leave out --data-dir for a throwaway folder)"
+                _(
+                    "the data folder %(data_dir)s already holds a camp; the demo "
+                    "needs an empty one (leave out --data-dir for a throwaway folder)"
+                )
+                % {"data_dir": settings.DATA_DIR}
             )
         with console.status("Building the demo camp…"):
             camp = build_demo_camp(seed=options["seed"], now=timezone.now())

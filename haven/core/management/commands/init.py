@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from haven.accounts import services as accounts
 from haven.core.commands import HavenCommand
@@ -42,8 +43,8 @@ class Command(HavenCommand):
 
     def _prompt(self, username: str) -> str:
         if not sys.stdin.isatty():
-            raise HavenError("no password: set HAVEN_ADMIN_PASSWORD or run in a terminal")
+            raise HavenError(_("no password: set HAVEN_ADMIN_PASSWORD or run in a terminal"))
         first = getpass.getpass(f"Password for {username}: ")
         if first != getpass.getpass("Again: "):
-            raise HavenError("the two passwords differ")
+            raise HavenError(_("the two passwords differ"))
         return first

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from haven.audit.backup import daily_backups
 from haven.core.commands import HavenCommand
@@ -41,9 +42,13 @@ class Command(HavenCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         workers, threads = options["workers"], options["threads"]
         if workers < 1:
-            raise HavenError(f"--workers must be 1 or more, not {workers}")
+            raise HavenError(
+                _("--workers must be 1 or more, not %(workers)s") % {"workers": workers}
+            )
         if threads < 1:
-            raise HavenError(f"--threads must be 1 or more, not {threads}")
+            raise HavenError(
+                _("--threads must be 1 or more, not %(threads)s") % {"threads": threads}
+            )
         refusal = sqlite_refusal(workers)
         if refusal:
             raise HavenError(refusal)

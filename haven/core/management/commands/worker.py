@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from haven.core import computed
 from haven.core.commands import HavenCommand
@@ -38,7 +39,10 @@ class Command(HavenCommand):
         if interval is None:
             interval = settings.HAVEN_WORKER_INTERVAL_SECONDS
         if not interval > 0:
-            raise HavenError(f"--interval must be more than 0 seconds, not {interval}")
+            raise HavenError(
+                _("--interval must be more than 0 seconds, not %(interval)s")
+                % {"interval": interval}
+            )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         self.stdout.write(f"Haven worker: a pass every {interval:g} s (Ctrl-C to stop)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from haven.core import policy
 from haven.core.commands import HavenCommand
@@ -58,6 +59,8 @@ class Command(HavenCommand):
         try:
             count = int(value)
         except ValueError:
-            raise HavenError(f"starting population {value!r} is not a whole number") from None
+            raise HavenError(
+                _("starting population %(value)r is not a whole number") % {"value": value}
+            ) from None
         services.set_starting_population(by=None, count=count, note="set from the command line")
         self.stdout.write(f"starting population set to {count}")

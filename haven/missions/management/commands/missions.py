@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -23,7 +24,9 @@ def _when(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
-        raise HavenError(f"time {text!r} is not ISO (YYYY-MM-DDTHH:MM)") from error
+        raise HavenError(
+            _("time %(text)r is not ISO (YYYY-MM-DDTHH:MM)") % {"text": text}
+        ) from error
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -32,7 +35,7 @@ def _people(text: str) -> list[Person]:
     for part in text.split(","):
         if part.strip():
             if not part.strip().isdigit():
-                raise HavenError(f"person id {part.strip()!r} is not a number")
+                raise HavenError(_("person id %(part)r is not a number") % {"part": part.strip()})
             ids.append(part.strip())
     return get_people(ids)
 
@@ -42,7 +45,7 @@ def _lines(pairs: list[str]) -> list[tuple[str, str]]:
     for pair in pairs:
         item, sep, quantity = pair.rpartition("=")
         if not sep or not item:
-            raise HavenError(f"{pair!r}: write ITEM=QUANTITY")
+            raise HavenError(_("%(pair)r: write ITEM=QUANTITY") % {"pair": pair})
         lines.append((item, quantity))
     return lines
 

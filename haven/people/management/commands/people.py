@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from haven.core.commands import HavenCommand
@@ -109,7 +110,7 @@ class Command(HavenCommand):
 
     def _import(self, path: Path, skip_invalid: bool) -> None:
         if not path.is_file():
-            raise HavenError(f"no such file: {path}")
+            raise HavenError(_("no such file: %(path)s") % {"path": path})
         with path.open("rb") as counted:  # for the progress bar only; any encoding
             total = max(
                 sum(chunk.count(b"\n") for chunk in iter(lambda: counted.read(1 << 20), b"")) - 1, 0

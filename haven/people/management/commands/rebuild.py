@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from haven.core.commands import HavenCommand
 from haven.people import aggregates
@@ -43,6 +44,7 @@ class Command(HavenCommand):
             self.stdout.write(self.style.WARNING(f"rebuilt {len(differences)} aggregates"))
         else:
             raise CommandError(
-                f"{len(differences)} aggregates differ from a recount (use --fix)",
+                _("%(count)s aggregates differ from a recount (use --fix)")
+                % {"count": len(differences)},
                 returncode=DIFFERENT,
             )

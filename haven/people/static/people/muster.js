@@ -62,10 +62,12 @@
       var n = ticked();
       if (!all && n === 0) {
         event.preventDefault();
-        window.alert("Tick at least one person to mark missing.");
+        // The wording comes from the page, in the reader's language.
+        window.alert(form.dataset.noneTicked || "Tick at least one person to mark missing.");
         return;
       }
-      if (!window.confirm(all ? "Mark everyone who can be marked missing?" : "Mark " + n + " people missing?")) {
+      var some = (form.dataset.confirmSome || "Mark {n} people missing?").replace("{n}", n);
+      if (!window.confirm(all ? (form.dataset.confirmAll || "Mark everyone who can be marked missing?") : some)) {
         event.preventDefault();
       }
     });

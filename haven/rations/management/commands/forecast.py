@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -23,17 +24,23 @@ def parse_scenario(text: str) -> dict[str, Any]:
     """ "leave=20,arrive=5,store-lost=Main store,no-missions" → make_scenario arguments."""
     options: dict[str, Any] = {"name": text}
     for part in (p.strip() for p in text.split(",") if p.strip()):
-        key, _, value = part.partition("=")
+        key, _sep, value = part.partition("=")
         if key in ("leave", "arrive"):
             if not value.isdigit():
-                raise HavenError(f"scenario {key} needs a whole number, not {value!r}")
+                raise HavenError(
+                    _("scenario %(key)s needs a whole number, not %(value)r")
+                    % {"key": key, "value": value}
+                )
             options[f"people_{key}"] = int(value)
         elif key == "store-lost":
             options["store_lost"] = services.get_store(value)
         elif key == "no-missions":
             options["missions_bring_nothing"] = True
         else:
-            raise HavenError(f"unknown scenario part {part!r}: {SCENARIO_HELP}")
+            raise HavenError(
+                _("unknown scenario part %(part)r: %(scenario_help)s")
+                % {"part": part, "scenario_help": SCENARIO_HELP}
+            )
     return options
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from haven.core.commands import HavenCommand
@@ -20,7 +21,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise HavenError(f"date {text!r} is not YYYY-MM-DD") from error
+        raise HavenError(_("date %(text)r is not YYYY-MM-DD") % {"text": text}) from error
 
 
 class Command(HavenCommand):
@@ -108,7 +109,9 @@ class Command(HavenCommand):
                 accept_expired=options["accept_expired"],
             )
         except services.ExpiredLotError as error:
-            raise HavenError(f"{error}: add --accept-expired to receive it") from error
+            raise HavenError(
+                _("%(error)s: add --accept-expired to receive it") % {"error": error}
+            ) from error
         self._show(entries)
 
     def _issue(self, options: dict[str, Any]) -> None:
@@ -165,7 +168,7 @@ class Command(HavenCommand):
     def _import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise HavenError(f"no such file: {path}")
+            raise HavenError(_("no such file: %(path)s") % {"path": path})
         with path.open("rb") as stream:
             lines = exchange.read_stock_list(stream)
         progress = Progress(
@@ -186,7 +189,9 @@ class Command(HavenCommand):
                     progress=lambda done: progress.update(task, completed=done),
                 )
             except services.ExpiredLotError as error:
-                raise HavenError(f"{error}: add --accept-expired to receive them") from error
+                raise HavenError(
+                    _("%(error)s: add --accept-expired to receive them") % {"error": error}
+                ) from error
         self.stdout.write(self.style.SUCCESS(f"received {posted} stock lines from {path}"))
 
     def _export(self, options: dict[str, Any]) -> None:
@@ -216,4 +221,7 @@ class Command(HavenCommand):
         if options["fix"]:
             self.stdout.write(self.style.WARNING(f"rebuilt {len(mismatches)} balances"))
         else:
-            raise HavenError(f"{len(mismatches)} balances differ from the ledger (use --fix)")
+            raise HavenError(
+                _("%(count)s balances differ from the ledger (use --fix)")
+                % {"count": len(mismatches)}
+            )
