@@ -102,7 +102,7 @@ class PersonForm(forms.Form):
         household = self.fields["household"]
         labels = household_labels(Household.objects.all())
         household.label_from_instance = lambda record: labels.get(record.pk, record.name)  # type: ignore[attr-defined]
-        household.widget.attrs["data-picker"] = ""
+        household.widget.attrs["data-picker"] = gettext_lazy("Type a name")
 
 
 class RegisterForm(PersonForm):
