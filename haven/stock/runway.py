@@ -45,7 +45,7 @@ from haven.stock.models import Balance, Item, LedgerEntry
 STATUS_ORDER = {RunwayStatus.OK: 0, RunwayStatus.LOW: 1, RunwayStatus.CRITICAL: 2}
 STATUS_COLOURS = {
     RunwayStatus.OK: "#2e7d32",
-    RunwayStatus.LOW: "#f9a825",
+    RunwayStatus.LOW: "#b45309",  # amber dark enough for text on white (WCAG AA)
     RunwayStatus.CRITICAL: "#c62828",
 }
 DEFINITION = gettext_lazy(
