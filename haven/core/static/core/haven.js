@@ -41,5 +41,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     var here = document.querySelector(".menu a.active");
     if (here && here.scrollIntoView) here.scrollIntoView({block: "nearest", inline: "center"});
+    // A table wider than a phone scrolls in its card; one without a link or button in it
+    // must take the keyboard's focus itself, or its hidden columns are out of reach.
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth && !wrap.querySelector("a, button, input, select, textarea")) {
+        wrap.setAttribute("tabindex", "0");
+      }
+    });
   });
 })();
