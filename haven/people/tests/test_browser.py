@@ -31,6 +31,10 @@ def test_clerk_runs_a_muster_and_sees_the_unaccounted(
     page.fill("input[name=label]", "Evening roll call")
     page.click("text=Open muster")
     page.wait_for_selector("#muster-q")
+    # htmx (a deferred script) must have wired the search before the first letters, or
+    # they raise no search at all.
+    page.wait_for_load_state()
+    page.wait_for_function("window.htmx !== undefined")
 
     # One keystroke per person: type part of a name, Enter checks in the first match.
     page.fill("#muster-q", "amina")
@@ -148,6 +152,7 @@ def test_enter_typed_before_the_answer_checks_in_who_was_typed(
     page = page_as("clerk")
     page.goto(f"{live_server.url}/people/muster/")
     page.wait_for_selector("#muster-q")
+    page.wait_for_function("window.htmx !== undefined")
     page.fill("#muster-q", "lina")
     expect(page.locator("#results form.check-in")).to_have_count(2)
     page.type("#muster-q", " yusuf")
