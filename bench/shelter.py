@@ -4,12 +4,16 @@ Run `python -m bench.shelter` (or `--quick`). Instances are seeded: households o
 15 % injured, 25 % vulnerable, a few flagged for isolation, teams, half the households
 already housed, a few shelters destroyed, and places for about 85 % of the people.
 
-Seed by seed, the heuristic's objective is shown as a share of the bound HiGHS proves on
-the whole-problem MILP (`objective_bound`): its proven optimum when it proves one within
-the time limit, else the best bound it reached, or where it reached none (at 10,000 people
-its root LP alone outlasts a minute) a pooled LP relaxation's. A share of the bound is a
-lower bound on the share of the optimum. The worst seed is printed last;
-aims: ≥ 99.5 % on every seed at 300 people / 30 shelters, ≥ 99 % at 10,000 / 600 in < 10 s.
+Seed by seed, the heuristic's objective is shown as a share of the lowest bound proven on
+the optimum (`objective_bound`): HiGHS's proven optimum of the whole-problem MILP when it
+proves one within the time limit, else the lower of the bound HiGHS reached on that MILP and
+the optimum of the class relaxation (`_class_bound`: households interchangeable within a
+class, shelters pooled within a kind, the places each block already holds kept apart; every
+plan is a solution of it, so its optimum bounds the true one). At 10,000 people the whole
+MILP's root LP alone outlasts a minute, so the class relaxation gives the bound. A share
+of the bound is a lower bound on the share of the optimum. The worst seed is printed last;
+aims: ≥ 99.5 % on every seed at 300 people / 30 shelters, ≥ 99 % at 10,000 / 600 in < 10 s
+(`plan_allocation`, wall clock; its CPU seconds are shown too, as the machine may be busy).
 """
 
 from __future__ import annotations
@@ -118,13 +122,6 @@ def timed(
     return plan, time.perf_counter() - start
 
 
-def describe(label: str, plan: AllocationPlan, seconds: float, n_people: int) -> str:
-    return (
-        f"  {label:<16} objective {plan.objective:>12,.0f}  sheltered {len(plan.assignments):>6,}"
-        f"/{n_people:,}  moves {len(plan.moves):>5,}  {seconds:7.2f} s"
-    )
-
-
 def compare_with_bound(
     n_people: int, n_shelters: int, seeds: Sequence[int], *, time_limit_s: float, aim: float
 ) -> float:
@@ -148,7 +145,8 @@ def compare_with_bound(
         what = (
             "proven optimum"
             if bound.proven_optimal
-            else f"bound; best plan found {100 * bound.best_found / bound.upper_bound:.2f} %"
+            else f"{'class relaxation' if bound.by_classes else 'MILP'} bound; "
+            f"best plan HiGHS found {100 * bound.best_found / bound.upper_bound:.2f} %"
         )
         print(
             f"  seed {seed}: MILP {bound.upper_bound:,.0f} ({what}, {bound_s:.1f} s)"
@@ -163,29 +161,42 @@ def compare_with_bound(
     return worst[0]
 
 
-def compare_at_scale(n_people: int, n_shelters: int, seed: int, *, time_limit_s: float) -> None:
-    people, shelters = make_instance(n_people, n_shelters, seed=seed)
-    places = sum(shelter.capacity for shelter in shelters if shelter.usable)
-    print(f"{n_people:,} people, {n_shelters} shelters, {places:,} usable places (seed {seed}):")
-    plan, plan_s = timed(plan_allocation, people, shelters)
-    greedy, greedy_s = timed(plan_greedy, people, shelters)
-    print(describe(f"plan_allocation ({plan.method})", plan, plan_s, n_people))
-    print(describe("greedy", greedy, greedy_s, n_people))
-    started = time.perf_counter()
-    bound = prove_bound(people, shelters, time_limit_s=time_limit_s)
-    bound_s = time.perf_counter() - started
-    share = 100 * plan.objective / bound.upper_bound
+def compare_at_scale(
+    n_people: int, n_shelters: int, seeds: Sequence[int], *, time_limit_s: float
+) -> None:
+    """`plan_allocation` as % of the bound and in seconds, seed by seed; the worst seed last."""
     print(
-        f"  bound {bound.upper_bound:,.0f} "
-        f"({'proven optimum' if bound.proven_optimal else 'not proven optimal'}, "
-        f"{bound_s:.0f} s; best plan HiGHS found "
-        f"{100 * bound.best_found / bound.upper_bound:.2f} %)"
+        f"{n_people:,} people, {n_shelters} shelters: plan_allocation as % of the bound "
+        f"(HiGHS, {time_limit_s:g} s per seed on the whole MILP)"
     )
-    met = share >= LARGE_AIM and plan_s < LARGE_AIM_SECONDS
+    worst = (math.inf, -1)
+    slowest = 0.0
+    for seed in seeds:
+        people, shelters = make_instance(n_people, n_shelters, seed=seed)
+        cpu = time.process_time()
+        plan, plan_s = timed(plan_allocation, people, shelters)
+        plan_cpu = time.process_time() - cpu
+        greedy = plan_greedy(people, shelters).objective
+        started = time.perf_counter()
+        bound = prove_bound(people, shelters, time_limit_s=time_limit_s)
+        bound_s = time.perf_counter() - started
+        share = 100 * plan.objective / bound.upper_bound
+        worst = min(worst, (share, seed))
+        slowest = max(slowest, plan_s)
+        what = (
+            "proven optimum"
+            if bound.proven_optimal
+            else f"{'class relaxation' if bound.by_classes else 'MILP'} bound"
+        )
+        print(
+            f"  seed {seed}: bound {bound.upper_bound:,.0f} ({what}, {bound_s:.0f} s)"
+            f"  {plan.method} {share:.2f} % in {plan_s:.1f} s ({plan_cpu:.1f} s CPU)"
+            f"  moves {len(plan.moves):,}  greedy {100 * greedy / bound.upper_bound:.2f} %"
+        )
+    met = worst[0] >= LARGE_AIM and slowest < LARGE_AIM_SECONDS
     print(
-        f"  plan_allocation reaches {share:.2f} % of the bound in {plan_s:.1f} s "
-        f"(aim ≥ {LARGE_AIM:g} % in < {LARGE_AIM_SECONDS:g} s: {'met' if met else 'NOT met'}); "
-        f"greedy {100 * greedy.objective / bound.upper_bound:.2f} %"
+        f"  worst seed {worst[1]}: {worst[0]:.2f} % of the bound, slowest {slowest:.1f} s "
+        f"(aim ≥ {LARGE_AIM:g} % in < {LARGE_AIM_SECONDS:g} s: {'met' if met else 'NOT met'})"
     )
 
 
@@ -199,15 +210,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--scale-time-limit", type=float, default=60.0, help="HiGHS seconds at 10,000 / 600"
     )
+    parser.add_argument(
+        "--scale-seeds", type=int, default=3, help="seeds at 10,000 people / 600 shelters"
+    )
     args = parser.parse_args(argv)
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     if args.quick:
         compare_with_bound(120, 12, [1, 2], time_limit_s=args.time_limit, aim=SMALL_AIM)
-        compare_at_scale(2_000, 120, seed=7, time_limit_s=args.scale_time_limit)
+        compare_at_scale(2_000, 120, [7], time_limit_s=args.scale_time_limit)
     else:
         seeds = range(1, args.seeds + 1)
         compare_with_bound(300, 30, seeds, time_limit_s=args.time_limit, aim=SMALL_AIM)
-        compare_at_scale(10_000, 600, seed=7, time_limit_s=args.scale_time_limit)
+        compare_at_scale(
+            10_000, 600, range(7, 7 + args.scale_seeds), time_limit_s=args.scale_time_limit
+        )
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 

@@ -39,8 +39,13 @@ best, and keep the change only if the exact objective (teams included) rises; re
 pass gains nothing; (3) take the better start and polish it by large-neighbourhood search
 (`_polish`): the blocks of a few shelters and the most valuable blocks left out are re-placed
 exactly by a small MILP (HiGHS), window after window, on a CPU-time budget; the exchanges
-that need several shelters at once (an eviction chain) are what step (2) cannot see. The
-benchmark shows where this stands against the whole MILP's bound.
+that need several shelters at once (an eviction chain) are what step (2) cannot see. Steps
+(2) and (3) each stop at a CPU-time budget; beyond `exact_limit`, `plan_allocation` gives
+them `LARGE_SEARCH_S` and `LARGE_POLISH_S`.
+`objective_bound` proves how far any plan can be from the optimum: HiGHS's bound on the
+whole MILP, or the optimum of a relaxation over classes of interchangeable households and
+kinds of shelter (`_class_bound`, which says why it is a bound); the benchmark shows the
+heuristic against it.
 `plan_greedy` is the naive baseline the benchmark compares against: by priority, current
 shelter else first fit.
 """
@@ -57,8 +62,7 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from haven.planning.errors import PlanningInputError
@@ -88,6 +92,11 @@ SPHERE_M2_PER_PERSON: Final = 3.5
 """Sphere shelter standard 3: minimum covered living space per person (temperate climate)."""
 
 DEFAULT_EXACT_LIMIT: Final = 400
+LARGE_SEARCH_S: Final = 1.0
+LARGE_POLISH_S: Final = 0.5
+"""CPU seconds `plan_allocation` gives the heuristic beyond `exact_limit`: the plan is asked for
+from a page. At 10,000 people the construction alone is within 1 % of the bound, and more
+search or polish than this gains hundredths of a percent (`python -m bench.shelter`)."""
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -373,6 +382,9 @@ class _Model:
     gain: FloatArray
     constant: float
     groups: list[_SoftGroup]
+    home_block: IntArray
+    home_shelter: IntArray
+    home_bonus: FloatArray
     block_groups: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
@@ -408,23 +420,31 @@ def _build_model(
     index_of = {shelter.shelter_id: s for s, shelter in enumerate(shelters)}
     families = _households_with_children(people)
 
+    # A block's row depends only on these three flags: eight rows at most, computed once.
+    rows_by_flags: dict[tuple[bool, bool, bool], BoolArray] = {}
+
     def eligibility_row(members: list[int]) -> BoolArray:
-        isolation = people[members[0]].needs_isolation
-        has_injured = any(people[m].injured for m in members)
-        has_family = any(people[m].household_id in families for m in members)
-        return np.array(
-            [
-                _allowed(
-                    shelter,
-                    isolation=isolation,
-                    has_injured=has_injured,
-                    has_family=has_family,
-                    rules=rules,
-                )
-                for shelter in shelters
-            ],
-            dtype=np.bool_,
+        flags = (
+            people[members[0]].needs_isolation,
+            any(people[m].injured for m in members),
+            any(people[m].household_id in families for m in members),
         )
+        if flags not in rows_by_flags:
+            isolation, has_injured, has_family = flags
+            rows_by_flags[flags] = np.array(
+                [
+                    _allowed(
+                        shelter,
+                        isolation=isolation,
+                        has_injured=has_injured,
+                        has_family=has_family,
+                        rules=rules,
+                    )
+                    for shelter in shelters
+                ],
+                dtype=np.bool_,
+            )
+        return rows_by_flags[flags]
 
     capacity = np.array([shelter.capacity for shelter in shelters], dtype=np.int64)
     by_household: dict[tuple[int, bool], list[int]] = defaultdict(list)
@@ -469,6 +489,7 @@ def _build_model(
     current = np.full(n_blocks, -1, dtype=np.int64)
     gain = np.zeros((n_blocks, n_shelters))
     constant = 0.0
+    homes: list[tuple[int, int, float]] = []
     for b, block in enumerate(members):
         base[b] = sum(_person_base(people[p], weights) for p in block)
         if intact_household[b]:
@@ -480,6 +501,7 @@ def _build_model(
         constant -= weights.move_penalty * sum(here.values())
         for s, count in here.items():
             gain[b, s] += weights.move_penalty * count
+            homes.append((b, s, weights.move_penalty * count))
         if here:
             current[b] = here.most_common(1)[0][0]
     gain += base[:, None] + injured[:, None] * injured_bonus[None, :]
@@ -525,6 +547,9 @@ def _build_model(
         gain=gain,
         constant=constant,
         groups=groups,
+        home_block=np.array([b for b, _, _ in homes], dtype=np.int64),
+        home_shelter=np.array([s for _, s, _ in homes], dtype=np.int64),
+        home_bonus=np.array([bonus for _, _, bonus in homes], dtype=np.float64),
         block_groups=block_groups,
     )
 
@@ -879,8 +904,13 @@ class _Search:
         return cost
 
 
-def _improve(model: _Model, assign: IntArray, max_passes: int, tries: int) -> IntArray:
-    """Local search: place, move up, or make room by evicting cheaper blocks, until stuck."""
+def _improve(
+    model: _Model, assign: IntArray, max_passes: int, tries: int, deadline: float = math.inf
+) -> IntArray:
+    """Local search: place, move up, or make room by evicting cheaper blocks, until stuck
+    or until this process's CPU time (`time.process_time`) reaches `deadline`."""
+    if time.process_time() >= deadline:
+        return assign
     state = _Search(model, assign)
     n_shelters = len(model.shelters)
     if n_shelters == 0:
@@ -891,6 +921,8 @@ def _improve(model: _Model, assign: IntArray, max_passes: int, tries: int) -> In
         start = state.value
         costs = np.stack([state.eviction_cost(s) for s in range(n_shelters)])
         for b in order.tolist():
+            if time.process_time() >= deadline:
+                return state.assign
             origin = int(state.assign[b])
             here = model.gain[b, origin] if origin >= 0 else 0.0
             size = int(model.size[b])
@@ -1075,13 +1107,15 @@ class ObjectiveBound:
 
     `best_found` is the best plan's objective HiGHS found; `proven_optimal` says the two
     meet (within HiGHS's gap of 1e-6). Cut short by the time limit, `upper_bound` is the
-    best bound HiGHS reached; where it reached none (a large camp's root LP alone can
-    outlast the limit), the bound of a pooled relaxation (see `_pooled_bound`).
+    lower of the best bound HiGHS reached on it and the optimum of the class relaxation
+    (`_class_bound`); a large camp's root LP alone outlasts the limit, so there the class
+    relaxation gives it. `by_classes` says the class relaxation's was the lower.
     """
 
     best_found: float
     upper_bound: float
     proven_optimal: bool
+    by_classes: bool = False
 
 
 def _solve_whole(model: _Model, time_limit_s: float | None) -> tuple[IntArray, bool, float | None]:
@@ -1148,49 +1182,152 @@ def objective_bound(
     model = _build_model(people, shelters, weights, rules or SeparationRules())
     assign, optimal, upper = _solve_whole(model, time_limit_s)
     best = _model_objective(model, assign)
-    if upper is None:
-        upper = _pooled_bound(model)
-    return ObjectiveBound(best_found=best, upper_bound=max(upper, best), proven_optimal=optimal)
+    # Both are bounds, so the lower one is; the class relaxation is the one a large camp gets.
+    relaxed = _class_bound(model, time_limit_s)
+    by_classes = upper is None or relaxed < upper
+    upper = relaxed if upper is None else min(upper, relaxed)
+    return ObjectiveBound(
+        best_found=best,
+        upper_bound=max(upper, best),
+        proven_optimal=optimal,
+        by_classes=by_classes and not optimal,
+    )
 
 
-def _pooled_bound(model: _Model) -> float:
-    """An upper bound from a relaxation small enough for any camp, when the MILP gives none.
+def _class_bound(model: _Model, time_limit_s: float | None = None) -> float:
+    """An upper bound on the optimum from a relaxation small enough for any camp.
 
-    Shelters that take exactly the same blocks are pooled into one bin of their summed
-    places (so no household is ever left over for want of room in one tent), a block may
-    be placed in part, earns its best gain in the pool, and every team or split household
-    is counted whole: each relaxes the MILP, so the LP optimum bounds the true one.
+    Why it is a bound: it is the whole problem with three things given away, so every plan
+    is a solution of it and scores at least as much there as in truth.
+
+    * Shelters whose gain is the same for every block (same use, same ward zone, same
+      rules; moves aside) are one *kind*; within a kind the relaxation keeps only the total
+      places, and, for each household size k, the places of the kind's shelters that hold
+      k or more (a household of k can only be in one of those). Which tent a household gets
+      within its kind is no longer decided, so packing losses vanish.
+    * The place a block already holds is the one thing that tells two shelters of a kind
+      apart (staying saves the move penalty). Each such stay is its own 0/1 column bound by
+      that shelter's places, so a stay is only counted where there is room for it.
+    * Blocks of one size and one gain in every kind are interchangeable: a *class*, whose
+      integer count per kind is one column. Teams and split households are counted as if
+      kept whole, the most their term can give.
+
+    A plan maps to the relaxation by putting each block that stays in its own shelter on
+    its stay column and every other block on its class's column at the kind of its
+    shelter: every row holds and the objective is the plan's, less the group terms, which
+    are at most what the bound adds back. HiGHS solves it (a few hundred integer columns
+    at 10,000 people) to optimality or, cut short by `time_limit_s`, to a dual bound,
+    which bounds the relaxation and so the problem.
     """
-    open_shelters = np.flatnonzero(model.eligible.any(axis=0))
-    if len(open_shelters) == 0 or len(model.members) == 0:
-        return _model_objective(model, np.full(len(model.members), -1, dtype=np.int64))
-    pools: dict[bytes, list[int]] = defaultdict(list)
+    n_blocks = len(model.members)
+    nobody = np.full(n_blocks, -1, dtype=np.int64)
+    open_shelters = np.flatnonzero(model.eligible.any(axis=0) & (model.capacity > 0))
+    if len(open_shelters) == 0 or n_blocks == 0:
+        return _model_objective(model, nobody)
+    plain = model.gain.copy()  # the gain without staying's saved move
+    plain[model.home_block, model.home_shelter] -= model.home_bonus
+    kinds: dict[bytes, list[int]] = defaultdict(list)
     for s in open_shelters.tolist():
-        pools[np.packbits(model.eligible[:, s]).tobytes()].append(s)
-    n_blocks, n_pools = len(model.members), len(pools)
-    gain = np.full((n_blocks, n_pools), -np.inf)
-    room = np.zeros(n_pools)
-    for p, members in enumerate(pools.values()):
-        pooled = model.eligible[:, members]
-        gain[:, p] = np.where(pooled, model.gain[:, members], -np.inf).max(axis=1)
-        room[p] = float(model.capacity[members].sum())
-    blocks, pool = np.nonzero(np.isfinite(gain) & (gain > 0))
-    columns = np.arange(len(blocks))
-    one_place = coo_array((np.ones(len(blocks)), (blocks, columns)), (n_blocks, len(blocks)))
-    places = coo_array(
-        (model.size[blocks].astype(np.float64), (pool, columns)), (n_pools, len(blocks))
-    )
-    result = linprog(
-        -gain[blocks, pool],
-        A_ub=scipy.sparse.vstack([one_place, places]).tocsr(),
-        b_ub=np.concatenate([np.ones(n_blocks), room]),
-        bounds=(0, 1),
-        method="highs",
-    )
-    if result.status != 0:
-        raise PlanningInputError(f"pooled shelter bound failed: {result.message}")
+        kinds[plain[:, s].tobytes()].append(s)
+    kind_shelters = [np.array(members, dtype=np.int64) for members in kinds.values()]
+    kind_gain = np.stack([plain[:, members[0]] for members in kind_shelters], axis=1)
+    classes: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+    for b in range(n_blocks):
+        classes[(int(model.size[b]), kind_gain[b].tobytes())].append(b)
+
+    cost: list[float] = []
+    var_upper: list[float] = []
+    column_size: list[int] = []
+    column_kind: list[int] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    upper: list[float] = []
+    stays_in: dict[int, list[int]] = defaultdict(list)
+    kind_of = np.full(len(model.shelters), -1, dtype=np.int64)
+    for k, members in enumerate(kind_shelters):
+        kind_of[members] = k
+    largest = [int(model.capacity[members].max()) for members in kind_shelters]
+    stays_of: dict[int, list[int]] = defaultdict(list)
+    for b, s in zip(model.home_block.tolist(), model.home_shelter.tolist(), strict=True):
+        stays_of[b].append(s)
+
+    def add_column(gain: float, bound: float, size: int, kind: int) -> int:
+        cost.append(-gain)
+        var_upper.append(bound)
+        column_size.append(size)
+        column_kind.append(kind)
+        return len(cost) - 1
+
+    row = 0
+    for (size, _), blocks in classes.items():
+        in_class: list[int] = []
+        for k in range(len(kind_shelters)):
+            gain = float(kind_gain[blocks[0], k])
+            if math.isfinite(gain) and gain > 0 and largest[k] >= size:
+                in_class.append(add_column(gain, float(len(blocks)), size, k))
+        for b in blocks:
+            own: list[int] = []
+            for s in stays_of.get(b, []):
+                gain = float(model.gain[b, s])
+                if kind_of[s] < 0 or not math.isfinite(gain) or gain <= 0:
+                    continue
+                if model.capacity[s] < size:
+                    continue
+                column = add_column(gain, 1.0, size, int(kind_of[s]))
+                stays_in[s].append(column)
+                own.append(column)
+            if len(own) > 1:  # a household whose members hold places in several shelters
+                rows += [row] * len(own)
+                cols += own
+                upper.append(1.0)
+                row += 1
+            in_class += own
+        if in_class:
+            rows += [row] * len(in_class)
+            cols += in_class
+            upper.append(float(len(blocks)))
+            row += 1
     whole_groups = sum(group.weight * (group.size - 1) for group in model.groups)
-    return model.constant - float(result.fun) + whole_groups
+    if not cost:
+        return _model_objective(model, nobody) + whole_groups
+    vals = [1.0] * len(cols)
+    for s, columns in stays_in.items():
+        rows += [row] * len(columns)
+        cols += columns
+        vals += [float(column_size[c]) for c in columns]
+        upper.append(float(model.capacity[s]))
+        row += 1
+    sizes = np.array(column_size)
+    kinds_of_column = np.array(column_kind)
+    for k, members in enumerate(kind_shelters):
+        capacity = model.capacity[members]
+        for least in sorted(set(sizes[kinds_of_column == k].tolist())):
+            columns = np.flatnonzero((kinds_of_column == k) & (sizes >= least)).tolist()
+            rows += [row] * len(columns)
+            cols += columns
+            vals += [float(column_size[c]) for c in columns]
+            upper.append(float(capacity[capacity >= least].sum()))
+            row += 1
+    settings: dict[str, float | bool] = {"mip_rel_gap": 1e-9}
+    if time_limit_s is not None:
+        settings["time_limit"] = time_limit_s
+    solution = milp(
+        np.array(cost),
+        integrality=np.ones(len(cost)),
+        bounds=Bounds(np.zeros(len(cost)), np.array(var_upper)),
+        constraints=LinearConstraint(
+            coo_array((vals, (rows, cols)), shape=(row, len(cost))).tocsr(),
+            np.full(row, -np.inf),
+            np.array(upper),
+        ),
+        options=settings,
+    )
+    dual = solution.get("mip_dual_bound")
+    if (dual is None or not math.isfinite(dual)) and solution.status == 0:
+        dual = solution.fun
+    if dual is None or not math.isfinite(dual):
+        raise PlanningInputError(f"shelter bound failed: {solution.message}")
+    return model.constant - float(dual) + whole_groups
 
 
 def plan_heuristic(
@@ -1201,19 +1338,25 @@ def plan_heuristic(
     rules: SeparationRules | None = None,
     max_passes: int = 6,
     tries: int = 3,
+    search_s: float = 3.0,
     polish_s: float = 3.0,
     window_shelters: int = 8,
     max_unplaced: int = 20,
 ) -> AllocationPlan:
-    """Fast plan at any size: greedy construction and local search, then windowed
-    re-optimisation with HiGHS for up to `polish_s` seconds of CPU (0: none)."""
+    """Fast plan at any size: greedy construction and local search for up to `search_s`
+    seconds of CPU, then windowed re-optimisation with HiGHS for up to `polish_s` (0: none).
+
+    The better start is searched first; the other gets what is left of `search_s` (in a
+    small camp both finish in milliseconds, in a large one the first uses it all)."""
     weights = weights or PlannerWeights()
     model = _build_model(people, shelters, weights, rules or SeparationRules())
+    starts = sorted(
+        (_construct(model, settle_current_first=settle) for settle in (True, False)),
+        key=lambda candidate: -_model_objective(model, candidate),
+    )
+    deadline = time.process_time() + search_s
     assign = max(
-        (
-            _improve(model, _construct(model, settle_current_first=settle), max_passes, tries)
-            for settle in (True, False)
-        ),
+        (_improve(model, start, max_passes, tries, deadline) for start in starts),
         key=lambda candidate: _model_objective(model, candidate),
     )
     if polish_s > 0:
@@ -1268,7 +1411,14 @@ def plan_allocation(
             return plan
         fallback = plan_heuristic(people, shelters, weights, rules=rules)
         return plan if plan.objective >= fallback.objective else fallback
-    return plan_heuristic(people, shelters, weights, rules=rules)
+    return plan_heuristic(
+        people,
+        shelters,
+        weights,
+        rules=rules,
+        search_s=LARGE_SEARCH_S,
+        polish_s=LARGE_POLISH_S,
+    )
 
 
 def allocation_violations(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from haven.planning.shelter import (
     SeparationRules,
     ShelterUse,
     _build_model,
-    _pooled_bound,
+    _class_bound,
     allocation_violations,
     objective_bound,
     plan_allocation,
@@ -233,9 +234,9 @@ def test_the_bound_is_the_optimum_when_proven_and_no_plan_beats_it(
     assert bound.best_found == pytest.approx(optimum)
     for plan in (plan_heuristic(people, shelters), plan_greedy(people, shelters)):
         assert plan.objective <= bound.upper_bound + 1e-6
-    # The bound used when HiGHS proves none in time is a relaxation: never below the optimum.
+    # The bound a large camp gets is a relaxation: never below the optimum.
     model = _build_model(people, shelters, PlannerWeights(), SeparationRules())
-    assert _pooled_bound(model) >= optimum - 1e-6
+    assert _class_bound(model) >= optimum - 1e-6
 
 
 @settings(max_examples=30, deadline=None)
@@ -281,6 +282,63 @@ def test_polishing_a_larger_camp_keeps_every_rule_and_gains() -> None:
     assert (
         polished.objective <= objective_bound(people, shelters, time_limit_s=5).upper_bound + 1e-6
     )
+
+
+def camp_of_households(
+    seed: int, n_people: int, n_shelters: int
+) -> tuple[list[PlannerPerson], list[PlannerShelter]]:
+    """Households of 1–5, some members already housed (a few households spread over two
+    shelters), teams, wards in one zone of two, tents of 2–7."""
+    rng = random.Random(seed)
+    uses = [*ShelterUse, "general", "general", "general"]
+    shelters = [
+        shelter(
+            50 + s,
+            rng.randint(2, 7),
+            use=rng.choice(uses),
+            zone=f"z{s % 2}",
+            usable=rng.random() > 0.1,
+        )
+        for s in range(n_shelters)
+    ]
+    people: list[PlannerPerson] = []
+    household = 0
+    while len(people) < n_people:
+        household += 1
+        size = rng.randint(1, 5)
+        home = rng.choice([None, *(s.shelter_id for s in shelters)])
+        for member in range(min(size, n_people - len(people))):
+            people.append(
+                person(
+                    len(people) + 1,
+                    household_id=household if size > 1 else None,
+                    team_id=rng.choice([None, None, None, 1, 2]),
+                    injured=rng.random() < 0.2,
+                    vulnerable=rng.random() < 0.25,
+                    needs_isolation=rng.random() < 0.05,
+                    current_shelter_id=home if member or rng.random() < 0.8 else 50,
+                    is_child=member >= 2,
+                )
+            )
+    return people, shelters
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_class_bound_is_never_below_the_proven_optimum(seed: int) -> None:
+    people, shelters = camp_of_households(seed, 40, 9)
+    exact = plan_exact(people, shelters)
+    assert exact.method == "exact"
+    model = _build_model(people, shelters, PlannerWeights(), SeparationRules())
+    assert _class_bound(model) >= exact.objective - 1e-6
+    bound = objective_bound(people, shelters)
+    assert bound.upper_bound == pytest.approx(exact.objective)
+
+
+def test_a_heuristic_given_no_time_to_search_still_keeps_every_rule() -> None:
+    people, shelters = camp_of_households(5, 120, 20)
+    plan = plan_heuristic(people, shelters, search_s=0, polish_s=0)
+    assert_consistent(plan, people, shelters)
+    assert plan.objective <= objective_bound(people, shelters, time_limit_s=5).upper_bound + 1e-6
 
 
 def test_allocation_picks_exact_when_small_and_heuristic_when_large() -> None:
