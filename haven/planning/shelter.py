@@ -92,8 +92,8 @@ SPHERE_M2_PER_PERSON: Final = 3.5
 """Sphere shelter standard 3: minimum covered living space per person (temperate climate)."""
 
 DEFAULT_EXACT_LIMIT: Final = 400
-LARGE_SEARCH_S: Final = 1.0
-LARGE_POLISH_S: Final = 0.5
+LARGE_SEARCH_S: Final = 0.5
+LARGE_POLISH_S: Final = 0.25
 """CPU seconds `plan_allocation` gives the heuristic beyond `exact_limit`: the plan is asked for
 from a page. At 10,000 people the construction alone is within 1 % of the bound, and more
 search or polish than this gains hundredths of a percent (`python -m bench.shelter`)."""
@@ -967,9 +967,10 @@ def _polish(
     when this process has spent `cpu_budget_s` of CPU (a busy machine's wall clock would
     cut the search by how busy it is, not by the work done).
 
-    Windows alternate: the shelters where the most valuable block left out is cheapest
-    to make room for (its own eligible shelters, least valuable occupants per place
-    first), and shelters drawn at random. The current plan is always a solution of the
+    Windows take turns: for the most valuable block left out, the shelters open to it
+    where room is cheapest to make (least valuable occupants per place first), then those
+    with the most places free (scattered places repacked together make room for a
+    household); then shelters drawn at random. The current plan is always a solution of the
     window, so a window solved to optimality never loses; one cut short counts only if
     it gains.
     """
@@ -995,20 +996,29 @@ def _polish(
             fruitless = 0
         turn += 1
         outside = worth[assign[worth] < 0]
-        if turn % 2 and tried < len(outside):
+        if turn % 3 and tried < len(outside):
             b = int(outside[tried])
-            tried += 1
             eligible = np.flatnonzero(model.eligible[b] & (model.capacity >= model.size[b]))
+            if turn % 3 == 2:
+                tried += 1
             if len(eligible) == 0:
                 continue
-            placed = assign >= 0
-            cheapness = np.zeros(len(model.shelters))
-            np.add.at(
-                cheapness,
-                assign[placed],
-                model.gain[np.flatnonzero(placed), assign[placed]] / model.size[placed],
-            )
-            window = eligible[np.argsort(cheapness[eligible], kind="stable")[:size]]
+            if turn % 3 == 1:
+                placed = assign >= 0
+                cheapness = np.zeros(len(model.shelters))
+                np.add.at(
+                    cheapness,
+                    assign[placed],
+                    model.gain[np.flatnonzero(placed), assign[placed]] / model.size[placed],
+                )
+                window = eligible[np.argsort(cheapness[eligible], kind="stable")[:size]]
+            else:
+                # The places left free, scattered over shelters: repacked together they may
+                # make the room a household needs.
+                # Ties (a full camp has none free) are broken at random, so the windows vary.
+                room = model.capacity - _load(model, assign)
+                shuffled = rng.permutation(eligible)
+                window = shuffled[np.argsort(-room[shuffled], kind="stable")[:size]]
         else:
             window = rng.choice(open_shelters, size=size, replace=False)
         window = np.sort(window)
