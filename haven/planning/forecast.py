@@ -273,26 +273,27 @@ def _day_noise(horizon_days: int, scenarios: int, seed: int) -> NDArray[np.float
 
 def _negated_use(
     history: NeedHistory, headcount: int, day_noise: NDArray[np.float32], seed: int
-) -> NDArray[np.float32]:
-    """Minus the camp-wide use per day and scenario, shape (horizon_days, scenarios).
+) -> tuple[NDArray[np.float32], float]:
+    """Minus the camp-wide use per day and scenario, shape (horizon_days, scenarios), in units.
 
-    Negated because the stock walk adds it: -max(0, rate) × headcount is
-    min(0, -rate × headcount), three passes over the array.
+    Returns the array and its unit (the amount of the need one unit stands for). In
+    units of headcount × spread, a day's use is max(0, noise + scenario mean / spread):
+    two passes over the array, the scaling left to the few figures read at the end.
     """
     use = np.asarray(history.daily_use_per_person, dtype=np.float64)
     mean = float(use.mean())
     spread = float(use.std(ddof=1)) if use.size > 1 else 0.0
-    if spread == 0:
-        return np.full(day_noise.shape, -headcount * mean, dtype=np.float32)
+    unit = headcount * spread
+    if unit == 0:
+        return np.full(day_noise.shape, -headcount * mean, dtype=np.float32), 1.0
     rng = _stream(seed, _NEED_STREAM, _need_key(history.need))
     scenario_mean = rng.standard_normal((1, day_noise.shape[1]), dtype=np.float32)
-    scenario_mean *= np.float32(-headcount * spread / math.sqrt(use.size))
-    scenario_mean += np.float32(-headcount * mean)
-    net = np.multiply(day_noise, np.float32(-headcount * spread))
-    net += scenario_mean
+    scenario_mean *= np.float32(-1 / math.sqrt(use.size))
+    scenario_mean -= np.float32(mean / spread)
+    net = np.subtract(scenario_mean, day_noise)
     # Against a row of zeros, not the scalar 0: NumPy's SIMD loop takes two arrays.
     np.minimum(net, np.zeros(net.shape[1], dtype=np.float32), out=net)
-    return net
+    return net, unit
 
 
 def _walk_days(net: NDArray[np.float32], empty_at: float) -> NDArray[np.intp]:
@@ -336,20 +337,22 @@ def _forecast_need(
     # traffic; its rounding (about 1e-5 of the stock over 180 days) is far below the
     # Monte Carlo error.
     scenarios = day_noise.shape[1]
-    net = _negated_use(history, inputs.headcount, day_noise, seed)
+    net, unit = _negated_use(history, inputs.headcount, day_noise, seed)
     brought = np.array(
-        [outcome.get(history.need, 0.0) for outcome in inputs.mission_outcomes], dtype=np.float32
+        [outcome.get(history.need, 0.0) / unit for outcome in inputs.mission_outcomes],
+        dtype=np.float32,
     )
     if missions.cells.size and brought.any():
         # Unbuffered and in the missions' order: a cell with two missions gets both.
         np.add.at(net.reshape(-1), missions.cells, brought[missions.outcomes])
-    net[0] += np.float32(history.on_hand)
-    ran_out = _walk_days(net, _EMPTY_TOLERANCE * max(1.0, history.on_hand))
+    net[0] += np.float32(history.on_hand / unit)
+    ran_out = _walk_days(net, _EMPTY_TOLERANCE * max(1.0, history.on_hand) / unit)
     stockout_probability = ran_out / scenarios
     # A full sort of each day's scenarios (SIMD in NumPy) is faster than partitioning:
     # rows hold many equal values (empty stock), where selection degrades.
     net.sort(axis=1)
     fan = net[:, _percentile_ranks(scenarios)].T.astype(np.float64)
+    fan *= unit
     fan += 0.0  # an empty store reads 0, never -0 (0 - 0 of an empty camp's use)
     half_out = np.flatnonzero(stockout_probability >= 0.5)
     return NeedForecast(

@@ -175,19 +175,21 @@ def test_missions_that_bring_none_of_the_needs_change_nothing() -> None:
 
 def test_fan_chart_is_read_from_the_scenarios_at_its_ranks() -> None:
     # p10/p50/p90 are the 100th, 500th and 900th smallest of 1,000 end-of-day stocks:
-    # the forecast computes them in single precision, so it is checked against its own
-    # stock paths recomputed here.
+    # the forecast computes them in single precision and in units of its own, so it is
+    # checked against its own stock paths recomputed here.
     inputs = camp(150)
     forecast = forecast_runway(inputs, horizon_days=50, scenarios=1000, seed=9)
     missions = forecast_module._mission_arrivals(inputs, 50, 1000, 9)
     noise = forecast_module._day_noise(50, 1000, 9)
     water = inputs.needs[0]
-    net = forecast_module._negated_use(water, inputs.headcount, noise, 9)
-    brought = np.array([outcome.get("water_l", 0.0) for outcome in MISSIONS], dtype=np.float32)
-    np.add.at(net.reshape(-1), missions.cells, brought[missions.outcomes])
-    net[0] += np.float32(water.on_hand)
+    net, unit = forecast_module._negated_use(water, inputs.headcount, noise, 9)
+    brought = [outcome.get("water_l", 0.0) / unit for outcome in MISSIONS]
+    np.add.at(
+        net.reshape(-1), missions.cells, np.array(brought, dtype=np.float32)[missions.outcomes]
+    )
+    net[0] += np.float32(water.on_hand / unit)
     forecast_module._walk_days(net, 0.0)
-    stock = np.sort(net, axis=1)
+    stock = np.sort(net, axis=1).astype(np.float64) * unit
     np.testing.assert_array_equal(forecast.for_need("water_l").stock_p10, stock[:, 99])
     np.testing.assert_array_equal(forecast.for_need("water_l").stock_p50, stock[:, 499])
     np.testing.assert_array_equal(forecast.for_need("water_l").stock_p90, stock[:, 899])
