@@ -14,7 +14,8 @@ plan`` end to end and its parts (the need groups, read from the headcount classe
 planner) against two baselines of the same run (a ``SELECT count(*)`` of the people, and
 the need groups counted from every person in one GROUP BY, which must equal the classes'),
 a page of the distribution list (up to 100,000 people), and once applying the last plan,
-which writes every person's share (one INSERT … SELECT).
+which writes every person's share (one INSERT … SELECT). ``--reuse DIR`` times again a camp
+an earlier run built (its data folder; with ``--database-url``, the camp left in it).
 """
 
 from __future__ import annotations
@@ -355,13 +356,14 @@ def bench_database(args: argparse.Namespace) -> None:
     import tempfile
     from pathlib import Path
 
-    workdir = Path(tempfile.mkdtemp(prefix="planning-bench-rations-"))
+    workdir = Path(args.reuse or tempfile.mkdtemp(prefix="planning-bench-rations-"))
     os.environ["HAVEN_DATA_DIR"] = str(workdir)
     os.environ.pop("HAVEN_DATABASE_URL", None)
     if args.database_url:
         from bench.dashboard import prepare_postgres
 
-        prepare_postgres(args.database_url, args.reset)
+        if not args.reuse:
+            prepare_postgres(args.database_url, args.reset)
         os.environ["HAVEN_DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
@@ -378,11 +380,15 @@ def bench_database(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     began = time.perf_counter()
-    build_camp(args.people, np.random.default_rng(SEED))
-    print(
-        f"== haven rations plan from the database ({engine}, {args.people:,} people, "
-        f"built in {time.perf_counter() - began:.0f} s) =="
-    )
+    if args.reuse:
+        from haven.people.models import Person
+
+        args.people = Person.objects.count()
+        built = f"the camp in {workdir if not args.database_url else args.database_url}"
+    else:
+        build_camp(args.people, np.random.default_rng(SEED))
+        built = f"built in {time.perf_counter() - began:.0f} s, in {workdir}"
+    print(f"== haven rations plan from the database ({engine}, {args.people:,} people, {built}) ==")
     items = list(adapters.ration_items_queryset())
     categories = adapters.dose_categories(items)
     child = PriorityWeights().child_under_age_years
@@ -472,6 +478,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1_000_000, help="with --database")
     parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        default="",
+        help="with --database: the data folder of a camp an earlier run built (and left "
+        "in the --database-url database, if given) instead of building one",
+    )
     args = parser.parse_args(argv)
     if args.database or args.database_url:
         bench_database(args)
