@@ -11,9 +11,11 @@ From the database: ``python -m bench.rations --database [--people N] [--database
 ration items in SQLite (a temporary data folder) or the PostgreSQL database named in the
 URL (it must be empty, or ``--reset`` drops and creates it), then times ``haven rations
 plan`` end to end and its parts (the need groups, read from the headcount classes; the
-planner), a page of the
-distribution list derived from the classes, and once applying the last plan, which writes
-every person's share (one INSERT … SELECT).
+planner) against two baselines of the same run (a ``SELECT count(*)`` of the people, and
+the need groups counted from every person in one GROUP BY, which must equal the classes'),
+a page of the distribution list (up to 100,000 people), and once applying the last plan,
+which writes every person's share (one INSERT … SELECT). ``--reuse DIR`` times again a camp
+an earlier run built (its data folder; with ``--database-url``, the camp left in it).
 """
 
 from __future__ import annotations
@@ -253,6 +255,9 @@ def bench_rounding(args: argparse.Namespace) -> None:
     print(f"  items handed out beyond stock: {len(over)}")
 
 
+# Above this many people the bench does not time a page of the distribution list.
+PAGE_PEOPLE = 100_000
+
 DATABASE_ITEMS = (
     # code, category, kcal, litres, doses per unit; units per person per day of need
     ("bench-maize", "food", 3500, 0, 0, 0.40),
@@ -351,13 +356,14 @@ def bench_database(args: argparse.Namespace) -> None:
     import tempfile
     from pathlib import Path
 
-    workdir = Path(tempfile.mkdtemp(prefix="planning-bench-rations-"))
+    workdir = Path(args.reuse or tempfile.mkdtemp(prefix="planning-bench-rations-"))
     os.environ["HAVEN_DATA_DIR"] = str(workdir)
     os.environ.pop("HAVEN_DATABASE_URL", None)
     if args.database_url:
         from bench.dashboard import prepare_postgres
 
-        prepare_postgres(args.database_url, args.reset)
+        if not args.reuse:
+            prepare_postgres(args.database_url, args.reset)
         os.environ["HAVEN_DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
@@ -365,6 +371,7 @@ def bench_database(args: argparse.Namespace) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from haven.planning.rations import PriorityWeights, classes_from_groups
     from haven.rations import adapters
@@ -373,22 +380,40 @@ def bench_database(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     began = time.perf_counter()
-    build_camp(args.people, np.random.default_rng(SEED))
-    print(
-        f"== haven rations plan from the database ({engine}, {args.people:,} people, "
-        f"built in {time.perf_counter() - began:.0f} s) =="
-    )
+    if args.reuse:
+        from haven.people.models import Person
+
+        args.people = Person.objects.count()
+        built = f"the camp in {workdir if not args.database_url else args.database_url}"
+    else:
+        build_camp(args.people, np.random.default_rng(SEED))
+        built = f"built in {time.perf_counter() - began:.0f} s, in {workdir}"
+    print(f"== haven rations plan from the database ({engine}, {args.people:,} people, {built}) ==")
     items = list(adapters.ration_items_queryset())
     categories = adapters.dose_categories(items)
     child = PriorityWeights().child_under_age_years
+    from haven.people.models import Person
     from haven.rations import services
 
+    thresholds = adapters.age_thresholds(child)
     runs = 2
     plan = None
     for attempt in range(runs):
+        # Baselines in the same run: a raw count of the registry, and the need groups
+        # counted from every person (one GROUP BY, what the classes replace).
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {Person._meta.db_table}")
+            cursor.fetchone()
+        count_seconds = time.perf_counter() - began
+        began, began_cpu = time.perf_counter(), time.process_time()
+        recounted = adapters.need_groups_counted(timezone.localdate(), thresholds)
+        recount_seconds = time.perf_counter() - began
+        recount_cpu = time.process_time() - began_cpu
         began = time.perf_counter()
         groups = adapters.need_groups(categories, child_under_age_years=child)
         grouped = time.perf_counter() - began
+        assert {group.key: group.people for group in groups} == recounted
         began = time.perf_counter()
         classes, _ = classes_from_groups(((g.needs, g.people) for g in groups), STANDARDS)
         classified = time.perf_counter() - began
@@ -401,27 +426,38 @@ def bench_database(args: argparse.Namespace) -> None:
         cpu = time.process_time() - began_cpu
         plan = DistributionPlan.objects.order_by("-pk").first()
         assert plan is not None
-        shares = plan.shares.count()
         print(
             f"run {attempt + 1}: `haven rations plan` {end_to_end:.3f} s end to end "
             f"({cpu:.3f} s CPU in this process) "
             f"({plan.people_count:,} people in camp, {plan.items.count()} items, "
-            f"{plan.summary['classes']} classes, min fraction {plan.min_fraction:.6f}, "
-            f"{shares:,} shares written); need groups {grouped:.3f} s → {len(groups)}, "
+            f"{plan.summary['classes']} classes, min fraction {plan.min_fraction:.6f}); "
+            f"need groups {grouped:.3f} s → {len(groups)}, "
             f"classes {classified * 1000:.1f} ms ({len(classes)} classes); "
             f"load {os.getloadavg()[0]:.2f}"
         )
-        began = time.perf_counter()
-        listing = services.distribution_list(plan)
-        page = listing[len(listing) // 2 : len(listing) // 2 + 50]
         print(
-            f"  a page of 50 from the middle of the distribution list ({len(listing):,} "
-            f"collecting), derived: {time.perf_counter() - began:.3f} s, "
-            f"{sum(len(share.members) for share in page)} people"
+            f"  baselines: SELECT count(*) of the {args.people:,} people {count_seconds:.3f} s "
+            f"(plan = {end_to_end / count_seconds:.1f}×); the need groups counted from "
+            f"every person (one GROUP BY, as before the classes) {recount_seconds:.3f} s "
+            f"({recount_cpu:.3f} s CPU; equal to the classes' groups)"
         )
+        if args.people <= PAGE_PEOPLE:
+            began = time.perf_counter()
+            listing = services.distribution_list(plan)
+            page = listing[len(listing) // 2 : len(listing) // 2 + 50]
+            print(
+                f"  a page of 50 from the middle of the distribution list "
+                f"({len(listing):,} collecting), derived: {time.perf_counter() - began:.3f} s, "
+                f"{sum(len(share.members) for share in page)} people"
+            )
         if attempt + 1 < runs:
             # Keep the database the size the next run starts from.
             plan.delete()
+    if args.people > PAGE_PEOPLE:
+        print(
+            f"  (a page of the distribution list is not timed above {PAGE_PEOPLE:,} people: "
+            "it rounds every household's hand-out, O(households), a minute at 1,000,000)"
+        )
     assert plan is not None
     began = time.perf_counter()
     services.apply_plan(by=None, plan=plan)
@@ -442,6 +478,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1_000_000, help="with --database")
     parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        default="",
+        help="with --database: the data folder of a camp an earlier run built (and left "
+        "in the --database-url database, if given) instead of building one",
+    )
     args = parser.parse_args(argv)
     if args.database or args.database_url:
         bench_database(args)

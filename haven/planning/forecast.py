@@ -29,8 +29,6 @@ the what-if, not from noise.
 from __future__ import annotations
 
 import math
-import os
-import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from haven.planning.errors import PlanningInputError
+from haven.planning.threads import ThreadChooser
 
 __all__ = [
     "ForecastInputs",
@@ -50,6 +49,7 @@ __all__ = [
     "apply_scenario",
     "compare_scenarios",
     "forecast_runway",
+    "measured_seconds_per_need",
     "measured_threads",
 ]
 
@@ -219,44 +219,48 @@ def _need_key(need: str) -> int:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Missions:
-    """Returning missions, shared by all needs: which cells they land in, what they bring.
+    """Returning missions, shared by all needs: where each lands and what it brings.
 
-    `cells` are the flat (day, scenario) cells with at least one mission, ascending;
-    `first[i]` is the first mission of cell i (an index into the mission history). Few
-    cells see two missions in a day: `extra_cells[j]` (positions in `cells`) receives
-    `extra_outcomes[j]` on top, in the order the missions were drawn.
+    `cells[i]` is the flat (day, scenario) cell mission i returns in, ascending (a cell
+    with two missions appears twice); `outcomes[i]` indexes the mission history. Missions
+    whose past outcome brought nothing of any forecast need are left out: they change
+    no stock.
     """
 
     cells: NDArray[np.intp]
-    first: NDArray[np.intp]
-    extra_cells: NDArray[np.intp]
-    extra_outcomes: NDArray[np.intp]
-
-    def hauls(self, brought: NDArray[np.float64]) -> NDArray[np.float64]:
-        """What each cell's missions bring of one need (`brought` per past mission)."""
-        total = brought[self.first]
-        # Unbuffered and in order: the same sums, to the bit, as adding cell by cell.
-        np.add.at(total, self.extra_cells, brought[self.extra_outcomes])
-        return total
+    outcomes: NDArray[np.intp]
 
 
 def _mission_arrivals(
     inputs: ForecastInputs, horizon_days: int, scenarios: int, seed: int
 ) -> _Missions:
-    """Draw every returning mission of every scenario at once."""
+    """Draw every returning mission of every scenario at once.
+
+    A Poisson number of missions a day is a Poisson process: each scenario's missions
+    over the horizon are Poisson(rate × days) in number, each on a uniformly drawn day.
+    Drawing them so costs one draw per mission instead of one per (day, scenario) cell.
+    """
     none = np.empty(0, dtype=np.intp)
     if inputs.missions_per_week == 0 or not inputs.mission_outcomes:
-        return _Missions(none, none, none, none)
+        return _Missions(none, none)
     rng = _stream(seed, _MISSION_STREAM)
-    per_cell = rng.poisson(inputs.missions_per_week / 7, size=horizon_days * scenarios)
-    cells = np.flatnonzero(per_cell).astype(np.intp)
-    counts = per_cell[cells]
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
-    outcomes = rng.integers(len(inputs.mission_outcomes), size=int(counts.sum())).astype(np.intp)
-    is_extra = np.ones(outcomes.size, dtype=bool)
-    is_extra[starts] = False
-    extra_cells = np.repeat(np.arange(cells.size, dtype=np.intp), counts - 1)
-    return _Missions(cells, outcomes[starts], extra_cells, outcomes[is_extra])
+    per_scenario = rng.poisson(inputs.missions_per_week / 7 * horizon_days, size=scenarios)
+    total = int(per_scenario.sum())
+    scenario = np.repeat(np.arange(scenarios, dtype=np.intp), per_scenario)
+    day = rng.integers(horizon_days, size=total, dtype=np.intp)
+    outcome_count = len(inputs.mission_outcomes)
+    outcome = rng.integers(outcome_count, size=total, dtype=np.intp)
+    forecast_needs = {history.need for history in inputs.needs}
+    brings_something = np.array(
+        [any(past.get(need, 0) > 0 for need in forecast_needs) for past in inputs.mission_outcomes]
+    )
+    useful = brings_something[outcome]
+    # One sort of (cell, outcome) keys orders the missions by cell: each need then adds
+    # its hauls walking memory forwards, in an order fixed by the seed.
+    key = (day[useful] * scenarios + scenario[useful]) * outcome_count + outcome[useful]
+    key.sort()
+    cells, outcomes = np.divmod(key, outcome_count)
+    return _Missions(cells, outcomes)
 
 
 def _day_noise(horizon_days: int, scenarios: int, seed: int) -> NDArray[np.float32]:
@@ -267,48 +271,51 @@ def _day_noise(horizon_days: int, scenarios: int, seed: int) -> NDArray[np.float
     return noise
 
 
-def _daily_use(
+def _negated_use(
     history: NeedHistory, headcount: int, day_noise: NDArray[np.float32], seed: int
 ) -> NDArray[np.float32]:
-    """Camp-wide use per day and scenario, shape (horizon_days, scenarios)."""
+    """Minus the camp-wide use per day and scenario, shape (horizon_days, scenarios).
+
+    Negated because the stock walk adds it: -max(0, rate) × headcount is
+    min(0, -rate × headcount), three passes over the array.
+    """
     use = np.asarray(history.daily_use_per_person, dtype=np.float64)
     mean = float(use.mean())
     spread = float(use.std(ddof=1)) if use.size > 1 else 0.0
     if spread == 0:
-        return np.full(day_noise.shape, headcount * mean, dtype=np.float32)
+        return np.full(day_noise.shape, -headcount * mean, dtype=np.float32)
     rng = _stream(seed, _NEED_STREAM, _need_key(history.need))
     scenario_mean = rng.standard_normal((1, day_noise.shape[1]), dtype=np.float32)
-    scenario_mean *= np.float32(spread / math.sqrt(use.size))
-    scenario_mean += np.float32(mean)
-    daily = day_noise * np.float32(spread)
-    daily += scenario_mean
-    np.maximum(daily, np.float32(0.0), out=daily)
-    daily *= np.float32(headcount)
-    return daily
+    scenario_mean *= np.float32(-headcount * spread / math.sqrt(use.size))
+    scenario_mean += np.float32(-headcount * mean)
+    net = np.multiply(day_noise, np.float32(-headcount * spread))
+    net += scenario_mean
+    # Against a row of zeros, not the scalar 0: NumPy's SIMD loop takes two arrays.
+    np.minimum(net, np.zeros(net.shape[1], dtype=np.float32), out=net)
+    return net
 
 
-def _walk_days(net: NDArray[np.float32], empty_at: float) -> NDArray[np.int64]:
-    """Turn daily net flows into end-of-day stock (in place); count run-outs per day.
+def _walk_days(net: NDArray[np.float32], empty_at: float) -> NDArray[np.intp]:
+    """Turn daily net flows into end-of-day stock (in place); count run-outs by day.
 
-    The unclipped cumulative path's running minimum says whether a scenario has run out,
-    and subtracting it (when below zero) gives the stock that stops at zero. A loop over
-    days, each step a whole row of scenarios, is several times faster here than
-    `cumsum`/`minimum.accumulate` along axis 0, and needs no second full-size array.
+    Each day adds its flow to yesterday's stock and stops at zero. A loop over days, each
+    step a whole row of scenarios, is several times faster here than NumPy's accumulate
+    down the days. A scenario has run out by a day once its stock was at most `empty_at`
+    on that day or before.
     """
-    running_minimum = net[0].copy()
-    ran_out = np.empty(net.shape[0], dtype=np.int64)
-    ran_out[0] = np.count_nonzero(running_minimum <= empty_at)
-    below_zero = np.empty_like(running_minimum)
+    # Against a row of zeros, not the scalar 0: NumPy's SIMD loop takes two arrays.
+    zeros = np.zeros(net.shape[1], dtype=np.float32)
+    np.maximum(net[0], zeros, out=net[0])
     for day in range(1, net.shape[0]):
-        np.add(net[day - 1], net[day], out=net[day])
-        # Yesterday's row is no longer needed unclipped: clip it with yesterday's minimum.
-        np.minimum(running_minimum, np.float32(0.0), out=below_zero)
-        net[day - 1] -= below_zero
-        np.minimum(running_minimum, net[day], out=running_minimum)
-        ran_out[day] = np.count_nonzero(running_minimum <= empty_at)
-    np.minimum(running_minimum, np.float32(0.0), out=below_zero)
-    net[-1] -= below_zero
-    return ran_out
+        row = net[day]
+        np.add(net[day - 1], row, out=row)
+        np.maximum(row, zeros, out=row)
+    ran_out = net <= np.float32(empty_at)
+    for day in range(1, net.shape[0]):
+        np.logical_or(ran_out[day - 1], ran_out[day], out=ran_out[day])
+    # Summing the flags as bytes is faster than count_nonzero along an axis.
+    counts: NDArray[np.intp] = ran_out.view(np.uint8).sum(axis=1, dtype=np.intp)
+    return counts
 
 
 def _percentile_ranks(scenarios: int) -> list[int]:
@@ -329,12 +336,13 @@ def _forecast_need(
     # traffic; its rounding (about 1e-5 of the stock over 180 days) is far below the
     # Monte Carlo error.
     scenarios = day_noise.shape[1]
-    net = _daily_use(history, inputs.headcount, day_noise, seed)
-    np.negative(net, out=net)
-    brought = np.array([outcome.get(history.need, 0.0) for outcome in inputs.mission_outcomes])
+    net = _negated_use(history, inputs.headcount, day_noise, seed)
+    brought = np.array(
+        [outcome.get(history.need, 0.0) for outcome in inputs.mission_outcomes], dtype=np.float32
+    )
     if missions.cells.size and brought.any():
-        # Each cell appears once in `cells`, so a fancy-index add is safe.
-        net.reshape(-1)[missions.cells] += missions.hauls(brought).astype(np.float32)
+        # Unbuffered and in the missions' order: a cell with two missions gets both.
+        np.add.at(net.reshape(-1), missions.cells, brought[missions.outcomes])
     net[0] += np.float32(history.on_hand)
     ran_out = _walk_days(net, _EMPTY_TOLERANCE * max(1.0, history.on_hand))
     stockout_probability = ran_out / scenarios
@@ -342,6 +350,7 @@ def _forecast_need(
     # rows hold many equal values (empty stock), where selection degrades.
     net.sort(axis=1)
     fan = net[:, _percentile_ranks(scenarios)].T.astype(np.float64)
+    fan += 0.0  # an empty store reads 0, never -0 (0 - 0 of an empty camp's use)
     half_out = np.flatnonzero(stockout_probability >= 0.5)
     return NeedForecast(
         need=history.need,
@@ -353,19 +362,18 @@ def _forecast_need(
     )
 
 
-# Threads the machine forecasts needs fastest on (None: not yet measured), and when that was
-# measured: a long-lived worker measures again after a while, as the machine's load changes.
-_measured_threads: int | None = None
-_measured_at = 0.0
-_MEASURE_AGAIN_AFTER_S = 600.0
-# Threads are kept only when they beat one thread by this margin: a busy machine's
-# threads fight for the same cores and the caches, and then one thread is faster.
-_THREAD_GAIN = 0.85
+# Needs are forecast on one thread or on one per CPU, as measured faster while they run.
+_chooser = ThreadChooser()
 
 
 def measured_threads() -> int | None:
-    """Threads the forecast chose on this machine (None until a forecast measured it)."""
-    return _measured_threads
+    """Threads the last automatic forecast chose (None until it had measured both ways)."""
+    return _chooser.chosen_threads()
+
+
+def measured_seconds_per_need() -> dict[int, float]:
+    """Seconds per need the last automatic forecast's size measured, by thread count."""
+    return _chooser.seconds_per_item()
 
 
 def _map_on_threads(
@@ -377,33 +385,6 @@ def _map_on_threads(
         return tuple(map(forecast, needs))
     with ThreadPoolExecutor(max_workers=threads) as pool:
         return tuple(pool.map(forecast, needs))
-
-
-def _map_measuring_threads(
-    forecast: Callable[[NeedHistory], NeedForecast], needs: Sequence[NeedHistory]
-) -> tuple[NeedForecast, ...]:
-    """Forecast every need on as many threads as the machine runs fastest.
-
-    The first forecast in a process measures it on its own work: one need alone, then
-    one need per CPU at once; the faster way is kept for the rest and for later calls,
-    until `_MEASURE_AGAIN_AFTER_S` have passed and a forecast measures again.
-    """
-    global _measured_threads, _measured_at
-    cpus = os.cpu_count() or 1
-    fresh = time.monotonic() - _measured_at < _MEASURE_AGAIN_AFTER_S
-    if (_measured_threads is not None and fresh) or cpus == 1 or len(needs) < cpus + 2:
-        threads = _measured_threads or 1
-        return _map_on_threads(forecast, needs, min(len(needs), threads))
-    started = time.perf_counter()
-    first = forecast(needs[0])
-    alone = time.perf_counter() - started
-    started = time.perf_counter()
-    together = _map_on_threads(forecast, needs[1 : cpus + 1], cpus)
-    at_once = time.perf_counter() - started
-    _measured_threads = cpus if at_once < _THREAD_GAIN * alone * cpus else 1
-    _measured_at = time.monotonic()
-    rest = _map_on_threads(forecast, needs[cpus + 1 :], _measured_threads)
-    return (first, *together, *rest)
 
 
 def forecast_runway(
@@ -421,9 +402,9 @@ def forecast_runway(
     applied to `inputs` first. The fan-chart percentiles (p10/p50/p90 of the end-of-day
     stock) are levels some scenario actually reached. The median run-out day is the
     first day by which at least half the futures have run out, or None if that is beyond
-    the horizon. Needs are forecast on up to `max_threads` threads (default: as many as
-    proved faster on this machine, measured once per process); the result does not
-    depend on it.
+    the horizon. Needs are forecast on up to `max_threads` threads (default: one or one
+    per CPU, whichever is measured faster while the needs run; see
+    `haven.planning.threads`); the result does not depend on it.
     """
     _check_count("horizon in days", horizon_days, 1)
     _check_count("number of scenarios", scenarios, 1)
@@ -442,7 +423,9 @@ def forecast_runway(
         threads = min(len(effective.needs), max_threads)
         needs = _map_on_threads(forecast, effective.needs, threads)
     else:
-        needs = _map_measuring_threads(forecast, effective.needs)
+        # Needs of one size (scenarios × days) cost alike: their timings are kept together.
+        size_class = (scenarios * horizon_days).bit_length()
+        needs = tuple(_chooser.map(forecast, effective.needs, size_class=size_class))
     return RunwayForecast(
         scenario_name=scenario.name if scenario is not None else "base",
         horizon_days=horizon_days,

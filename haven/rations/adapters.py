@@ -20,6 +20,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    F,
     IntegerField,
     Q,
     QuerySet,
@@ -27,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,7 +172,9 @@ def age_thresholds(child_under_age_years: float) -> tuple[int, ...]:
     return tuple(sorted({*_AGE_THRESHOLDS, math.ceil(child_under_age_years)}))
 
 
-def need_group_rows(today: date, thresholds: tuple[int, ...]) -> QuerySet[Person]:
+def need_group_rows(
+    today: date, thresholds: tuple[int, ...], *, in_camp_only: bool = True
+) -> QuerySet[Person]:
     """In-camp people annotated with their need-group key, as SQL (no row leaves the DB).
 
     `age_bucket` counts the thresholds a person's age in whole years has reached (by
@@ -181,7 +185,8 @@ def need_group_rows(today: date, thresholds: tuple[int, ...]) -> QuerySet[Person
         When(date_of_birth__gt=_years_before(today, years), then=Value(bucket))
         for bucket, years in enumerate(thresholds)
     ]
-    return Person.objects.in_camp().annotate(
+    people = Person.objects.in_camp() if in_camp_only else Person.objects.all()
+    return people.annotate(
         age_bucket=Case(
             When(date_of_birth__isnull=True, then=Value(_UNKNOWN_AGE_BUCKET)),
             *buckets,
@@ -203,8 +208,11 @@ def need_groups(
 
     The classes (`haven.people.aggregates`, kept in every writer's transaction) know the
     month of birth, which places everyone in their age bucket except those born in this
-    month of a threshold year: those few are grouped from the people themselves (a range
-    of the date-of-birth index per threshold). The cost is the classes', not the people's.
+    month of a threshold year, on either side of the threshold birthday. Of each such
+    month only the smaller side is read from the people themselves (a range of the
+    (sex, date of birth) index per sex: at most half a month of births per threshold);
+    the other side is the month's classes less that. The cost is the classes', not the
+    people's.
 
     Each group is represented by the youngest age of its bucket, which has the same need
     and priority as every age in it. Ages below 0 or above 130 are refused naming one
@@ -214,38 +222,19 @@ def need_groups(
     categories = list(dose_categories)
     thresholds = age_thresholds(child_under_age_years)
     counts: Counter[GroupKey] = Counter()
-    undecided = {(today.year - years, today.month) for years in thresholds}
-    classes = HeadcountClass.objects.filter(status__in=IN_CAMP, people__gt=0).values_list(
-        "status",
-        "sex",
-        "birth_year",
-        "birth_month",
-        "pregnant_or_lactating",
-        "worker",
-        "extra_energy_kcal",
-        "people",
-    )
-    for status, sex, year, month, pregnant, worker, extra, people in classes:
-        if year == 0:
-            bucket = _UNKNOWN_AGE_BUCKET
-        elif (year, month) in undecided:
-            continue
+    threshold_months = {(today.year - years, today.month): years for years in thresholds}
+    # Of a threshold month: its in-camp people by everything but the age bucket.
+    month_people: dict[tuple[int, int], Counter[_RestKey]] = defaultdict(Counter)
+    for bucket, sex, pregnant, status, worker, extra, people in _classes_by_bucket(
+        today, thresholds
+    ):
+        rest = (sex, bool(pregnant), status, bool(worker), int(extra))
+        if bucket >= _THRESHOLD_MONTH:
+            years = thresholds[bucket - _THRESHOLD_MONTH]
+            month_people[(today.year - years, today.month)][rest] += int(people)
         else:
-            # A threshold is reached by a birth month before the month it began.
-            bucket = sum((year, month) < (today.year - years, today.month) for years in thresholds)
-        counts[(bucket, sex, bool(pregnant), status, bool(worker), int(extra))] += people
-    born_in_undecided_months = Q(pk__in=[])
-    for year, month in undecided:
-        if year > 0:
-            first = date(year, month, 1)
-            last = date(year, month, calendar.monthrange(year, month)[1])
-            born_in_undecided_months |= Q(date_of_birth__range=(first, last))
-    # Every sex named, so the (sex, date_of_birth) index serves the date ranges.
-    counts.update(
-        _grouped(
-            need_group_rows(today, thresholds).filter(born_in_undecided_months, sex__in=Sex.values)
-        )
-    )
+            counts[(int(bucket), *rest)] += int(people)
+    counts.update(_threshold_months(today, thresholds, threshold_months, month_people))
     groups = []
     for key, people in sorted(counts.items()):
         bucket, sex, pregnant, status, worker, extra = key
@@ -273,6 +262,126 @@ def need_groups(
             )
         )
     return groups
+
+
+# A need group's key without its age bucket: sex, pregnant or lactating, status, on a
+# team, extra kcal.
+_RestKey = tuple[str, bool, str, bool, int]
+
+
+# The bucket `_classes_by_bucket` gives the classes born in the month of threshold i's
+# birthday: _THRESHOLD_MONTH + i.
+_THRESHOLD_MONTH = 1000
+
+
+def _classes_by_bucket(
+    today: date, thresholds: tuple[int, ...]
+) -> Iterable[tuple[int, str, bool, str, bool, int, int]]:
+    """The in-camp headcount classes summed by age bucket in the database (one GROUP BY
+    of the classes, a few hundred rows out): (bucket, sex, pregnant or lactating, status,
+    on a team, extra kcal, people)."""
+    born = F("birth_year") * 12 + F("birth_month")
+    buckets = []
+    for index, years in enumerate(thresholds):
+        began = (today.year - years) * 12 + today.month
+        # Born in the month of the birthday: decided by the day, which the classes lack.
+        buckets.append(When(born_month=began, then=Value(_THRESHOLD_MONTH + index)))
+        # Born after that month: not `years` old yet.
+        buckets.append(When(born_month__gt=began, then=Value(index)))
+    rows = (
+        HeadcountClass.objects.filter(status__in=IN_CAMP, people__gt=0)
+        .annotate(born_month=born)
+        .annotate(
+            bucket=Case(
+                When(birth_year=0, then=Value(_UNKNOWN_AGE_BUCKET)),
+                *buckets,
+                default=Value(len(thresholds)),
+                output_field=IntegerField(),
+            )
+        )
+        .values_list(
+            "bucket", "sex", "pregnant_or_lactating", "status", "worker", "extra_energy_kcal"
+        )
+        .annotate(total=Sum("people"))
+        .order_by()
+    )
+    return rows
+
+
+def _born_in_bucket(today: date, thresholds: tuple[int, ...], year: int, month: int) -> int:
+    # A threshold is reached by a birth month before the month it began.
+    return sum((year, month) < (today.year - years, today.month) for years in thresholds)
+
+
+def _threshold_months(
+    today: date,
+    thresholds: tuple[int, ...],
+    threshold_months: Mapping[tuple[int, int], int],
+    month_people: Mapping[tuple[int, int], Counter[_RestKey]],
+) -> Counter[GroupKey]:
+    """The groups of the people born in a threshold month (`month_people`, from the
+    classes): one GROUP BY of the smaller side of each month's threshold birthday, and
+    the rest of the month by subtraction."""
+    # Per threshold month: the age bucket of the side read and of the other side.
+    buckets: dict[tuple[int, int], tuple[int, int]] = {}
+    born_on_read_sides = Q(pk__in=[])
+    for (year, month), years in threshold_months.items():
+        if year <= 0:
+            continue
+        birthday = _years_before(today, years)  # born on or before it: reached `years`
+        first = date(year, month, 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        reached = _born_in_bucket(today, thresholds, year, month) + 1
+        if (birthday - first).days < (last - birthday).days:
+            start, end, buckets[(year, month)] = first, birthday, (reached, reached - 1)
+        else:
+            start, end = birthday + timedelta(days=1), last
+            buckets[(year, month)] = (reached - 1, reached)
+        if start <= end:
+            # Each sex named, so every range is one range of the (sex, date_of_birth)
+            # index; the status is grouped, not filtered (its index would be taken
+            # instead, and everyone in camp scanned).
+            for sex in Sex.values:
+                born_on_read_sides |= Q(sex=sex, date_of_birth__range=(start, end))
+    rows = (
+        need_group_rows(today, thresholds, in_camp_only=False)
+        .filter(born_on_read_sides)
+        .annotate(born_year=ExtractYear("date_of_birth"))
+        .values(
+            "born_year",
+            "age_bucket",
+            "sex",
+            "pregnant_or_lactating",
+            "status",
+            "worker",
+            "extra_energy_kcal",
+        )
+        .annotate(people=Count("id"))
+        .order_by()
+    )
+    remaining = {born: Counter(people) for born, people in month_people.items()}
+    counts: Counter[GroupKey] = Counter()
+    for row in rows:
+        if row["status"] not in IN_CAMP:
+            continue
+        born = (int(row["born_year"]), today.month)
+        bucket = int(row["age_bucket"])
+        assert bucket == buckets[born][0], (born, bucket)
+        rest = (
+            row["sex"],
+            bool(row["pregnant_or_lactating"]),
+            row["status"],
+            bool(row["worker"]),
+            int(row["extra_energy_kcal"]),
+        )
+        counts[(bucket, *rest)] += row["people"]
+        remaining.setdefault(born, Counter())[rest] -= row["people"]
+    for born, people in remaining.items():
+        for rest, count in people.items():
+            # Below 0 only where the classes disagree with the people (`haven rebuild`).
+            if count > 0:
+                counts[(buckets[born][1], *rest)] += count
+    return counts
 
 
 def need_groups_counted(today: date, thresholds: tuple[int, ...]) -> Counter[GroupKey]:

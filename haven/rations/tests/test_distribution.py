@@ -288,13 +288,25 @@ def test_after_applying_the_list_is_what_was_applied_not_who_came_since(
 
 @pytest.mark.parametrize(
     "today",
-    [None, date(2024, 2, 29), date(2025, 3, 1), date(2026, 1, 1), date(2025, 12, 31)],
+    [
+        None,
+        date(2024, 2, 29),
+        date(2025, 3, 1),
+        date(2026, 1, 1),
+        date(2025, 12, 31),
+        # Mid-month: the days before the birthday are read from the people, then after.
+        date(2025, 6, 15),
+        date(2025, 6, 16),
+        date(2024, 2, 14),
+        date(2024, 2, 15),
+    ],
 )
 def test_need_groups_from_the_headcount_classes_equal_a_recount(
     camp: Camp, users: dict[str, Any], today: date | None
 ) -> None:
     """The classes know only the month of birth: around each threshold birthday, in the
-    month it falls in and either side, the groups are still everyone's exact ones."""
+    month it falls in and either side, the groups are still everyone's exact ones (also
+    with people out of camp born on the side of the month read from the people)."""
     today = today or timezone.localdate()
     child = PriorityWeights().child_under_age_years
     thresholds = adapters.age_thresholds(child)
