@@ -56,13 +56,19 @@ def failed_panel(title: StrOrPromise, ref: str, order: int = 99) -> Panel:
 
 
 def collect_panels(request: HttpRequest) -> list[Panel]:
+    """Every app's panels. The headcount classes are read once for all of them (the
+    headcount, the pyramid, the key figures, the runway and the forecast share one
+    collapsed read for this request only)."""
+    from haven.people.aggregates import shared_reads
+
     panels: list[Panel] = []
-    for label, module in app_modules("dashboard"):
-        try:
-            with savepoint():
-                panels.extend(module.panels(request))
-        except Exception:
-            title = str(apps.get_app_config(label).verbose_name)
-            ref = log_failure(f"dashboard panels of {label} could not be drawn")
-            panels.append(failed_panel(title, ref))
+    with shared_reads():
+        for label, module in app_modules("dashboard"):
+            try:
+                with savepoint():
+                    panels.extend(module.panels(request))
+            except Exception:
+                title = str(apps.get_app_config(label).verbose_name)
+                ref = log_failure(f"dashboard panels of {label} could not be drawn")
+                panels.append(failed_panel(title, ref))
     return sorted(panels, key=lambda panel: panel.order)

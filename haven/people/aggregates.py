@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -124,6 +125,7 @@ def apply(changes: Counter[ClassKey] | dict[ClassKey, int]) -> None:
     rows = [(*key, n) for key, n in sorted(changes.items()) if n]
     if not rows:
         return
+    _forget_shared()
     table = connection.ops.quote_name(HeadcountClass._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in KEY_FIELDS)
     sql = (
@@ -251,67 +253,14 @@ def rebuild(*, fix: bool = False) -> list[ClassMismatch]:
 
 
 # ------------------------------------------------------------------ reads, O(classes)
-
-
-def _at_least(age: int, today: date) -> Q:
-    """Born at least `age` years before `today` (a known date of birth)."""
-    year = today.year - age
-    return Q(birth_year__gt=0) & (
-        Q(birth_year__lt=year) | Q(birth_year=year, birth_month__lte=today.month)
-    )
-
-
-def status_counts() -> dict[str, int]:
-    rows = (
-        HeadcountClass.objects.values_list("status")
-        .annotate(n=Sum("people"))
-        .order_by()
-        .values_list("status", "n")
-    )
-    return {status: int(n) for status, n in rows if n}
-
-
-def headcount(status: str | None = None) -> int:
-    """Everyone in the registry, or everyone with this status: the list's count, O(classes)."""
-    classes = HeadcountClass.objects.all()
-    if status is not None:
-        classes = classes.filter(status=status)
-    return int(classes.aggregate(n=Sum("people"))["n"] or 0)
-
-
-def in_camp_totals() -> tuple[int, int]:
-    """People in camp, and the extra kcal a day their special needs add up to."""
-    totals = HeadcountClass.objects.filter(status__in=IN_CAMP).aggregate(
-        headcount=Sum("people"), extra=Sum(F("people") * F("extra_energy_kcal"))
-    )
-    return int(totals["headcount"] or 0), int(totals["extra"] or 0)
-
-
-UNKNOWN_BAND = "unknown"
-FUTURE_BAND = "born in the future"
-
-
-def in_camp_by_band_and_sex(today: date | None = None) -> dict[tuple[str, str], int]:
-    """(age band label, sex) → people in camp, the band as of `today`; an unknown date of
-    birth is in UNKNOWN_BAND, one in the future (a typing mistake) in FUTURE_BAND."""
-    today = today or timezone.localdate()
-    whens = [
-        When(birth_year=0, then=Value(UNKNOWN_BAND)),
-        When(~_at_least(0, today), then=Value(FUTURE_BAND)),
-    ]
-    for label, _, high in AGE_BANDS:
-        if high is not None:
-            whens.append(When(~_at_least(high, today), then=Value(label)))
-        else:
-            whens.append(When(birth_year__gt=0, then=Value(label)))
-    rows = (
-        HeadcountClass.objects.filter(status__in=IN_CAMP)
-        .annotate(band=Case(*whens, default=None, output_field=models.CharField()))
-        .values_list("band", "sex")
-        .annotate(n=Sum("people"))
-        .order_by()
-    )
-    return {(band, sex): int(n) for band, sex, n in rows if n}
+#
+# A request that shows several figures (the dashboard: headcount, pyramid, key figures,
+# runway, forecast) reads the classes once: `snapshot()` collapses them in one GROUP BY
+# into (status, sex, age today, needs) — a few hundred rows, not the tens of thousands of
+# stored classes — and every read below is worked out from it. Inside `shared_reads()` the
+# snapshot is kept for the rest of that block (one request) and dropped by any write of
+# the classes; outside it, each read makes its own snapshot. Nothing is kept across
+# requests.
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,10 +276,40 @@ class NeedClass:
     people: int
 
 
-def in_camp_need_classes(today: date | None = None) -> list[NeedClass]:
-    """The people in camp by need class, their age worked out as of `today`."""
-    today = today or timezone.localdate()
-    age = Case(
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The classes as of `today`: people by status (everyone) and the in-camp need classes."""
+
+    today: date
+    by_status: dict[str, int]
+    in_camp: tuple[NeedClass, ...]
+
+
+_shared: ContextVar[dict[tuple[str, date], Snapshot] | None] = ContextVar(
+    "headcount_shared", default=None
+)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block the classes are read at most once a day and database (until a
+    write of them): wrap one request's gathering of figures in it, never longer."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _forget_shared() -> None:
+    memo = _shared.get()
+    if memo:
+        memo.clear()
+
+
+def _age_today(today: date) -> Case:
+    """`age_on` worked out in SQL from a class's birth year and month (None: unknown)."""
+    return Case(
         When(birth_year=0, then=None),
         When(
             birth_month__gt=today.month,
@@ -339,15 +318,124 @@ def in_camp_need_classes(today: date | None = None) -> list[NeedClass]:
         default=Value(today.year) - F("birth_year"),
         output_field=models.IntegerField(),
     )
+
+
+def _read_snapshot(today: date) -> Snapshot:
+    in_camp = Q(status__in=IN_CAMP)
+    # Outside the camp only the status counts: age and needs collapse to one row per status.
     rows = (
-        HeadcountClass.objects.filter(status__in=IN_CAMP)
-        .annotate(age=age)
-        .values_list("status", "sex", "age", "pregnant_or_lactating", "worker", "extra_energy_kcal")
+        HeadcountClass.objects.annotate(
+            s_sex=Case(
+                When(in_camp, then=F("sex")), default=Value(""), output_field=models.CharField()
+            ),
+            s_age=Case(
+                When(in_camp, then=_age_today(today)),
+                default=None,
+                output_field=models.IntegerField(),
+            ),
+            s_pregnant=Case(
+                When(in_camp, then=F("pregnant_or_lactating")),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            s_worker=Case(
+                When(in_camp, then=F("worker")),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            s_extra=Case(
+                When(in_camp, then=F("extra_energy_kcal")),
+                default=Value(0),
+                output_field=models.IntegerField(),
+            ),
+        )
+        .values_list("status", "s_sex", "s_age", "s_pregnant", "s_worker", "s_extra")
         .annotate(n=Sum("people"))
         .order_by()
     )
-    return [
-        NeedClass(status, sex, age, bool(pregnant), bool(worker), int(extra), int(n))
-        for status, sex, age, pregnant, worker, extra, n in rows
-        if n
-    ]
+    by_status: Counter[str] = Counter()
+    classes = []
+    for status, sex, age, pregnant, worker, extra, n in rows:
+        if not n:
+            continue
+        by_status[status] += int(n)
+        if status in IN_CAMP:
+            classes.append(
+                NeedClass(status, sex, age, bool(pregnant), bool(worker), int(extra), int(n))
+            )
+    # One order whatever the database's, so the classes can name a state (`runway_state`).
+    classes.sort(
+        key=lambda c: (
+            c.status,
+            c.sex,
+            c.age_years is None,
+            c.age_years or 0,
+            c.pregnant_or_lactating,
+            c.worker,
+            c.extra_energy_kcal,
+        )
+    )
+    return Snapshot(today, dict(by_status), tuple(classes))
+
+
+def snapshot(today: date | None = None) -> Snapshot:
+    """The classes collapsed as of `today` (one query; shared inside `shared_reads()`)."""
+    today = today or timezone.localdate()
+    memo = _shared.get()
+    if memo is None:
+        return _read_snapshot(today)
+    key = (connection.alias, today)
+    if key not in memo:
+        memo[key] = _read_snapshot(today)
+    return memo[key]
+
+
+def status_counts() -> dict[str, int]:
+    return dict(snapshot().by_status)
+
+
+def headcount(status: str | None = None) -> int:
+    """Everyone in the registry, or everyone with this status: the list's count, O(classes)."""
+    counts = snapshot().by_status
+    if status is None:
+        return sum(counts.values())
+    return counts.get(status, 0)
+
+
+def in_camp_totals() -> tuple[int, int]:
+    """People in camp, and the extra kcal a day their special needs add up to."""
+    classes = snapshot().in_camp
+    return (
+        sum(c.people for c in classes),
+        sum(c.people * c.extra_energy_kcal for c in classes),
+    )
+
+
+UNKNOWN_BAND = "unknown"
+FUTURE_BAND = "born in the future"
+
+
+def band_of(age: int | None) -> str:
+    """The age band label of an age in years (None: unknown; below 0: born in the future)."""
+    if age is None:
+        return UNKNOWN_BAND
+    if age < 0:
+        return FUTURE_BAND
+    for label, _, high in AGE_BANDS:
+        if high is None or age < high:
+            return label
+    raise AssertionError("AGE_BANDS ends open")  # pragma: no cover
+
+
+def in_camp_by_band_and_sex(today: date | None = None) -> dict[tuple[str, str], int]:
+    """(age band label, sex) → people in camp, the band as of `today`; an unknown date of
+    birth is in UNKNOWN_BAND, one in the future (a typing mistake) in FUTURE_BAND."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for c in snapshot(today).in_camp:
+        counts[band_of(c.age_years), c.sex] += c.people
+    return dict(counts)
+
+
+def in_camp_need_classes(today: date | None = None) -> list[NeedClass]:
+    """The people in camp by need class, their age worked out as of `today`."""
+    return list(snapshot(today).in_camp)

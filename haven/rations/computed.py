@@ -5,16 +5,16 @@ page's what-ifs (`ON_REQUEST`, computed once a page asks for them)."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, Max, Sum, Value, When
+from django.db.models import Max
 from django.utils import timezone
 
 from haven.core.computed import Computation, OnRequest
 from haven.core.errors import HavenError
-from haven.people.choices import IN_CAMP, Status
-from haven.people.models import HeadcountClass
+from haven.people import aggregates
 
 RUNWAY_RISK = "rations.runway_risk"
 FORECAST = "rations.forecast"
@@ -23,24 +23,16 @@ WHAT_IF = "rations.what_if"
 
 def runway_state() -> str:
     """What the forecast is made from, cheaply: the last ledger entry and mission, the
-    people in camp by need class (as sums over the classes), and the day."""
+    people in camp by need class (a digest of the classes as the forecast reads them, from
+    the request's one read of the headcount classes), and the day."""
     from haven.missions.models import Mission
     from haven.stock.models import LedgerEntry
 
-    people = HeadcountClass.objects.filter(status__in=IN_CAMP).aggregate(
-        headcount=Sum("people"),
-        injured=Sum(Case(When(status=Status.INJURED, then=F("people")), default=Value(0))),
-        born=Sum(F("people") * (F("birth_year") * 100 + F("birth_month"))),
-        extra=Sum(F("people") * F("extra_energy_kcal")),
-        pregnant=Sum(Case(When(pregnant_or_lactating=True, then=F("people")), default=Value(0))),
-        workers=Sum(Case(When(worker=True, then=F("people")), default=Value(0))),
-    )
+    classes = aggregates.snapshot().in_camp
+    people = hashlib.sha1(repr(classes).encode(), usedforsecurity=False).hexdigest()[:16]
     last_entry = LedgerEntry.objects.aggregate(last=Max("pk"))["last"]
     last_mission = Mission.objects.aggregate(last=Max("returned_at"))["last"]
-    figures = [str(people[key] or 0) for key in sorted(people)]
-    return ":".join(
-        [str(last_entry), str(last_mission), *figures, timezone.localdate().isoformat()]
-    )
+    return ":".join([str(last_entry), str(last_mission), people, timezone.localdate().isoformat()])
 
 
 def runway_risk_rows() -> list[dict[str, object]]:
