@@ -11,7 +11,9 @@ with the number of SQL queries it made. A raw `SELECT count(*)` of the people sh
 one pass over the registry costs on this database.
 
 On PostgreSQL the database named in the URL must be empty (no tables), or `--reset`
-drops and creates it again.
+drops and creates it again. `--camp DIR` keeps the data folder (and the PostgreSQL
+database) after the run and reuses the camp already built there: a 1,000,000-person camp
+takes minutes to build, so it is built once and measured as often as wanted.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -43,8 +46,9 @@ STATUSES = ["present"] * 70 + ["injured"] * 10 + ["missing"] * 6 + ["deceased"] 
 STATUSES += ["departed"] * 6
 
 
-def prepare_postgres(url: str, reset: bool) -> None:
-    """An empty database to build the camp in (dropped and created again with --reset)."""
+def prepare_postgres(url: str, reset: bool, reuse: bool = False) -> None:
+    """An empty database to build the camp in (dropped and created again with --reset), or
+    with `reuse` the one already there."""
     import psycopg
 
     name = urlparse(url).path.lstrip("/")
@@ -60,18 +64,23 @@ def prepare_postgres(url: str, reset: bool) -> None:
         tables = database.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchone()
-    if tables and tables[0]:
+    if tables and tables[0] and not reuse:
         raise SystemExit(f"database {name!r} is not empty: pass --reset to drop and recreate it")
 
 
-def open_database(prefix: str, database_url: str, reset: bool) -> Path:
-    """A fresh data folder, the database (SQLite in it, or PostgreSQL at `database_url`),
-    Django set up and migrated; returns the folder, for the caller to remove."""
-    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+def open_database(prefix: str, database_url: str, reset: bool, camp: str = "") -> Path:
+    """A fresh data folder (or the kept folder `camp`), the database (SQLite in it, or
+    PostgreSQL at `database_url`), Django set up and migrated; returns the folder, for the
+    caller to remove unless it is `camp`."""
+    if camp:
+        workdir = Path(camp).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ["HAVEN_DATA_DIR"] = str(workdir)
     os.environ.pop("HAVEN_DATABASE_URL", None)
     if database_url:
-        prepare_postgres(database_url, reset)
+        prepare_postgres(database_url, reset, reuse=bool(camp))
         os.environ["HAVEN_DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
@@ -81,6 +90,24 @@ def open_database(prefix: str, database_url: str, reset: bool) -> Path:
 
     call_command("migrate", verbosity=0)
     return workdir
+
+
+def camp_built() -> bool:
+    """Whether the database already holds a bench camp (kept with `--camp`)."""
+    from haven.stock.models import Item
+
+    return Item.objects.filter(code__startswith="bench-").exists()
+
+
+def bench_user() -> Any:
+    """The commander the benches sign in as (made once per camp)."""
+    from django.contrib.auth.models import User
+
+    from haven.accounts.services import create_user
+
+    if not User.objects.filter(username="bench").exists():
+        create_user(username="bench", password=None, role="commander")
+    return User.objects.get(username="bench")
 
 
 def build_stock(ledger: int) -> None:
@@ -189,6 +216,24 @@ def timed(get: Callable[[], Any]) -> tuple[float, int]:
     return elapsed, len(queries.captured_queries)
 
 
+def panel_costs(client: Any) -> list[tuple[str, float, int]]:
+    """Each area's `panels(request)` as the signed-in commander: (area, median ms of 3,
+    queries), costliest first — what to look at when the dashboard is slow."""
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    from haven.core.registry import app_modules
+
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = get_user(request)
+    costs = []
+    for label, module in app_modules("dashboard"):
+        runs = [timed(partial(module.panels, request)) for _ in range(3)]
+        costs.append((label, statistics.median(ms for ms, _ in runs), runs[-1][1]))
+    return sorted(costs, key=lambda cost: -cost[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -196,19 +241,18 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL (default: SQLite)")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
     parser.add_argument("--quick", action="store_true", help="10,000 people and entries")
+    parser.add_argument("--camp", default="", help="data folder to keep and reuse the camp in")
     args = parser.parse_args()
     people = 10_000 if args.quick else args.people
     ledger = people if args.ledger is None else args.ledger
     if args.quick and args.ledger is None:
         ledger = 10_000
 
-    workdir = open_database("haven-bench-dashboard-", args.database_url, args.reset)
-    from django.contrib.auth.models import User
+    workdir = open_database("haven-bench-dashboard-", args.database_url, args.reset, args.camp)
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
-    from haven.accounts.services import create_user
     from haven.people.models import Person
     from haven.people.services import register_person
     from haven.stock import services as stock
@@ -216,18 +260,20 @@ def main() -> None:
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
     print(f"Haven dashboard bench: {people:,} people, {ledger:,} ledger entries, {engine}")
-    began = time.perf_counter()
-    build_stock(ledger)
-    print(f"  built the ledger in {time.perf_counter() - began:.0f} s")
-    began = time.perf_counter()
-    build_people(people)
-    print(f"  built the registry in {time.perf_counter() - began:.0f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if args.camp and camp_built():
+        print(f"  reused the camp kept in {workdir}")
+    else:
+        began = time.perf_counter()
+        build_stock(ledger)
+        print(f"  built the ledger in {time.perf_counter() - began:.0f} s")
+        began = time.perf_counter()
+        build_people(people)
+        print(f"  built the registry in {time.perf_counter() - began:.0f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
-    create_user(username="bench", password=None, role="commander")
     client = Client()
-    client.force_login(User.objects.get(username="bench"))
+    client.force_login(bench_user())
 
     def get(path: str) -> Callable[[], None]:
         def fetch() -> None:
@@ -267,16 +313,21 @@ def main() -> None:
         mark = ("ok" if ms < AIM_MS else f"over {AIM_MS} ms") if aim else ""
         print(f"  {what:<28} {ms:9.1f} ms  {ms / healthz:8.1f}× /healthz  {shown}  {mark}")
 
+    per_panel = panel_costs(client)
     print(f"  ({Person.objects.count():,} people; load average {os.getloadavg()[0]:.2f})")
     line("/healthz (baseline)", healthz, aim=False)
     line("SELECT count(*) of people", scan, aim=False)
     line("dashboard, first render", first, first_queries)
     line("dashboard, warm", warm, warm_queries)
     line("dashboard, after a write", after, after_queries)
+    print("  each area's panels, gathered (warm; drawing them not counted):")
+    for label, ms, queries in per_panel:
+        print(f"    {label:<26} {ms:9.1f} ms  {queries:4d} queries")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS {rss:,.0f} MB (bench and server in one process)")
     connection.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not args.camp:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

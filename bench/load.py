@@ -162,6 +162,7 @@ def main() -> None:
         "measure each on the same camp",
     )
     parser.add_argument("--quick", action="store_true", help="10,000 people, 3 s a phase")
+    parser.add_argument("--camp", default="", help="data folder to keep and reuse the camp in")
     args = parser.parse_args()
     if min(args.workers) < 1:
         parser.error("--workers must be 1 or more")
@@ -172,25 +173,26 @@ def main() -> None:
     if args.clients < 1 or seconds <= 0:
         parser.error("--clients must be at least 1 and --seconds more than 0")
 
-    from bench.dashboard import build_people, build_stock, open_database
+    from bench.dashboard import bench_user, build_people, build_stock, camp_built, open_database
 
-    workdir = open_database("haven-bench-load-", args.database_url, args.reset)
-    from django.contrib.auth.models import User
+    workdir = open_database("haven-bench-load-", args.database_url, args.reset, args.camp)
     from django.db import connection
     from django.test import Client
 
-    from haven.accounts.services import create_token, create_user
+    from haven.accounts.services import create_token
     from haven.people.models import Person
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
     print(f"Haven load bench: {people:,} people, {args.clients} clients, {engine}")
-    build_stock(people)
-    build_people(people)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    create_user(username="bench", password=None, role="commander")
+    if args.camp and camp_built():
+        print(f"  reused the camp kept in {workdir}")
+    else:
+        build_stock(people)
+        build_people(people)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     client = Client()
-    client.force_login(User.objects.get(username="bench"))
+    client.force_login(bench_user())
     cookie = f"Cookie: sessionid={client.cookies['sessionid'].value}\r\n"
     token = create_token(username="bench")
     api = f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
@@ -214,7 +216,8 @@ def main() -> None:
                 rate = len(tally.latencies) / max(len(base.latencies), 1)
                 p99 = percentile(tally.latencies, 99) / (percentile(base.latencies, 99) or 1.0)
                 print(f"  {label:<26} {rate:7.2f}× {p99:7.2f}×")
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not args.camp:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run_server(

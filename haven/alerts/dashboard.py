@@ -1,5 +1,5 @@
 """Alerts panel on the dashboard: the alerts in force, most urgent first, and their count
-among the key figures."""
+among the key figures. The banner atop the page reads the same list (one query)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     if not request.user.has_perm("alerts.view_alert"):
         return []
     active = sorted(
-        services.active_alerts(),
+        services.active_for(request),
         key=lambda alert: (
             PRIORITY_RANK.get(str(alert.priority), 9),
             -(alert.sent.timestamp() if alert.sent else 0),

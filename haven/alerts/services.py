@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from haven.alerts import rules
@@ -88,6 +89,22 @@ def two_person_rule() -> bool:
 @read_only
 def needs_approval(alert: Alert) -> bool:
     return alert.status == CapStatus.ACTUAL and two_person_rule()
+
+
+@read_only
+def active_for(request: HttpRequest) -> list[Alert]:
+    """The alerts in force, read once per request: the banner and the dashboard's panel share
+    this one query. Each carries `acknowledged`: whether the request's user has."""
+    cached: list[Alert] | None = getattr(request, "_haven_active_alerts", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        alerts = active_alerts()
+        if getattr(user, "is_authenticated", False):
+            mine = Acknowledgement.objects.filter(alert=OuterRef("pk"), user=user)
+            alerts = alerts.annotate(acknowledged=Exists(mine))
+        cached = list(alerts)
+        request._haven_active_alerts = cached  # type: ignore[attr-defined]
+    return cached
 
 
 @read_only

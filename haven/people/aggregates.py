@@ -23,8 +23,8 @@ person at 100,000 people, and a planning figure is not moved by the days in betw
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -173,13 +173,21 @@ def people_inserted(start_after: int) -> None:
     apply(counted(Person.objects.filter(pk__gt=start_after)))
 
 
+# Aggregates of other areas that follow people's classes (the shelters' places taken, by
+# the status of who sleeps there) register here; `moving` runs each around a bulk update.
+FOLLOWERS: list[Callable[[Sequence[int]], AbstractContextManager[None]]] = []
+
+
 @contextmanager
 def moving(ids: Sequence[int]) -> Iterator[None]:
     """Around a bulk update of these people: their classes before leave, after arrive."""
     before: Counter[ClassKey] = Counter()
     for start in range(0, len(ids), CHUNK):
         before.update(counted(Person.objects.filter(pk__in=ids[start : start + CHUNK])))
-    yield
+    with ExitStack() as followers:
+        for follower in FOLLOWERS:
+            followers.enter_context(follower(ids))
+        yield
     after: Counter[ClassKey] = Counter()
     for start in range(0, len(ids), CHUNK):
         after.update(counted(Person.objects.filter(pk__in=ids[start : start + CHUNK])))

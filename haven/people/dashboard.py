@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from haven.core.dashboard import KeyFigure, Panel
+from haven.core.templatetags.quantities import grouped
 from haven.people import accounting, aggregates, musters
 from haven.people.choices import AGE_BANDS, IN_CAMP, STATUS_COLOURS, Sex, Status
 
@@ -76,19 +76,17 @@ def headcount_figures(data: dict[str, Any]) -> list[KeyFigure]:
     people = reverse("people:list")
     injured, missing = counts.get(Status.INJURED, 0), counts.get(Status.MISSING, 0)
     return [
-        KeyFigure(
-            _("in camp"), number_format(data["in_camp"], force_grouping=True), people, "", 10
-        ),
+        KeyFigure(_("in camp"), grouped(data["in_camp"]), people, "", 10),
         KeyFigure(
             _("injured"),
-            number_format(injured, force_grouping=True),
+            grouped(injured),
             f"{people}?status={Status.INJURED.value}",
             "warn" if injured else "",
             20,
         ),
         KeyFigure(
             _("missing"),
-            number_format(missing, force_grouping=True),
+            grouped(missing),
             f"{people}?status={Status.MISSING.value}",
             "bad" if missing else "",
             30,

@@ -49,7 +49,8 @@ class Skill(models.Model):
 class Household(models.Model):
     """People who live and eat together; kept together when shelter is allocated."""
 
-    name = models.CharField(max_length=120)
+    # Indexed: an import finds each batch's households by name among all the camp's.
+    name = models.CharField(max_length=120, db_index=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from haven.core.limits import as_id
 from haven.core.pagination import CountedPaginator, bounded_count
 from haven.core.rows import BadRow, build_rows, read_rows
 from haven.core.signals import report_export
+from haven.missions.models import MissionMember
 from haven.people import (
     accounting,
     aggregates,
@@ -193,13 +194,12 @@ PROBLEM_BADGE = '<span class="badge problem" title="{}">{}</span>'
 
 @dataclass(frozen=True, slots=True)
 class ListedPerson:
-    """One row of the people list. Its cells are put together here with `escape`, not by
-    the template language or `format_html`: at fifty rows a page, resolving each cell's
-    variables cost more than the rest of the page."""
+    """One row of the people list, its whole `<tr>`. Its cells are put together here with
+    `escape`, not by the template language or `format_html`: at fifty rows a page,
+    resolving each cell's variables cost more than the rest of the page."""
 
     pk: int
-    cells: SafeString
-    status_badge: SafeString
+    row: SafeString
     is_bad: bool = False
 
 
@@ -208,8 +208,10 @@ def _listed(
 ) -> list[ListedPerson | BadRow]:
     detail_url = reverse("people:detail", args=[_ID_MARK])
     today = timezone.localdate()
-    sexes = {value: escape(label) for value, label in Sex.choices}
-    statuses = {value: escape(label) for value, label in Status.choices}
+    # Labels translated once per page (a lazy label would be translated again in every row).
+    sexes = {value: escape(str(label)) for value, label in Sex.choices}
+    statuses = {value: escape(str(label)) for value, label in Status.choices}
+    on_mission = f' <span class="badge on-mission">{escape(_("on mission"))}</span>'
     # The policy only ever adds to what a role sees of a record (its own, a mission team's):
     # a role that opens every record needs no question per row.
     opens_all = bool(policy.role_groups(request.user) - {policy.G.NAME, policy.G.RECORD})
@@ -241,10 +243,14 @@ def _listed(
             )
         if households:
             cells.append(f'<td class="hide-narrow">{escape(person.household or "")}</td>')
-        status = escape(person.status)
-        label = statuses.get(person.status) or status
-        badge = SafeString(f'<span class="badge status-{status}">{label}</span>')
-        return ListedPerson(pk=person.pk, cells=SafeString("".join(cells)), status_badge=badge)
+        if detailed:
+            status = escape(person.status)
+            label = statuses.get(person.status) or status
+            cells.append(f'<td><span class="badge status-{status}">{label}</span>')
+            if getattr(person, "on_mission", False):
+                cells.append(on_mission)
+            cells.append("</td>")
+        return ListedPerson(pk=person.pk, row=SafeString(f"<tr>{''.join(cells)}</tr>"))
 
     good = [person for person in people if isinstance(person, Person)]
     built = build_rows(good, build, label=lambda person: f"person {person.pk}")
@@ -272,6 +278,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         count, exact = bounded_count(people, SEARCH_COUNT_BOUND)
     else:
         count, exact = aggregates.headcount(status or None), True
+    if detailed:
+        # Who is out on a mission, read with the page's rows (not one more query per page).
+        out = MissionMember.objects.out().filter(person=OuterRef("pk"))
+        people = people.annotate(on_mission=Exists(out))
     paginator = CountedPaginator(people, PAGE_SIZE, count=count, exact=exact)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = _listed(request, read_rows(page.object_list), detailed, households)

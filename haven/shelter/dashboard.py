@@ -6,10 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from haven.core.dashboard import KeyFigure, Panel
+from haven.core.templatetags.quantities import grouped
 from haven.shelter import services
 
 
@@ -36,7 +36,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     data = tonight()
     figure = KeyFigure(
         _("without shelter"),
-        number_format(data["unsheltered"], force_grouping=True),
+        grouped(data["unsheltered"]),
         reverse("shelter:board"),
         "bad" if data["unsheltered"] else "",
         50,

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from haven.people.models import Person
@@ -138,6 +139,48 @@ class ShelterPlan(models.Model):
         return self.applied_at is not None
 
 
+# The fields of a stay that decide which place it takes: a write touching none of them
+# changes no occupancy count.
+OCCUPANCY_FIELDS = frozenset({"person", "shelter", "ended_at"})
+
+
+def _touches_occupancy(fields: Any) -> bool:
+    return fields is None or not OCCUPANCY_FIELDS.isdisjoint(
+        name.removesuffix("_id") for name in fields
+    )
+
+
+class StayQuerySet(models.QuerySet["Stay"]):
+    # Bulk writes keep the occupancy counts (haven.shelter.occupancy) exact, like save().
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Stay]:
+        from haven.shelter import occupancy
+
+        with transaction.atomic():
+            created = super().bulk_create(list(objs), *args, **kwargs)
+            occupancy.stays_created(created)
+        return created
+
+    def update(self, **kwargs: Any) -> int:
+        from haven.shelter import occupancy
+
+        if not _touches_occupancy(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            with occupancy.stays_changing(ids):
+                return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        from haven.shelter import occupancy
+
+        objs = list(objs)
+        if not _touches_occupancy(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        with transaction.atomic(), occupancy.stays_changing([stay.pk for stay in objs]):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Stay(models.Model):
     """A person sleeping in a shelter from a time until a time; a move ends one and opens another.
 
@@ -160,7 +203,11 @@ class Stay(models.Model):
     end = models.CharField(max_length=20, choices=StayEnd.choices, blank=True)
     end_note = models.CharField(max_length=300, blank=True)
 
+    objects = StayQuerySet.as_manager()
+
     class Meta:
+        # A merge moves stays through the base manager: it must count them too.
+        base_manager_name = "objects"
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -174,6 +221,38 @@ class Stay(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} in {self.shelter_id} from {self.started_at:%Y-%m-%d %H:%M}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from haven.shelter import occupancy
+
+        if not _touches_occupancy(kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            ids = [] if self._state.adding or self.pk is None else [self.pk]
+            before = occupancy.counted_ids(ids)
+            super().save(*args, **kwargs)
+            occupancy.apply(occupancy.difference(occupancy.counted_ids([self.pk]), before))
+
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class Occupancy(models.Model):
+    """Open stays of one shelter by the status of the person in them, kept in the same
+    transaction as every change (haven.shelter.occupancy): the board reads the places taken
+    from these rows, never from the stays."""
+
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shelter", "status"], name="one_occupancy_per_shelter_and_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shelter_id}, {self.status}: {self.people}"

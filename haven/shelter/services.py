@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, OuterRef, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from haven.planning.shelter import (
     plan_objective,
     shelter_shortfall,
 )
+from haven.shelter import occupancy as kept_occupancy
 from haven.shelter.choices import AMBER_FROM_PERCENT, Condition, Kind, StayEnd, Use
 from haven.shelter.models import (
     ConditionChange,
@@ -90,9 +91,9 @@ def open_stays() -> QuerySet[Stay]:
 
 @read_only
 def occupancy() -> dict[int, int]:
-    """Shelter id → people in camp sleeping there, in one query."""
-    rows = open_stays().values("shelter_id").annotate(n=Count("id")).order_by()
-    return {row["shelter_id"]: row["n"] for row in rows}
+    """Shelter id → people in camp sleeping there, from the counts kept with every stay
+    (haven.shelter.occupancy): one query over shelters × statuses, never the stays."""
+    return kept_occupancy.taken()
 
 
 @read_only

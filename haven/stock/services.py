@@ -764,6 +764,7 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
     author = acting_user(by)
     author_id = author.pk if author is not None else None
     now = timezone.now()
+    zone = timezone.get_current_timezone()
     entries: list[dict[str, Any]] = []
     for index, move in enumerate(rows):
         if item_of_lot.get(move.lot_id) != move.item_id:
@@ -800,7 +801,11 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
                 "quantity": move.quantity,
                 "balance_after": after,
                 "occurred_at": move.occurred_at,
-                "day": timezone.localdate(move.occurred_at),
+                "day": (
+                    move.occurred_at.astimezone(zone).date()
+                    if move.occurred_at.tzinfo is not None
+                    else timezone.localdate(move.occurred_at)  # refuses a naive time
+                ),
                 "recorded_at": now,
                 "recorded_by_id": author_id,
                 "reference": move.reference[:120],
@@ -834,8 +839,18 @@ def _update_balances(balances: list[Balance], now: datetime) -> None:
         return
     ops = connection.ops
     table = ops.quote_name(Balance._meta.db_table)
-    sql = f"UPDATE {table} SET quantity = %s, updated_at = %s WHERE id = %s"
     stamp = ops.adapt_datetimefield_value(now)
+    if connection.vendor == "postgresql":
+        # One statement for the lot: an UPDATE per balance is a round trip each (thousands
+        # per chunk of a bulk posting).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS b SET quantity = v.quantity, updated_at = %s "
+                "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, quantity) WHERE b.id = v.id",
+                [stamp, [b.pk for b in balances], [b.quantity for b in balances]],
+            )
+        return
+    sql = f"UPDATE {table} SET quantity = %s, updated_at = %s WHERE id = %s"
     with connection.cursor() as cursor:
         cursor.executemany(
             sql,

@@ -181,6 +181,6 @@ def test_the_figures_of_the_dashboard_and_forecast_never_read_the_people(db: Non
         assert sum(band["male"] for band in age_sex_pyramid()["bands"]) == 3
         assert camp_runway().headcount == 3
         assert forecast_inputs(history_days=7).headcount == 3
-    assert board().in_camp == 3  # its occupancy still counts the stays, by shelter
+        assert board().in_camp == 3  # its places taken are kept by shelter too
     table = Person._meta.db_table
     assert not [q["sql"] for q in queries.captured_queries if f'"{table}"' in q["sql"]]

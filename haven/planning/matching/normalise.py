@@ -222,7 +222,9 @@ def _sound(word: str) -> str:
     return (phonetic_code(loose) or loose).lower()
 
 
-def _word_tokens(word: str) -> list[str]:
+@lru_cache(maxsize=262_144)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    # Cached: names repeat across a registry, and an import keys a million of them.
     canonical = default_variants().canonical(word)
     tokens = [loose_form(canonical)]
     if canonical != word and loose_form(word) not in tokens:
@@ -231,7 +233,7 @@ def _word_tokens(word: str) -> list[str]:
     skeleton_form = skeleton(canonical)
     if skeleton_form:
         tokens.append(SKELETON_MARK + skeleton_form.lower())
-    return tokens
+    return tuple(tokens)
 
 
 def search_key(full_name: str, other_names: Sequence[str] = ()) -> str:
@@ -244,12 +246,17 @@ def search_key(full_name: str, other_names: Sequence[str] = ()) -> str:
     tokens: list[str] = []
     for mark, texts in (("", (full_name,)), (OTHER_NAME_MARK, other_names)):
         for text in texts:
-            for word in name_words(text):
-                for token in _word_tokens(word):
-                    if (mark + token) not in seen and token not in seen:
-                        seen.add(mark + token)
-                        tokens.append(mark + token)
+            for token in _text_tokens(text):
+                if (mark + token) not in seen and token not in seen:
+                    seen.add(mark + token)
+                    tokens.append(mark + token)
     return f" {' '.join(tokens)} " if tokens else ""
+
+
+@lru_cache(maxsize=262_144)
+def _text_tokens(text: str) -> tuple[str, ...]:
+    """The tokens of every word of one name, in order (repeats left to `search_key`)."""
+    return tuple(token for word in name_words(text) for token in _word_tokens(word))
 
 
 @dataclass(frozen=True, slots=True)

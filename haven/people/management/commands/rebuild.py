@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from haven.core.commands import HavenCommand
 from haven.people import aggregates
+from haven.shelter import occupancy
 from haven.stock import services as stock
 
 DIFFERENT = 1
@@ -16,8 +17,9 @@ DIFFERENT = 1
 
 class Command(HavenCommand):
     help = (
-        "Check that the headcount classes equal a recount of the registry and the stock "
-        "balances equal the ledger; exit 1 naming each difference, or rewrite them with --fix."
+        "Check that the headcount classes equal a recount of the registry, the shelters' "
+        "places taken a recount of the open stays and the stock balances the ledger; exit 1 "
+        "naming each difference, or rewrite them with --fix."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,13 +29,15 @@ class Command(HavenCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         fix = options["fix"]
-        differences = [
-            f"headcount class {mismatch}" for mismatch in aggregates.rebuild(fix=fix)
-        ] + [
-            f"balance of lot {m.lot_id} in store {m.store_id}: stored {m.stored}, "
-            f"ledger {m.from_ledger}"
-            for m in stock.rebuild(by=None, fix=fix)
-        ]
+        differences = (
+            [f"headcount class {mismatch}" for mismatch in aggregates.rebuild(fix=fix)]
+            + [f"occupancy of {mismatch}" for mismatch in occupancy.rebuild(fix=fix)]
+            + [
+                f"balance of lot {m.lot_id} in store {m.store_id}: stored {m.stored}, "
+                f"ledger {m.from_ledger}"
+                for m in stock.rebuild(by=None, fix=fix)
+            ]
+        )
         for difference in differences:
             self.stdout.write(difference)
         if not differences:
