@@ -231,16 +231,30 @@ def run_once(worker: str | None = None) -> list[str]:
     return done
 
 
+# After a pass that computed for S seconds the worker rests at least REST_PER_BUSY × S: when
+# writes change the state all the time it recomputes the newest state at most once per rest,
+# and in `haven serve`'s process (one GIL, and on SQLite one writer) it takes at most
+# 1 / (1 + REST_PER_BUSY) of the time from the requests however slow the forecast grows.
+REST_PER_BUSY = 3.0
+
+
+def pause_after(busy: float, interval: float) -> float:
+    """Seconds to rest after a pass that took `busy` seconds: the interval, or longer."""
+    return max(interval, REST_PER_BUSY * busy)
+
+
 def run_forever(stop: threading.Event, interval: float | None = None) -> None:
     """The worker loop: a pass, then a pause, until `stop` is set."""
     pause = settings.HAVEN_WORKER_INTERVAL_SECONDS if interval is None else interval
     worker = worker_name()
     while not stop.is_set():
         close_old_connections()
+        started = time.perf_counter()
         for name in run_once(worker):
             log.info("computed %s", name)
+        busy = time.perf_counter() - started
         close_old_connections()
-        stop.wait(pause)
+        stop.wait(pause_after(busy, pause))
 
 
 def start_background_worker() -> threading.Event:

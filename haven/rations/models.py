@@ -43,6 +43,10 @@ class DistributionPlan(models.Model):
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    handouts_stored = models.BooleanField(
+        default=False,
+        help_text="Every collecting unit's rounded hand-out was stored when the plan was applied.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -77,6 +81,13 @@ class PlanItem(models.Model):
     on_hand = models.FloatField()
     available = models.FloatField()
     planned = models.FloatField()
+    handout_total = models.DecimalField(
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text="What the distribution list hands out in whole steps, stored on apply.",
+    )
 
     class Meta:
         ordering = ["item__name"]
@@ -134,6 +145,52 @@ class PlanShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in plan {self.plan_id}"
+
+
+class PlannedHandout(models.Model):
+    """What one household (or one person without a household) is to be handed of one item
+    under an applied plan: its fair share rounded to whole hand-out steps, stored once when
+    the plan is applied (`services.store_handouts`) and never changed afterwards. Units and
+    items handed nothing have no row."""
+
+    plan = models.ForeignKey(
+        DistributionPlan, on_delete=models.CASCADE, related_name="planned_handouts"
+    )
+    household = models.ForeignKey(
+        "people.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person collecting alone (empty for a household).",
+    )
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "household", "item"],
+                condition=models.Q(household__isnull=False),
+                name="one_planned_handout_per_household_item",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "person", "item"],
+                condition=models.Q(household__isnull=True),
+                name="one_planned_handout_per_person_item",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(household__isnull=False, person__isnull=True)
+                | models.Q(household__isnull=True, person__isnull=False),
+                name="planned_handout_household_or_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id} (plan {self.plan_id})"
 
 
 class Handout(models.Model):

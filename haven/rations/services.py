@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from haven.audit.trail import audited, read_only
+from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.numbers import to_decimal
 from haven.core.services import Author, acting_user, get_record
@@ -56,6 +57,7 @@ from haven.rations.models import (
     Handout,
     PlanClass,
     PlanItem,
+    PlannedHandout,
     PlanShare,
     ProductionOrder,
     RationTransfer,
@@ -482,11 +484,13 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     if not _shares_written(plan):
         write_shares(plan)
         _check_classes_unchanged(plan)
+    store_handouts(plan)
     DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.APPLIED
     plan.applied_at = timezone.now()
     plan.applied_by = acting_user(by)
-    plan.save(update_fields=["status", "applied_at", "applied_by"])
+    plan.handouts_stored = True
+    plan.save(update_fields=["status", "applied_at", "applied_by", "handouts_stored"])
     return plan
 
 
@@ -626,7 +630,10 @@ def _household_shares(
         .annotate(total=Sum("quantity"))
         .order_by()
     )
-    rounded = handout_quantities(plan, written=written)
+    if plan.handouts_stored:
+        rounded = _stored_handouts(plan, households, people)
+    else:
+        rounded = handout_quantities(plan, written=written)
     for key, entry in result.items():
         entry.planned = rounded.get(key, {})
     for row in handed:
@@ -741,9 +748,118 @@ def handout_quantities(
     return result
 
 
+def _stored_handouts(
+    plan: DistributionPlan, households: list[int], people: list[int]
+) -> dict[str, dict[int, Decimal]]:
+    """The rounded hand-outs stored when `plan` was applied, of these units only."""
+    rows = plan.planned_handouts.filter(
+        Q(household__isnull=False, household_id__in=households)
+        | Q(household__isnull=True, person_id__in=people)
+    ).values_list("household_id", "person_id", "item_id", "quantity")
+    result: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    for household_id, person_id, item_id, quantity in rows:
+        key = f"h{household_id}" if household_id is not None else f"p{person_id}"
+        result[key][item_id] = quantity
+    return result
+
+
+def store_handouts(plan: DistributionPlan) -> int:
+    """Store what each household and person alone is handed under `plan` (written shares).
+
+    The same rounding as `handout_quantities` (every unit of the plan rounded together by
+    `round_to_steps`, units in the same order, fair shares summed in the same order), from
+    the shares fetched as arrays; one `PlannedHandout` row per unit and item handed
+    something, and each line's total. Run once, in `apply_plan`'s transaction. Returns the
+    number of rows written.
+    """
+    lines = list(plan.items.select_related("item").order_by("item_id"))
+    by_household = (
+        plan.shares.filter(household__isnull=False)
+        .values_list("household_id", "plan_class_id")
+        .annotate(members=Count("id"))
+        .order_by("household_id", "plan_class_id")
+    )
+    alone = (
+        plan.shares.filter(household__isnull=True)
+        .values_list("person_id", "plan_class_id")
+        .order_by("person_id")
+    )
+    grouped = np.array(list(by_household), dtype=np.int64).reshape(-1, 3)
+    lone = np.array(list(alone), dtype=np.int64).reshape(-1, 2)
+    owners = np.concatenate([grouped[:, 0], lone[:, 0]])
+    is_household = np.concatenate(
+        [np.ones(len(grouped), dtype=bool), np.zeros(len(lone), dtype=bool)]
+    )
+    class_pks = np.concatenate([grouped[:, 1], lone[:, 1]])
+    members = np.concatenate([grouped[:, 2], np.ones(len(lone), dtype=np.int64)])
+    written = 0
+    if owners.size and lines:
+        # A new unit wherever the owner (or household/person) changes: rows come by owner.
+        new_unit = np.ones(owners.size, dtype=bool)
+        new_unit[1:] = (owners[1:] != owners[:-1]) | (is_household[1:] != is_household[:-1])
+        unit_of_row = np.cumsum(new_unit) - 1
+        unit_owner = owners[new_unit]
+        unit_is_household = is_household[new_unit]
+        rations = dict(plan.classes.values_list("pk", "daily_ration"))
+        pks = np.array(sorted(rations), dtype=np.int64)
+        per_class = np.vstack(
+            [
+                np.array([rations[int(pk)].get(line.item.code, 0.0) for line in lines])
+                * plan.horizon_days
+                for pk in pks
+            ]
+        )
+        contribution = per_class[np.searchsorted(pks, class_pks)] * members[:, None]
+        shares = np.zeros((int(unit_owner.size), len(lines)))
+        # Unbuffered and in row order: each unit's sum in the order handout_quantities adds.
+        np.add.at(shares, unit_of_row, contribution)
+        rows: list[dict[str, Any]] = []
+        for i, line in enumerate(lines):
+            step = line.item.handout_step
+            with planning_errors():
+                steps = round_to_steps(shares[:, i], step=float(step), available=line.available)
+            given = np.flatnonzero(steps)
+            quantity: dict[int, Decimal] = {}
+            for unit, count in zip(given.tolist(), steps[given].tolist(), strict=True):
+                if count not in quantity:
+                    quantity[count] = step * count
+                owner = int(unit_owner[unit])
+                household = bool(unit_is_household[unit])
+                rows.append(
+                    {
+                        "plan_id": plan.pk,
+                        "household_id": owner if household else None,
+                        "person_id": None if household else owner,
+                        "item_id": line.item_id,
+                        "quantity": quantity[count],
+                    }
+                )
+            line.handout_total = step * int(steps.sum())
+            if len(rows) >= _HANDOUT_BATCH:
+                insert_rows(PlannedHandout, rows)
+                written += len(rows)
+                rows = []
+        insert_rows(PlannedHandout, rows)
+        written += len(rows)
+    for line in lines:
+        if line.handout_total is None:
+            line.handout_total = Decimal(0)
+    PlanItem.objects.bulk_update(lines, ["handout_total"])
+    return written
+
+
+_HANDOUT_BATCH = 100_000
+
+
 @read_only
 def handout_totals(plan: DistributionPlan) -> dict[int, Decimal]:
     """Item pk → what the whole distribution list hands out, in whole hand-out steps."""
+    if plan.handouts_stored:
+        return {
+            item_id: total
+            for item_id, total in plan.items.values_list("item_id", "handout_total")
+            if total
+        }
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for quantities in handout_quantities(plan).values():
         for item_id, quantity in quantities.items():

@@ -80,3 +80,11 @@ def test_worker_once_and_a_bad_interval(capsys: pytest.CaptureFixture[str]) -> N
         call_command("worker", "--interval", "0")
     assert raised.value.returncode == 2
     assert "--interval must be more than 0 seconds, not 0.0" in str(raised.value)
+
+
+def test_a_slow_pass_makes_the_worker_rest_longer_than_the_interval() -> None:
+    # Writes change the state all the time: a forecast of 2 s must not be recomputed every
+    # 5 s, taking 30 % of the server's time from its requests.
+    assert computed.pause_after(0.1, 5.0) == 5.0
+    assert computed.pause_after(2.0, 5.0) == 2.0 * computed.REST_PER_BUSY
+    assert computed.pause_after(2.0, 5.0) > 5.0
