@@ -294,6 +294,9 @@ _shared: ContextVar[dict[tuple[str, date], Snapshot] | None] = ContextVar(
 def shared_reads() -> Iterator[None]:
     """Within this block the classes are read at most once a day and database (until a
     write of them): wrap one request's gathering of figures in it, never longer."""
+    if _shared.get() is not None:  # inside another block: share its read
+        yield
+        return
     token = _shared.set({})
     try:
         yield

@@ -95,6 +95,13 @@ def headcount_figures(data: dict[str, Any]) -> list[KeyFigure]:
 
 
 def panels(request: HttpRequest) -> list[Panel]:
+    # The headcount and the pyramid share one read of the classes (so does the whole
+    # dashboard, around every app's panels).
+    with aggregates.shared_reads():
+        return _panels(request)
+
+
+def _panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     result: list[Panel] = []
     if user.has_perm("people.view_person"):
