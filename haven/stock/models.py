@@ -212,3 +212,27 @@ class Balance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot} in {self.store}: {format_quantity(self.quantity)}"
+
+
+class DailyIssue(models.Model):
+    """What was issued of one item on one camp day: the sum of its issue entries (signed as
+    in the ledger, corrections included) and how many there were.
+
+    Kept in the same transaction as the entries (`services.count_issues`, an upsert), so the
+    runway reads O(items × window days) rows, not the ledger; `haven rebuild` proves it
+    equals a recount of the ledger and can rewrite it.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    quantity = models.DecimalField(max_digits=16, decimal_places=3, default=Decimal(0))
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "item"], name="one_daily_issue_per_item_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} on {self.day}: {format_quantity(self.quantity)}"

@@ -18,9 +18,10 @@ item that serves none (soap, fuel, tools) has its own: usable on hand ÷ its rec
 
 `supply_figures` holds the definition and takes quantities (usable stock and recent use
 per item, the headcount), so it can be fed from aggregates; `camp_runway` reads them with
-two aggregated queries whatever the ledger's size: balances summed per item (unexpired
-lots), and issues summed per item per camp day over the window (an index on kind, day,
-item, quantity covers it). The arithmetic is `haven.planning.runway.item_runway`.
+two queries whatever the ledger's size: balances summed per item (unexpired lots), and
+the issues kept per item per camp day (`DailyIssue`, updated with every issue entry)
+over the window, O(items × window days) rows. The arithmetic is
+`haven.planning.runway.item_runway`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from haven.people import aggregates
 from haven.planning.runway import ItemRunway, RunwayStatus, consumption_rate, item_runway
-from haven.stock.choices import Category, EntryKind, MedicalCategory
-from haven.stock.models import Balance, Item, LedgerEntry
+from haven.stock.choices import Category, MedicalCategory
+from haven.stock.models import Balance, DailyIssue, Item
 
 STATUS_ORDER = {RunwayStatus.OK: 0, RunwayStatus.LOW: 1, RunwayStatus.CRITICAL: 2}
 STATUS_COLOURS = {
@@ -345,15 +346,10 @@ def daily_issues(today: date, window_days: int) -> dict[int, list[float | None]]
     day with issues, an item not issued counts 0.
     """
     days = [today - timedelta(days=offset) for offset in range(window_days, 0, -1)]
-    rows = (
-        LedgerEntry.objects.filter(kind=EntryKind.ISSUE, day__gte=days[0], day__lte=days[-1])
-        .values_list("item_id", "day")
-        .annotate(total=Sum("quantity"))
-        .order_by()
-    )
+    rows = DailyIssue.objects.filter(day__gte=days[0], day__lte=days[-1], entries__gt=0)
     by_item: dict[int, dict[date, float]] = defaultdict(dict)
     recorded_days: set[date] = set()
-    for item_id, day, total in rows:
+    for item_id, day, total in rows.values_list("item_id", "day", "quantity").order_by():
         by_item[item_id][day] = -float(total)
         recorded_days.add(day)
     return {

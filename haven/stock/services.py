@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,15 @@ from haven.stock.choices import (
     IssuePurpose,
     ReceiptSource,
 )
-from haven.stock.models import Balance, Item, LedgerEntry, Lot, Store, format_quantity
+from haven.stock.models import (
+    Balance,
+    DailyIssue,
+    Item,
+    LedgerEntry,
+    Lot,
+    Store,
+    format_quantity,
+)
 
 if TYPE_CHECKING:
     from haven.missions.models import Mission
@@ -190,6 +198,9 @@ def _post(
     balance.quantity = new_quantity
     balance.updated_at = timezone.now()
     balance.save(update_fields=["quantity", "updated_at"])
+    day = timezone.localdate(post.at)
+    if kind == EntryKind.ISSUE:
+        count_issues({(lot.item_id, day): (quantity, 1)})
     return LedgerEntry.objects.create(
         kind=kind,
         reason=reason,
@@ -200,7 +211,7 @@ def _post(
         balance_after=new_quantity,
         counted_quantity=counted,
         occurred_at=post.at,
-        day=timezone.localdate(post.at),
+        day=day,
         recorded_by=acting_user(post.by),
         reference=post.reference.strip()[:120],
         note=post.note.strip()[:300],
@@ -817,6 +828,13 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
         )
     # Every row is checked above; the model layer would cost more than the database.
     insert_rows(LedgerEntry, entries, batch_size=BULK_BATCH)
+    issued: dict[tuple[int, date], tuple[Decimal, int]] = {}
+    for entry in entries:
+        if entry["kind"] == EntryKind.ISSUE:
+            daily = (entry["item_id"], entry["day"])
+            total, number = issued.get(daily, (Decimal(0), 0))
+            issued[daily] = (total + entry["quantity"], number + 1)
+    count_issues(issued)
     changed, created = [], []
     for key, quantity in running.items():
         if key in existing:
@@ -856,6 +874,40 @@ def _update_balances(balances: list[Balance], now: datetime) -> None:
             sql,
             [(ops.adapt_decimalfield_value(b.quantity, 16, 3), stamp, b.pk) for b in balances],
         )
+
+
+def count_issues(issued: dict[tuple[int, date], tuple[Decimal, int]]) -> None:
+    """Add issues to the kept daily totals: {(item id, day): (signed quantity, entries)}.
+
+    One upsert (INSERT … ON CONFLICT DO UPDATE, PostgreSQL and SQLite alike) per batch, in
+    the caller's transaction: two clerks issuing the same item the same day both count,
+    the second waiting on the first's row lock instead of overwriting it. Rows are written
+    in (day, item) order so two bulk posts never lock them in opposite orders.
+    """
+    if not issued:
+        return
+    ops = connection.ops
+    table = ops.quote_name(DailyIssue._meta.db_table)
+    rows = sorted(issued.items(), key=lambda pair: (pair[0][1], pair[0][0]))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params: list[Any] = []
+            for (item_id, day), (quantity, number) in chunk:
+                params += [
+                    item_id,
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_decimalfield_value(quantity, 16, 3),
+                    number,
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} (item_id, day, quantity, entries) VALUES {values} "
+                "ON CONFLICT (day, item_id) DO UPDATE SET "
+                f"quantity = {table}.quantity + excluded.quantity, "
+                f"entries = {table}.entries + excluded.entries",
+                params,
+            )
 
 
 # --- rebuild --------------------------------------------------------------------------
@@ -923,6 +975,67 @@ def rebuild(*, by: Author, fix: bool = False) -> list[BalanceMismatch]:
                     "quantity": mismatch.from_ledger,
                     "updated_at": timezone.now(),
                 },
+            )
+    return mismatches
+
+
+@dataclass(frozen=True, slots=True)
+class DailyIssueMismatch:
+    item_id: int
+    day: date
+    stored: tuple[Decimal, int]  # (quantity, entries); (0, 0) when there is no row
+    from_ledger: tuple[Decimal, int]
+
+    def __str__(self) -> str:
+        return (
+            f"issues of item {self.item_id} on {self.day}: stored "
+            f"{format_quantity(self.stored[0])} in {self.stored[1]} entries, ledger "
+            f"{format_quantity(self.from_ledger[0])} in {self.from_ledger[1]} entries"
+        )
+
+
+@read_only
+def ledger_daily_issues() -> dict[tuple[int, date], tuple[Decimal, int]]:
+    """Issues per item × day recounted from the ledger alone: (signed sum, entries)."""
+    return {
+        (item, day): (Decimal(total), number)
+        for item, day, total, number in LedgerEntry.objects.filter(kind=EntryKind.ISSUE)
+        .values_list("item_id", "day")
+        .annotate(total=Sum("quantity"), number=Count("id"))
+        .values_list("item_id", "day", "total", "number")
+        .order_by()
+    }
+
+
+@transaction.atomic
+def rebuild_daily_issues(*, fix: bool = False) -> list[DailyIssueMismatch]:
+    """Compare the kept daily issues with a recount of the ledger; with `fix`, rewrite
+    the rows that differ (and delete those the ledger has nothing for)."""
+    stored = {
+        (row.item_id, row.day): row for row in DailyIssue.objects.select_for_update().order_by()
+    }
+    derived = ledger_daily_issues()
+    nothing = (Decimal(0), 0)
+
+    def kept(key: tuple[int, date]) -> tuple[Decimal, int]:
+        row = stored.get(key)
+        return (row.quantity, row.entries) if row is not None else nothing
+
+    mismatches = [
+        DailyIssueMismatch(key[0], key[1], kept(key), derived.get(key, nothing))
+        for key in sorted(set(stored) | set(derived), key=lambda key: (key[1], key[0]))
+        if kept(key) != derived.get(key, nothing)
+    ]
+    if fix:
+        for mismatch in mismatches:
+            key = (mismatch.item_id, mismatch.day)
+            if key not in derived:
+                DailyIssue.objects.filter(item_id=key[0], day=key[1]).delete()
+                continue
+            DailyIssue.objects.update_or_create(
+                item_id=key[0],
+                day=key[1],
+                defaults={"quantity": derived[key][0], "entries": derived[key][1]},
             )
     return mismatches
 

@@ -20,11 +20,10 @@ from django.utils import timezone
 
 from haven.health.models import TriageRecord
 from haven.people.models import Person
-from haven.stock.choices import EntryKind
-from haven.stock.models import LedgerEntry
+from haven.stock.models import DailyIssue
 
 pytestmark = pytest.mark.django_db
-TABLES = ("people_person", "stock_ledgerentry")
+TABLES = ("people_person", "stock_ledgerentry", "stock_dailyissue")
 
 
 def plan_of(queryset: Any) -> str:
@@ -58,10 +57,10 @@ def hot_queries() -> dict[str, Any]:
         "forgiving search, names only": Person.objects.search("Mohamed", names_only=True)[:50],
         "person page": Person.objects.select_related("household", "team").filter(pk=12),
         "triage queue": TriageRecord.objects.queue().select_related("person")[:500],
-        "runway issues": LedgerEntry.objects.filter(
-            kind=EntryKind.ISSUE, day__gte=today - timedelta(days=7), day__lte=today
+        "runway issues": DailyIssue.objects.filter(
+            day__gte=today - timedelta(days=7), day__lte=today, entries__gt=0
         )
-        .values_list("item_id", "day")
+        .values_list("item_id", "day", "quantity")
         .order_by(),
     }
 

@@ -37,6 +37,7 @@ class Command(HavenCommand):
                 f"ledger {m.from_ledger}"
                 for m in stock.rebuild(by=None, fix=fix)
             ]
+            + [str(mismatch) for mismatch in stock.rebuild_daily_issues(fix=fix)]
         )
         for difference in differences:
             self.stdout.write(difference)
