@@ -150,7 +150,7 @@ class PlanShare(models.Model):
 class PlannedHandout(models.Model):
     """What one household (or one person without a household) is to be handed of one item
     under an applied plan: its fair share rounded to whole hand-out steps, stored once when
-    the plan is applied (`services.store_handouts`) and never changed afterwards. Units and
+    the plan is applied (`services._store_handouts`) and never changed afterwards. Units and
     items handed nothing have no row."""
 
     plan = models.ForeignKey(

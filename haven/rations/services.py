@@ -484,7 +484,7 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     if not _shares_written(plan):
         write_shares(plan)
         _check_classes_unchanged(plan)
-    store_handouts(plan)
+    _store_handouts(plan)
     DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.APPLIED
     plan.applied_at = timezone.now()
@@ -763,7 +763,7 @@ def _stored_handouts(
     return result
 
 
-def store_handouts(plan: DistributionPlan) -> int:
+def _store_handouts(plan: DistributionPlan) -> int:
     """Store what each household and person alone is handed under `plan` (written shares).
 
     The same rounding as `handout_quantities` (every unit of the plan rounded together by

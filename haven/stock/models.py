@@ -218,7 +218,7 @@ class DailyIssue(models.Model):
     """What was issued of one item on one camp day: the sum of its issue entries (signed as
     in the ledger, corrections included) and how many there were.
 
-    Kept in the same transaction as the entries (`services.count_issues`, an upsert), so the
+    Kept in the same transaction as the entries (`services._count_issues`, an upsert), so the
     runway reads O(items × window days) rows, not the ledger; `haven rebuild` proves it
     equals a recount of the ledger and can rewrite it.
     """

@@ -200,7 +200,7 @@ def _post(
     balance.save(update_fields=["quantity", "updated_at"])
     day = timezone.localdate(post.at)
     if kind == EntryKind.ISSUE:
-        count_issues({(lot.item_id, day): (quantity, 1)})
+        _count_issues({(lot.item_id, day): (quantity, 1)})
     return LedgerEntry.objects.create(
         kind=kind,
         reason=reason,
@@ -834,7 +834,7 @@ def post_many(*, by: Author, movements: Iterable[Movement]) -> BulkResult:
             daily = (entry["item_id"], entry["day"])
             total, number = issued.get(daily, (Decimal(0), 0))
             issued[daily] = (total + entry["quantity"], number + 1)
-    count_issues(issued)
+    _count_issues(issued)
     changed, created = [], []
     for key, quantity in running.items():
         if key in existing:
@@ -876,7 +876,7 @@ def _update_balances(balances: list[Balance], now: datetime) -> None:
         )
 
 
-def count_issues(issued: dict[tuple[int, date], tuple[Decimal, int]]) -> None:
+def _count_issues(issued: dict[tuple[int, date], tuple[Decimal, int]]) -> None:
     """Add issues to the kept daily totals: {(item id, day): (signed quantity, entries)}.
 
     One upsert (INSERT … ON CONFLICT DO UPDATE, PostgreSQL and SQLite alike) per batch, in
@@ -1007,6 +1007,7 @@ def ledger_daily_issues() -> dict[tuple[int, date], tuple[Decimal, int]]:
     }
 
 
+@audited("stock.rebuild_daily_issues")
 @transaction.atomic
 def rebuild_daily_issues(*, fix: bool = False) -> list[DailyIssueMismatch]:
     """Compare the kept daily issues with a recount of the ledger; with `fix`, rewrite

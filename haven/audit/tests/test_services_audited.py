@@ -46,6 +46,9 @@ NOT_SERVICES = {
     "haven.people.aggregates",
     "haven.core.idempotency",
     "haven.core.computed",
+    # The shelter's places taken, kept with every stay write (as people.aggregates is).
+    "haven.shelter.models",
+    "haven.shelter.occupancy",
 }
 
 
