@@ -259,8 +259,8 @@ def rebuild(*, fix: bool = False) -> list[ClassMismatch]:
 # into (status, sex, age today, needs) — a few hundred rows, not the tens of thousands of
 # stored classes — and every read below is worked out from it. Inside `shared_reads()` the
 # snapshot is kept for the rest of that block (one request) and dropped by any write of
-# the classes; outside it, each read makes its own snapshot. Nothing is kept across
-# requests.
+# the classes; outside it, each read makes its own snapshot, except the counts by status,
+# which sum the statuses alone. Nothing is kept across requests.
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,12 +394,18 @@ def snapshot(today: date | None = None) -> Snapshot:
 
 
 def status_counts() -> dict[str, int]:
-    return dict(snapshot().by_status)
+    """People by status. Inside `shared_reads()` from the block's one snapshot; outside it
+    (the people list, the API) only the statuses are summed: a page that shows a count
+    needs no need classes, which cost a CASE per stored class and an object per class."""
+    if _shared.get() is not None:
+        return dict(snapshot().by_status)
+    rows = HeadcountClass.objects.values_list("status").annotate(n=Sum("people")).order_by()
+    return {status: int(n) for status, n in rows if n}
 
 
 def headcount(status: str | None = None) -> int:
     """Everyone in the registry, or everyone with this status: the list's count, O(classes)."""
-    counts = snapshot().by_status
+    counts = status_counts()
     if status is None:
         return sum(counts.values())
     return counts.get(status, 0)

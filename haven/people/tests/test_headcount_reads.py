@@ -157,6 +157,9 @@ def test_every_figure_equals_the_former_reads(db: None, today: date | None) -> N
             }
         )
         assert need == _old_need_classes(today)
+    # Outside a block the counts by status are summed on their own, equal all the same.
+    assert aggregates.status_counts() == _old_status_counts()
+    assert aggregates.headcount(Status.MISSING) == _old_status_counts()[Status.MISSING]
     # People in most bands and in unknown, so the comparison can fail.
     assert len({band for band, _ in _old_pyramid(today)}) >= 4
 
@@ -176,3 +179,13 @@ def test_one_read_is_shared_inside_the_block_and_dropped_by_a_write(db: None) ->
         aggregates.headcount()
         aggregates.headcount()
     assert len(_class_reads(queries)) == 2  # outside a block nothing is kept
+
+
+def test_a_count_outside_a_block_sums_the_statuses_alone(db: None) -> None:
+    """The people list and the API show a count only: they read no need classes (no CASE
+    per stored class), one small GROUP BY status."""
+    services.register_person(by=None, full_name="A", sex="f", date_of_birth=date(1990, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        assert aggregates.headcount() == 1
+    [read] = _class_reads(queries)
+    assert "CASE" not in read.upper()
