@@ -200,9 +200,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes checks the lockout first; a locked-out (username, address) never reaches the
-# password check.
+# password check. RoleBackend is ModelBackend reading a user's role and permissions in one
+# query; ModelBackend stays listed so that sessions signed in before RoleBackend (they name
+# their backend) stay signed in: it answers from the caches RoleBackend fills.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "haven.accounts.backends.RoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout per username *and* address together: a guesser at one address is stopped after the

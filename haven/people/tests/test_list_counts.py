@@ -87,3 +87,22 @@ def test_the_api_count_comes_from_the_classes_and_equals_the_rows(
     assert not _counts_of_people(queries)
     assert api.get("/api/v1/people/?status=missing").json()["count"] == 1
     assert api.get("/api/v1/people/?q=haddad").json()["count"] == 4
+
+
+# What a signed-in page of the list reads, every query of it: the session, the user, the
+# user's role and permissions (one query), the count by status, the page's rows, the alerts;
+# a role that sees only names finds its own record too (its row opens).
+LIST_QUERIES = {"clerk": 6, "medic": 6, "quartermaster": 6, "commander": 6, "member": 7, "scout": 7}
+
+
+def test_the_list_costs_a_fixed_few_queries_for_every_role(
+    client_as: Callable[[str], Client], registry: list[Person]
+) -> None:
+    """A query added to every request (a second read of the permissions, the role's groups
+    on their own) fails here, naming them all."""
+    for role, expected in LIST_QUERIES.items():
+        client = client_as(role)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/people/").status_code == 200
+        listed = "\n".join(query["sql"][:120] for query in queries.captured_queries)
+        assert len(queries) == expected, f"{role}: {len(queries)} queries\n{listed}"
