@@ -23,20 +23,22 @@ person at 100,000 people, and a planning figure is not moved by the days in betw
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from haven.core.aggregates import Mismatch
+from haven.core.aggregates import rebuild as recount
 from haven.people.choices import AGE_BANDS, IN_CAMP
 from haven.people.models import HeadcountClass, Person
 
@@ -119,7 +121,7 @@ def counted(people: models.QuerySet[Any]) -> Counter[ClassKey]:
     return Counter(dict(_class_rows(people)))
 
 
-def apply(changes: Counter[ClassKey] | dict[ClassKey, int]) -> None:
+def apply(changes: Mapping[ClassKey, int]) -> None:
     """Add each class's change to its stored count (an upsert; keys in one order, so two
     writers never wait on each other's rows crosswise)."""
     rows = [(*key, n) for key, n in sorted(changes.items()) if n]
@@ -201,7 +203,7 @@ def moving(ids: Sequence[int]) -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
-class ClassMismatch:
+class ClassMismatch(Mismatch):
     key: ClassKey
     stored: int
     recounted: int
@@ -220,36 +222,18 @@ class ClassMismatch:
         )
 
 
-def stored() -> Counter[ClassKey]:
-    return Counter(
-        {
-            (status, sex, year, month, pregnant, worker, extra): n
-            for status, sex, year, month, pregnant, worker, extra, n in (
-                HeadcountClass.objects.exclude(people=0).values_list(*KEY_FIELDS, "people")
-            )
-        }
-    )
-
-
-@transaction.atomic
 def rebuild(*, fix: bool = False) -> list[ClassMismatch]:
     """Compare the stored classes with a recount of the registry; with `fix`, rewrite them.
     Returns the differences found (none: the aggregates equal the registry)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(HeadcountClass._meta.db_table)
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-    have = stored()
-    truth = counted(Person.objects.all())
-    mismatches = [
-        ClassMismatch(key, have.get(key, 0), truth.get(key, 0))
-        for key in sorted(set(have) | set(truth))
-        if have.get(key, 0) != truth.get(key, 0)
-    ]
-    if fix and mismatches:
-        HeadcountClass.objects.all().delete()
-        apply(truth)
-    return mismatches
+    return recount(
+        HeadcountClass,
+        key=KEY_FIELDS,
+        value=["people"],
+        counted=lambda: counted(Person.objects.all()),
+        write=apply,
+        mismatch=ClassMismatch,
+        fix=fix,
+    )
 
 
 # ------------------------------------------------------------------ reads, O(classes)

@@ -21,16 +21,18 @@ keeps it exact:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from haven.core.aggregates import Mismatch
+from haven.core.aggregates import rebuild as recount
 from haven.people.choices import IN_CAMP
 from haven.people.models import Person
 from haven.shelter.models import Occupancy, Stay
@@ -58,7 +60,7 @@ def counted_ids(ids: Sequence[int]) -> Counter[Key]:
     return found
 
 
-def apply(changes: Counter[Key] | dict[Key, int]) -> None:
+def apply(changes: Mapping[Key, int]) -> None:
     """Add each key's change to its stored count (an upsert; keys in one order, so two
     writers never wait on each other's rows crosswise)."""
     rows = [(shelter, status, n) for (shelter, status), n in sorted(changes.items()) if n]
@@ -152,7 +154,7 @@ def taken() -> dict[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class OccupancyMismatch:
+class OccupancyMismatch(Mismatch):
     key: Key
     stored: int
     recounted: int
@@ -164,32 +166,14 @@ class OccupancyMismatch:
         )
 
 
-def stored() -> Counter[Key]:
-    return Counter(
-        {
-            (shelter, status): n
-            for shelter, status, n in Occupancy.objects.exclude(people=0).values_list(
-                "shelter_id", "status", "people"
-            )
-        }
-    )
-
-
-@transaction.atomic
 def rebuild(*, fix: bool = False) -> list[OccupancyMismatch]:
     """Compare the stored counts with a recount of the open stays; with `fix`, rewrite them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(Occupancy._meta.db_table)
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-    have = stored()
-    truth = counted(Stay.objects.all())
-    mismatches = [
-        OccupancyMismatch(key, have.get(key, 0), truth.get(key, 0))
-        for key in sorted(set(have) | set(truth))
-        if have.get(key, 0) != truth.get(key, 0)
-    ]
-    if fix and mismatches:
-        Occupancy.objects.all().delete()
-        apply(truth)
-    return mismatches
+    return recount(
+        Occupancy,
+        key=["shelter_id", "status"],
+        value=["people"],
+        counted=lambda: counted(Stay.objects.all()),
+        write=apply,
+        mismatch=OccupancyMismatch,
+        fix=fix,
+    )

@@ -12,7 +12,7 @@ SQLite every transaction is BEGIN IMMEDIATE, so writers queue) before they are r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.trail import audited, read_only
+from haven.core.aggregates import Mismatch
+from haven.core.aggregates import rebuild as recount
 from haven.core.bulk import insert_rows
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.numbers import to_decimal
@@ -876,7 +878,7 @@ def _update_balances(balances: list[Balance], now: datetime) -> None:
         )
 
 
-def _count_issues(issued: dict[tuple[int, date], tuple[Decimal, int]]) -> None:
+def _count_issues(issued: Mapping[tuple[int, date], tuple[Decimal, int]]) -> None:
     """Add issues to the kept daily totals: {(item id, day): (signed quantity, entries)}.
 
     One upsert (INSERT … ON CONFLICT DO UPDATE, PostgreSQL and SQLite alike) per batch, in
@@ -980,11 +982,22 @@ def rebuild(*, by: Author, fix: bool = False) -> list[BalanceMismatch]:
 
 
 @dataclass(frozen=True, slots=True)
-class DailyIssueMismatch:
-    item_id: int
-    day: date
+class DailyIssueMismatch(Mismatch):
+    key: tuple[int, date]  # item id, day
     stored: tuple[Decimal, int]  # (quantity, entries); (0, 0) when there is no row
-    from_ledger: tuple[Decimal, int]
+    recounted: tuple[Decimal, int]  # the same, from the ledger
+
+    @property
+    def item_id(self) -> int:
+        return self.key[0]
+
+    @property
+    def day(self) -> date:
+        return self.key[1]
+
+    @property
+    def from_ledger(self) -> tuple[Decimal, int]:
+        return self.recounted
 
     def __str__(self) -> str:
         return (
@@ -1011,34 +1024,17 @@ def ledger_daily_issues() -> dict[tuple[int, date], tuple[Decimal, int]]:
 @transaction.atomic
 def rebuild_daily_issues(*, fix: bool = False) -> list[DailyIssueMismatch]:
     """Compare the kept daily issues with a recount of the ledger; with `fix`, rewrite
-    the rows that differ (and delete those the ledger has nothing for)."""
-    stored = {
-        (row.item_id, row.day): row for row in DailyIssue.objects.select_for_update().order_by()
-    }
-    derived = ledger_daily_issues()
-    nothing = (Decimal(0), 0)
-
-    def kept(key: tuple[int, date]) -> tuple[Decimal, int]:
-        row = stored.get(key)
-        return (row.quantity, row.entries) if row is not None else nothing
-
-    mismatches = [
-        DailyIssueMismatch(key[0], key[1], kept(key), derived.get(key, nothing))
-        for key in sorted(set(stored) | set(derived), key=lambda key: (key[1], key[0]))
-        if kept(key) != derived.get(key, nothing)
-    ]
-    if fix:
-        for mismatch in mismatches:
-            key = (mismatch.item_id, mismatch.day)
-            if key not in derived:
-                DailyIssue.objects.filter(item_id=key[0], day=key[1]).delete()
-                continue
-            DailyIssue.objects.update_or_create(
-                item_id=key[0],
-                day=key[1],
-                defaults={"quantity": derived[key][0], "entries": derived[key][1]},
-            )
-    return mismatches
+    them from it (days the ledger has no issue for are dropped)."""
+    return recount(
+        DailyIssue,
+        key=["item_id", "day"],
+        value=["quantity", "entries"],
+        counted=ledger_daily_issues,
+        write=_count_issues,
+        mismatch=DailyIssueMismatch,
+        fix=fix,
+        order=lambda key: (key[1], key[0]),
+    )
 
 
 @read_only

@@ -49,6 +49,8 @@ NOT_SERVICES = {
     # The shelter's places taken, kept with every stay write (as people.aggregates is).
     "haven.shelter.models",
     "haven.shelter.occupancy",
+    # The proof and repair those aggregates share (their rebuilds call it).
+    "haven.core.aggregates",
 }
 
 
