@@ -1,14 +1,20 @@
 """Render the dashboard over a large camp: first, warm and right after a write.
 
     python -m bench.dashboard [--people N] [--ledger N] [--database-url URL] [--quick]
+                              [--camp DIR] [--no-warm-up]
 
 Builds a camp of N people (the multilingual registry of `bench.camp_people`, with statuses,
 teams and special needs) and a ledger of N entries over 40 items in 4 stores (posted
 through `stock.services.post_many`), then renders `/` as the commander and prints, in ms
 and as a ratio to `/healthz` measured in the same run: the first render (empty cache),
 the warm render, and the first render after one registration and one stock issue, each
-with the number of SQL queries it made. A raw `SELECT count(*)` of the people shows what
-one pass over the registry costs on this database.
+with the number of SQL queries it made and the CPU this process spent on it (with
+PostgreSQL the server's own CPU is not in it). A raw `SELECT count(*)` of the people shows
+what one pass over the registry costs on this database.
+
+Before the first request the bench starts up as a serving process does (`haven.wsgi` calls
+`haven.core.warmup.warm_up`) and prints what that cost, so the first render is what a
+server's first user gets; `--no-warm-up` leaves it out, to see what that user paid without.
 
 On PostgreSQL the database named in the URL must be empty (no tables), or `--reset`
 drops and creates it again. `--camp DIR` keeps the data folder (and the PostgreSQL
@@ -206,32 +212,44 @@ def _aggregates_hook() -> Callable[[int], None] | None:
 
 def timed(get: Callable[[], Any]) -> tuple[float, int]:
     """Milliseconds and SQL queries of one call."""
+    elapsed, _cpu, queries = timed_cpu(get)
+    return elapsed, queries
+
+
+def timed_cpu(get: Callable[[], Any]) -> tuple[float, float, int]:
+    """Milliseconds, milliseconds of this process's CPU, and SQL queries of one call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         get()
         elapsed = (time.perf_counter() - started) * 1000
-    return elapsed, len(queries.captured_queries)
+        cpu_ms = (time.process_time() - cpu) * 1000
+    return elapsed, cpu_ms, len(queries.captured_queries)
 
 
-def panel_costs(client: Any) -> list[tuple[str, float, int]]:
+def panel_costs(client: Any) -> tuple[tuple[float, int], list[tuple[str, float, int]]]:
     """Each area's `panels(request)` as the signed-in commander: (area, median ms of 3,
-    queries), costliest first — what to look at when the dashboard is slow."""
+    queries), costliest first — what to look at when the dashboard is slow. As in
+    `collect_panels`, the headcount classes are read once for every area: that read comes
+    first, (ms, queries), and is not counted again in any area's."""
     from django.contrib.auth import get_user
     from django.test import RequestFactory
 
     from haven.core.registry import app_modules
+    from haven.people.aggregates import shared_reads, snapshot
 
     request = RequestFactory().get("/")
     request.session = client.session
     request.user = get_user(request)
     costs = []
-    for label, module in app_modules("dashboard"):
-        runs = [timed(partial(module.panels, request)) for _ in range(3)]
-        costs.append((label, statistics.median(ms for ms, _ in runs), runs[-1][1]))
-    return sorted(costs, key=lambda cost: -cost[1])
+    with shared_reads():
+        shared = timed(snapshot)
+        for label, module in app_modules("dashboard"):
+            runs = [timed(partial(module.panels, request)) for _ in range(3)]
+            costs.append((label, statistics.median(ms for ms, _ in runs), runs[-1][1]))
+    return shared, sorted(costs, key=lambda cost: -cost[1])
 
 
 def main() -> None:
@@ -242,6 +260,9 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="drop and recreate the database")
     parser.add_argument("--quick", action="store_true", help="10,000 people and entries")
     parser.add_argument("--camp", default="", help="data folder to keep and reuse the camp in")
+    parser.add_argument(
+        "--no-warm-up", action="store_true", help="leave out the serving process's warm-up"
+    )
     args = parser.parse_args()
     people = 10_000 if args.quick else args.people
     ledger = people if args.ledger is None else args.ledger
@@ -274,6 +295,13 @@ def main() -> None:
 
     client = Client()
     client.force_login(bench_user())
+    if args.no_warm_up:
+        warm_up_ms = warm_up_cpu = None
+        warm_up_queries = 0
+    else:
+        from haven.core.warmup import warm_up
+
+        warm_up_ms, warm_up_cpu, warm_up_queries = timed_cpu(warm_up)
 
     def get(path: str) -> Callable[[], None]:
         def fetch() -> None:
@@ -292,10 +320,11 @@ def main() -> None:
     scan = statistics.median(timed(count_people)[0] for _ in range(3))
 
     cache.clear()
-    first, first_queries = timed(get("/"))
-    warm_runs = [timed(get("/")) for _ in range(5)]
-    warm = statistics.median(ms for ms, _ in warm_runs)
-    warm_queries = warm_runs[-1][1]
+    first, first_cpu, first_queries = timed_cpu(get("/"))
+    warm_runs = [timed_cpu(get("/")) for _ in range(5)]
+    warm = statistics.median(ms for ms, _, _ in warm_runs)
+    warm_cpu = statistics.median(cpu for _, cpu, _ in warm_runs)
+    warm_queries = warm_runs[-1][2]
 
     food = Item.objects.filter(category="food").order_by("code").first()
     store = Store.objects.order_by("pk").first()
@@ -304,23 +333,36 @@ def main() -> None:
         register_person(by=None, full_name=f"Bench newcomer {n}", sex="f")
         if food is not None and store is not None and stock.on_hand(food, store) >= 1:
             stock.issue(by=None, item=food, store=store, quantity=1, purpose="distribution")
-        after_runs.append(timed(get("/")))
-    after = statistics.median(ms for ms, _ in after_runs)
-    after_queries = after_runs[-1][1]
+        after_runs.append(timed_cpu(get("/")))
+    after = statistics.median(ms for ms, _, _ in after_runs)
+    after_cpu = statistics.median(cpu for _, cpu, _ in after_runs)
+    after_queries = after_runs[-1][2]
 
-    def line(what: str, ms: float, queries: int | None = None, aim: bool = True) -> None:
+    def line(
+        what: str,
+        ms: float,
+        queries: int | None = None,
+        aim: bool = True,
+        cpu: float | None = None,
+    ) -> None:
         shown = f"{queries:4d} queries" if queries is not None else " " * 12
+        spent = f"CPU {cpu:7.1f} ms" if cpu is not None else " " * 14
         mark = ("ok" if ms < AIM_MS else f"over {AIM_MS} ms") if aim else ""
-        print(f"  {what:<28} {ms:9.1f} ms  {ms / healthz:8.1f}× /healthz  {shown}  {mark}")
+        print(f"  {what:<28} {ms:9.1f} ms  {ms / healthz:8.1f}× /healthz  {shown}  {spent}  {mark}")
 
-    per_panel = panel_costs(client)
+    (shared_ms, shared_queries), per_panel = panel_costs(client)
     print(f"  ({Person.objects.count():,} people; load average {os.getloadavg()[0]:.2f})")
     line("/healthz (baseline)", healthz, aim=False)
     line("SELECT count(*) of people", scan, aim=False)
-    line("dashboard, first render", first, first_queries)
-    line("dashboard, warm", warm, warm_queries)
-    line("dashboard, after a write", after, after_queries)
+    if warm_up_ms is None or warm_up_cpu is None:
+        print("  no warm-up: the first render pays the process's start-up (--no-warm-up)")
+    else:
+        line("warm-up, before serving", warm_up_ms, warm_up_queries, aim=False, cpu=warm_up_cpu)
+    line("dashboard, first render", first, first_queries, cpu=first_cpu)
+    line("dashboard, warm", warm, warm_queries, cpu=warm_cpu)
+    line("dashboard, after a write", after, after_queries, cpu=after_cpu)
     print("  each area's panels, gathered (warm; drawing them not counted):")
+    print(f"    {'headcount classes, shared':<26} {shared_ms:9.1f} ms  {shared_queries:4d} queries")
     for label, ms, queries in per_panel:
         print(f"    {label:<26} {ms:9.1f} ms  {queries:4d} queries")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
