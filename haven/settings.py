@@ -201,12 +201,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # django-axes checks the lockout first; a locked-out (username, address) never reaches the
 # password check. RoleBackend is ModelBackend reading a user's role and permissions in one
-# query; ModelBackend stays listed so that sessions signed in before RoleBackend (they name
-# their backend) stay signed in: it answers from the caches RoleBackend fills.
+# query. ModelBackend itself is not listed again: a failed sign-in would check the password
+# twice; a session signed in before RoleBackend (it names its backend) signs in once more.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "haven.accounts.backends.RoleBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout per username *and* address together: a guesser at one address is stopped after the
 # limit, yet cannot lock the commander out of every other device, and a shared address (a

@@ -88,14 +88,3 @@ def test_a_permission_taken_from_a_role_counts_from_the_next_request(
     assert clerk.get("/people/add/").status_code == 403
     Group.objects.get(name=Role.CLERK).permissions.add(_permission("people.add_person"))
     assert clerk.get("/people/add/").status_code == 200
-
-
-def test_a_session_signed_in_through_model_backend_stays_signed_in(
-    users: dict[str, Any],
-) -> None:
-    """Sessions from before RoleBackend name ModelBackend; they are still served, from the
-    same one query."""
-    for role, allowed in (("clerk", 200), ("member", 403)):
-        client = Client()
-        client.force_login(users[role], backend="django.contrib.auth.backends.ModelBackend")
-        assert client.get("/people/add/").status_code == allowed, role
