@@ -44,7 +44,7 @@ from haven.planning.rations import NeedStandards, PersonNeeds, RationItem
 from haven.rations.choices import DOSES_PREFIX
 from haven.rations.models import Recipe
 from haven.stock.choices import Category, EntryKind, ReceiptSource
-from haven.stock.models import Balance, Item, LedgerEntry, Store
+from haven.stock.models import Balance, DailyIssue, Item, LedgerEntry, Store
 
 # An adult of unknown age is planned as a working-age adult: the standard need.
 UNKNOWN_AGE_YEARS = 30.0
@@ -572,12 +572,20 @@ def _standard_daily_use(people: list[tuple[PersonNeeds, int]]) -> dict[str, floa
     return {need: amount / headcount for need, amount in total.items()}
 
 
+def issued_by_day(since: date, today: date) -> list[tuple[date, int, Decimal]]:
+    """(day, item id, signed quantity) of every item issued on a day after `since` up to
+    `today`, corrections included: the kept daily issues (`stock.DailyIssue`, a row per
+    item and day), never the ledger, so the forecast costs O(items × days) at any camp."""
+    rows = DailyIssue.objects.filter(day__gt=since, day__lte=today, entries__gt=0)
+    return list(rows.values_list("day", "item_id", "quantity"))
+
+
 def forecast_inputs(*, history_days: int, today: date | None = None) -> ForecastInputs:
     """The camp as the runway forecast sees it: needs held, daily use, mission yields.
 
-    Daily use per person comes from the ledger's issues of the last `history_days` days
-    (from the first day anything was issued), divided by the people in camp now; with no
-    issue at all it is the planning standard. Mission yields come from the receipts that
+    Daily use per person comes from the issues of the last `history_days` days (from the
+    first day anything was issued), divided by the people in camp now; with no issue at
+    all it is the planning standard. Mission yields come from the receipts that
     name a mission (a returned mission with no receipt brought nothing).
     """
     today = today or timezone.localdate()
@@ -593,19 +601,12 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
         key=lambda key: (key not in ("kcal", "litres"), key != "kcal", key),
     )
 
-    since = today - timedelta(days=history_days)
-    issued = (
-        LedgerEntry.objects.filter(kind=EntryKind.ISSUE, day__gt=since, day__lte=today)
-        .values("day", "item")
-        .annotate(total=Sum("quantity"))
-        .order_by()
-    )
     use_by_day: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     first_day: date | None = None
-    for row in issued:
-        for key, amount in contents.get(row["item"], {}).items():
-            use_by_day[key][row["day"]] += -float(row["total"]) * amount
-        first_day = row["day"] if first_day is None else min(first_day, row["day"])
+    for day, item_id, total in issued_by_day(today - timedelta(days=history_days), today):
+        for key, amount in contents.get(item_id, {}).items():
+            use_by_day[key][day] += -float(total) * amount
+        first_day = day if first_day is None else min(first_day, day)
     days = (
         [first_day + timedelta(days=n) for n in range((today - first_day).days + 1)]
         if (first_day)
