@@ -584,9 +584,10 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
     """The camp as the runway forecast sees it: needs held, daily use, mission yields.
 
     Daily use per person comes from the issues of the last `history_days` days (from the
-    first day anything was issued), divided by the people in camp now; with no issue at
-    all it is the planning standard. Mission yields come from the receipts that
-    name a mission (a returned mission with no receipt brought nothing).
+    first day anything was issued), divided by the people in camp now (a day whose
+    corrections outweigh its issues used nothing); with no issue at all it is the planning
+    standard. Mission yields come from the receipts that name a mission (a returned
+    mission with no receipt brought nothing).
     """
     today = today or timezone.localdate()
     items = [item for item in Item.objects.order_by("code") if item_content(item)]
@@ -616,7 +617,9 @@ def forecast_inputs(*, history_days: int, today: date | None = None) -> Forecast
     standard_use: dict[str, float] | None = None  # one pass over the people, only if needed
     for need in needs:
         if days and headcount and need in use_by_day:
-            use = tuple(use_by_day[need].get(day, 0.0) / headcount for day in days)
+            # A correction counts on the day it is posted: a day it outweighs is a day of
+            # no use (as on the runway), not a negative use the forecast would refuse.
+            use = tuple(max(use_by_day[need].get(day, 0.0), 0.0) / headcount for day in days)
         else:
             if standard_use is None:
                 standard_use = _standard_daily_use(people)

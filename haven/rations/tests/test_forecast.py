@@ -63,3 +63,31 @@ def test_more_people_leaving_than_are_here_is_refused(camp: Camp) -> None:
 def test_zero_horizon_is_refused(camp: Camp) -> None:
     with pytest.raises(HavenError, match="horizon of 0 days"):
         services.forecast(horizon_days=0)
+
+
+def test_a_correction_posted_on_a_later_day_counts_that_day_as_no_use(
+    camp: Camp, users: dict[str, Any]
+) -> None:
+    # A correction counts on the day it is posted: with nothing else issued that day, the
+    # day's issues sum below zero, which is no use (as the runway has it), not a refusal.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    yesterday = timezone.now() - timedelta(days=1)
+    [wrong, _] = [
+        stock.issue(
+            by=users["clerk"],
+            item="drinking-water",
+            store=camp.store,
+            quantity=quantity,
+            purpose="distribution",
+            at=yesterday,
+        )[0]
+        for quantity in (60, 12)
+    ]
+    stock.reverse(by=users["clerk"], entry=wrong, reason="recorded twice")
+    inputs = adapters.forecast_inputs(history_days=14)
+    water = next(need for need in inputs.needs if need.need == "litres")
+    assert water.daily_use_per_person == (12.0, 0.0)
+    assert services.forecast(horizon_days=10, scenarios=50).for_need("litres")

@@ -59,7 +59,7 @@ def _camp_with_corrections_and_bulk_postings(camp: Camp, clerk: Any) -> None:
     stock.reverse(by=clerk, entry=wrong, reason="counted twice")  # a correction, posted today
     handed_out = issue("drinking-water", "12", 2)
     stock.reverse(by=clerk, entry=handed_out, reason="never handed out")
-    # What is issued today outweighs today's corrections (a day of negative use is refused).
+    # Today has issues as well as the corrections posted today.
     issue("cereal", "6.5", 0)
     issue("drinking-water", "20", 0)
     moves = []
