@@ -184,7 +184,9 @@ def main() -> None:
         began = time.perf_counter()
         build_registry(args.people)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # What autovacuum does soon after a bulk load of a running camp: statistics, and
+            # on PostgreSQL the visibility map that lets the token index answer alone.
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         print(f"  built the registry in {time.perf_counter() - began:.0f} s")
     print(f"  {Person.objects.count():,} people, {NameToken.objects.count():,} name tokens")
 

@@ -126,9 +126,19 @@ def people_with_every(
         f"SELECT {person} FROM {table} WHERE {token} IN ({', '.join(['%s'] * len(tokens))})"
         for tokens in ordered
     ]
-    ids = models.expressions.RawSQL(
-        " INTERSECT ".join(selects), [token for tokens in ordered for token in tokens]
-    )
+    intersection = " INTERSECT ".join(selects)
+    params = [token for tokens in ordered for token in tokens]
+    if connection.vendor == "postgresql":
+        # PostgreSQL guesses the intersection as large as its smaller set (thousands for a
+        # common name) and would then hash-join a scan of the people; as an array its size
+        # is unknown to the planner, which reads each id by the primary key.
+        column = f"{quote(Person._meta.db_table)}.{quote('id')}"
+        among: Any = models.expressions.RawSQL(
+            f"{column} = ANY(ARRAY({intersection}))", params, output_field=models.BooleanField()
+        )
+    else:
+        # SQLite reads the intersection first and each id by the primary key.
+        among = models.Q(pk__in=models.expressions.RawSQL(intersection, params))
     closeness: Any = models.Value(0)
     if sex:
         closeness += models.Case(
@@ -140,7 +150,7 @@ def people_with_every(
             default=models.Value(1),
         )
     found = (
-        Person.objects.filter(pk__in=ids)
+        Person.objects.filter(among)
         .exclude(status=Status.MERGED)
         .exclude(pk__in=list(exclude))
         .annotate(closeness=closeness)

@@ -34,6 +34,12 @@ def fill_name_tokens(apps: Any, schema_editor: Any) -> None:
         last = keys[-1][0]
 
 
+def analyze(apps: Any, schema_editor: Any) -> None:
+    # Fresh statistics, so that the planner reads a common name's tokens as many.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE people_nametoken")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0009_household_name_index"),
@@ -72,4 +78,5 @@ class Migration(migrations.Migration):
             model_name="nametoken",
             index=models.Index(fields=["token", "person"], name="people_name_token_lookup"),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
