@@ -1,8 +1,9 @@
 """Is this registration someone already registered? Warnings before a registration or an
 import is saved ("possibly #123 Muhammad Yusuf, born 1990").
 
-The database finds the namesakes (the forgiving search's indexed key: other spellings,
-scripts, a typo that keeps the sound, names in either order); the matching core
+The database finds the namesakes — people who have every word of the name, in another
+spelling or script, with a typo that keeps the sound, in either order — from the index of
+name tokens (`haven.people.nametokens`), not by a search through the registry; the matching core
 (`haven.planning.matching`) then scores each against the new record field by field with
 the priors' weights, as if the whole registry had been compared.
 """
@@ -19,12 +20,15 @@ from django.utils.translation import gettext as _
 
 from haven.audit.trail import read_only
 from haven.core.errors import HavenError
-from haven.people.choices import Status
+from haven.core.limits import SEARCH_MAX_WORDS
+from haven.people import nametokens
 from haven.people.models import Person, Skill
 from haven.planning.matching import MatchSettings, PersonRecord, Registry, prior_model
 
-# How many namesakes the database hands to the matcher for one registration.
+# How many namesakes the database hands to the matcher for one registration; when a common
+# name has more, those of the record's sex born within NEAR_YEARS of it come first.
 CANDIDATES = 200
+NEAR_YEARS = 5
 # The prior that a new registration is someone already registered (queues, second desks).
 CHANCE_REGISTERED = 0.2
 # A warning costs a click; a missed duplicate a double ration: warn from this probability.
@@ -101,14 +105,32 @@ def record_from(details: dict[str, Any], *, record_id: str = "new") -> PersonRec
 
 
 def _namesakes(record: PersonRecord, exclude: Iterable[int]) -> list[Person]:
+    """The people who have every word of the record's name, in any spelling or script
+    (`haven.people.nametokens`): read from the token index, never the whole registry."""
     names = (
         " ".join(part for part in (record.given_name, record.family_name) if part.strip())
         or record.full_name
     )
-    if not names.strip():
-        return []
-    found = Person.objects.search(names).exclude(status=Status.MERGED).exclude(pk__in=exclude)
-    return list(found[:CANDIDATES])
+    words = [nametokens.word_tokens(word) for word in names.split()[:SEARCH_MAX_WORDS]]
+    return nametokens.people_with_every(
+        [tokens for tokens in words if tokens],
+        exclude=list(exclude),
+        sex=record.sex,
+        born_between=_born_near(record),
+        limit=CANDIDATES,
+    )
+
+
+def _born_near(record: PersonRecord) -> tuple[date, date] | None:
+    # A year of birth is often a guess: within a few years counts as near.
+    if record.date_of_birth is not None:
+        year = record.date_of_birth.year
+    elif record.age_years is not None:
+        year = timezone.localdate().year - int(record.age_years)
+    else:
+        return None
+    low, high = max(year - NEAR_YEARS, 1), min(year + NEAR_YEARS, 9999)
+    return date(low, 1, 1), date(high, 12, 31)
 
 
 def _registered() -> int:

@@ -26,7 +26,7 @@ from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_rows, lock_for_append
 from haven.core.errors import HavenError
 from haven.core.tabular import read_table, write_csv
-from haven.people import aggregates
+from haven.people import aggregates, nametokens
 from haven.people.choices import Sex, Status
 from haven.people.models import (
     Household,
@@ -361,6 +361,7 @@ class _Writer:
             for code in dict.fromkeys(row.skills)
         ]
         insert_rows(Person.skills.through, links)
+        nametokens.add((pk, row.person["search_key"]) for pk, row in zip(ids, rows, strict=True))
         return len(rows)
 
     def _free_ids(self, rows: list[_Row], errors: list[RowError]) -> list[_Row]:

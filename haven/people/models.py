@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
@@ -79,7 +81,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
     # Bulk writes keep the headcount classes (haven.people.aggregates) exact, like save().
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Person]:
-        from haven.people import aggregates
+        from haven.people import aggregates, nametokens
 
         objs = list(objs)
         for person in objs:
@@ -90,26 +92,47 @@ class PersonQuerySet(models.QuerySet["Person"]):
         with transaction.atomic():
             created = super().bulk_create(objs, *args, **kwargs)
             aggregates.apply(Counter(aggregates.key_of(person) for person in created))
+            nametokens.add(
+                (person.pk, person.search_key) for person in created if person.pk is not None
+            )
+        for person in created:
+            person._stored_search_key = person.search_key
         return created
 
     def update(self, **kwargs: Any) -> int:
-        from haven.people import aggregates
+        from haven.people import aggregates, nametokens
 
-        if aggregates.PERSON_FIELDS.isdisjoint(name.removesuffix("_id") for name in kwargs):
+        counted = not aggregates.PERSON_FIELDS.isdisjoint(
+            name.removesuffix("_id") for name in kwargs
+        )
+        if not counted and "search_key" not in kwargs:
             return super().update(**kwargs)
         with transaction.atomic():
             ids = list(self.values_list("pk", flat=True))
-            with aggregates.moving(ids):
-                return super().update(**kwargs)
+            with aggregates.moving(ids) if counted else nullcontext():
+                updated = super().update(**kwargs)
+            if "search_key" in kwargs:
+                nametokens.refresh(ids)
+            return updated
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
-        from haven.people import aggregates
+        from haven.people import aggregates, nametokens
 
-        objs = list(objs)
-        if aggregates.PERSON_FIELDS.isdisjoint(name.removesuffix("_id") for name in fields):
+        objs, fields = list(objs), list(fields)
+        counted = not aggregates.PERSON_FIELDS.isdisjoint(
+            name.removesuffix("_id") for name in fields
+        )
+        if not counted and "search_key" not in fields:
             return super().bulk_update(objs, fields, *args, **kwargs)
-        with transaction.atomic(), aggregates.moving([person.pk for person in objs]):
-            return super().bulk_update(objs, fields, *args, **kwargs)
+        ids = [person.pk for person in objs]
+        with transaction.atomic():
+            with aggregates.moving(ids) if counted else nullcontext():
+                updated = super().bulk_update(objs, fields, *args, **kwargs)
+            if "search_key" in fields:
+                nametokens.refresh(ids)
+                for person in objs:
+                    person._stored_search_key = person.search_key
+            return updated
 
     def in_camp(self) -> PersonQuerySet:
         """Present or injured: those who eat, sleep here and answer a muster."""
@@ -234,9 +257,38 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    # The key as stored, so that a save rewrites only the name tokens that changed
+    # (None: not read, e.g. deferred, and then every token is rewritten).
+    _stored_search_key: str | None = None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        from haven.people import nametokens
+
         self.refresh_search_text()
-        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "search_key" not in fields:
+            super().save(*args, **kwargs)
+            return
+        before = "" if self._state.adding else self._stored_search_key
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if before != self.search_key:
+                nametokens.replace(self.pk, before=before, after=self.search_key)
+        self._stored_search_key = self.search_key
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Person:
+        person = super().from_db(db, field_names, values, **kwargs)
+        person._stored_search_key = person.__dict__.get("search_key")
+        return person
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        fields = kwargs.get("fields", args[1] if len(args) > 1 else None)
+        if fields is None or "search_key" in fields:
+            self._stored_search_key = self.__dict__.get("search_key")
 
     def refresh_search_text(self) -> None:
         composed = f"{self.given_name} {self.family_name}".strip()
@@ -577,3 +629,37 @@ class HeadcountClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.people} {self.status} {self.sex} born {self.birth_year}"
+
+
+# A token longer than this is no name word (a pasted paragraph in an alternate name): it is
+# not indexed, so no lookup can find by it (`haven.people.nametokens.tokens_of`).
+NAME_TOKEN_LENGTH = 100
+
+
+class NameToken(models.Model):
+    """One token of a person's `search_key` (a name word's loose form, sound or skeleton,
+    marked "+" for another name): the inverted index a duplicate check reads, so finding
+    the namesakes of a registration costs the people who share its names, not the registry.
+    Kept in the transaction of every write of a key (`haven.people.nametokens`);
+    `haven rebuild` proves it equals the tokens of every key."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False
+    )
+    token = models.CharField(max_length=NAME_TOKEN_LENGTH)
+
+    # It describes the record, not the person's history: a merge leaves it where it is.
+    stays_in_merge = True
+
+    class Meta:
+        constraints = [
+            # A person's tokens are read and replaced by person (an edit, the rebuild).
+            models.UniqueConstraint(fields=["person", "token"], name="people_one_name_token")
+        ]
+        indexes = [
+            # The lookup: people by token, answered from the index alone.
+            models.Index(fields=["token", "person"], name="people_name_token_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} of {self.person_id}"

@@ -44,6 +44,8 @@ NOT_SERVICES = {
     "haven.core.rows",
     "haven.people.models",
     "haven.people.aggregates",
+    # The name tokens, kept inside the services' own transactions (as the classes are).
+    "haven.people.nametokens",
     "haven.core.idempotency",
     "haven.core.computed",
     # The shelter's places taken, kept with every stay write (as people.aggregates is).

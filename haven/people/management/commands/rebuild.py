@@ -8,7 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from haven.core.commands import HavenCommand
-from haven.people import aggregates
+from haven.people import aggregates, nametokens
 from haven.shelter import occupancy
 from haven.stock import services as stock
 
@@ -18,7 +18,8 @@ DIFFERENT = 1
 class Command(HavenCommand):
     help = (
         "Check that the headcount classes equal a recount of the registry, the shelters' "
-        "places taken a recount of the open stays and the stock balances the ledger; exit 1 "
+        "places taken a recount of the open stays, the stock balances the ledger and the name "
+        "tokens the people's names; exit 1 "
         "naming each difference, or rewrite them with --fix."
     )
 
@@ -38,6 +39,7 @@ class Command(HavenCommand):
                 for m in stock.rebuild(by=None, fix=fix)
             ]
             + [str(mismatch) for mismatch in stock.rebuild_daily_issues(fix=fix)]
+            + [str(mismatch) for mismatch in nametokens.rebuild(fix=fix)]
         )
         for difference in differences:
             self.stdout.write(difference)
