@@ -159,7 +159,7 @@ def build_people(count: int) -> None:
     from django.utils import timezone
 
     from haven.core.bulk import insert_rows
-    from haven.people.models import Person, Team, fold
+    from haven.people.models import Person, Team, fold, person_search_key
 
     teams = [Team.objects.create(name=f"Bench team {n}").pk for n in range(20)]
     rng = random.Random(11)
@@ -189,6 +189,11 @@ def build_people(count: int) -> None:
                     "status_changed_at": now,
                     "created_at": now,
                     "search_text": fold(name),
+                    # As every registration and import writes it: the duplicate check and
+                    # the forgiving search read it (an empty key finds no namesakes).
+                    "search_key": person_search_key(
+                        name, record.given_name, record.family_name, ""
+                    ),
                 }
             )
         with transaction.atomic():
@@ -197,6 +202,7 @@ def build_people(count: int) -> None:
             added = _aggregates_hook()
             if added is not None:
                 added(start_after)
+            _index_names(start_after)
         made += len(rows)
 
 
@@ -208,6 +214,19 @@ def _aggregates_hook() -> Callable[[int], None] | None:
         return None
     hook: Callable[[int], None] | None = getattr(aggregates, "people_inserted", None)
     return hook
+
+
+def _index_names(start_after: int) -> None:
+    """Index the names of the people just inserted, as the importer does, when this version
+    of Haven keeps a name-token index (the duplicate check reads it)."""
+    try:
+        nametokens = importlib.import_module("haven.people.nametokens")
+    except ImportError:
+        return
+    from haven.people.models import Person
+
+    written = Person.objects.filter(pk__gt=start_after).values_list("pk", "search_key")
+    nametokens.add(written.iterator(chunk_size=10_000))
 
 
 def timed(get: Callable[[], Any]) -> tuple[float, int]:
