@@ -48,7 +48,8 @@ class Timing:
     def line(self, what: str) -> str:
         return (
             f"  {what:<38} median {statistics.median(self.cpu) * 1000:8.1f} ms CPU "
-            f"{statistics.median(self.wall) * 1000:8.1f} ms wall; total "
+            f"{statistics.median(self.wall) * 1000:8.1f} ms wall "
+            f"(max {max(self.wall) * 1000:.0f}); total "
             f"{sum(self.cpu):7.2f} s CPU {sum(self.wall):7.2f} s wall; "
             f"true duplicate found {self.found}/{len(self.cpu)}"
         )
