@@ -180,7 +180,8 @@ def _database(url: str) -> dict[str, Any]:
     # Made here as an empty private file: SQLite gives its -wal and -shm files the same mode.
     create_private_file(DATA_DIR / "haven.sqlite3")
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's, with one process's threads queueing for the write lock (see there).
+        "ENGINE": "haven.core.backends.sqlite3",
         "NAME": DATA_DIR / "haven.sqlite3",
         "CONN_MAX_AGE": CONNECTION_SECONDS,
         "CONN_HEALTH_CHECKS": True,
