@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from collections import Counter
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from haven.planning import shelter as shelter_planner
 from haven.planning.errors import PlanningInputError
 from haven.planning.shelter import (
     AllocationPlan,
@@ -245,7 +248,7 @@ def test_polishing_never_loses_and_a_window_of_every_shelter_is_the_optimum(
     instance: tuple[list[PlannerPerson], list[PlannerShelter]],
 ) -> None:
     people, shelters = instance
-    searched = plan_heuristic(people, shelters, polish_s=0)
+    searched = plan_heuristic(people, shelters, polish_windows=0)
     polished = plan_heuristic(people, shelters)
     assert_consistent(polished, people, shelters)
     assert polished.objective >= searched.objective - 1e-9
@@ -275,8 +278,8 @@ def test_polishing_a_larger_camp_keeps_every_rule_and_gains() -> None:
         shelter(200 + s, 3 + s % 8, use=uses[s % 4] if s % 3 == 0 else "general", zone=f"z{s % 3}")
         for s in range(30)
     ]
-    searched = plan_heuristic(people, shelters, polish_s=0)
-    polished = plan_heuristic(people, shelters, polish_s=1.0)
+    searched = plan_heuristic(people, shelters, polish_windows=0)
+    polished = plan_heuristic(people, shelters, polish_windows=12)
     assert_consistent(polished, people, shelters)
     assert polished.objective >= searched.objective
     assert (
@@ -336,8 +339,30 @@ def test_the_class_bound_is_never_below_the_proven_optimum(seed: int) -> None:
 
 def test_a_heuristic_given_no_time_to_search_still_keeps_every_rule() -> None:
     people, shelters = camp_of_households(5, 120, 20)
-    plan = plan_heuristic(people, shelters, search_s=0, polish_s=0)
+    plan = plan_heuristic(people, shelters, cpu_cap_s=0)
     assert_consistent(plan, people, shelters)
+    unsearched = plan_heuristic(people, shelters, max_passes=0, polish_windows=0)
+    assert_consistent(unsearched, people, shelters)
+
+
+def test_the_heuristic_does_the_same_work_however_fast_the_clock_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy machine gives a process less of each second: the plan must not change with it.
+    A clock running a hundred times fast stands in for one: the polish counts windows and
+    branch-and-bound nodes, not seconds, so the plan is the same."""
+    people, shelters = camp_of_households(6, 120, 20)
+    plan = plan_heuristic(people, shelters)
+    assert plan_heuristic(people, shelters) == plan
+    real = time.process_time
+    started = real()
+    monkeypatch.setattr(
+        shelter_planner,
+        "time",
+        SimpleNamespace(process_time=lambda: started + 100 * (real() - started)),
+    )
+    assert plan_heuristic(people, shelters, cpu_cap_s=10_000) == plan
+    assert plan.objective > plan_heuristic(people, shelters, polish_windows=0).objective
     assert plan.objective <= objective_bound(people, shelters, time_limit_s=5).upper_bound + 1e-6
 
 
