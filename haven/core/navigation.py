@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.urls import get_script_prefix, reverse
@@ -33,10 +33,22 @@ def _reversed(url_name: str, prefix: str) -> str:
 
 
 def visible_navigation(user: User | AnonymousUser) -> list[NavItem]:
+    if not user.is_active:
+        return []  # has_perm answers no to an inactive user (and to no one signed in)
+    # The menu depends on nothing but the permissions held: worked out once per process for
+    # each set of them (a role, mostly), not by a permission question per entry per page.
+    # Keyed by the permissions the user holds now, it is never out of date.
+    held = None if user.is_superuser else frozenset(user.get_all_permissions())
+    return list(_navigation_for(held))
+
+
+@lru_cache(maxsize=64)
+def _navigation_for(held: frozenset[str] | None) -> tuple[NavItem, ...]:
+    """The entries a user holding `held` may open (None: a superuser, who holds every one)."""
     items: list[NavItem] = []
     for _, module in app_modules("navigation"):
-        items.extend(item for item in module.ITEMS if user.has_perm(item.permission))
-    return sorted(items, key=lambda item: item.order)
+        items.extend(item for item in module.ITEMS if held is None or item.permission in held)
+    return tuple(sorted(items, key=lambda item: item.order))
 
 
 def active_item(items: list[NavItem], path: str) -> NavItem | None:

@@ -159,7 +159,9 @@ def test_every_figure_equals_the_former_reads(db: None, today: date | None) -> N
         assert need == _old_need_classes(today)
     # Outside a block the counts by status are summed on their own, equal all the same.
     assert aggregates.status_counts() == _old_status_counts()
+    assert aggregates.headcount() == sum(_old_status_counts().values())
     assert aggregates.headcount(Status.MISSING) == _old_status_counts()[Status.MISSING]
+    assert aggregates.headcount(Status.PRESENT) == _old_status_counts()[Status.PRESENT]
     # People in most bands and in unknown, so the comparison can fail.
     assert len({band for band, _ in _old_pyramid(today)}) >= 4
 
