@@ -8,6 +8,7 @@ their input errors into HavenError, and writes what they decide.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from haven.audit.trail import audited, read_only
-from haven.core.bulk import insert_rows
+from haven.core.bulk import insert_values
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.numbers import to_decimal
 from haven.core.services import Author, acting_user, get_record
@@ -490,7 +491,16 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     plan.applied_at = timezone.now()
     plan.applied_by = acting_user(by)
     plan.handouts_stored = True
-    plan.save(update_fields=["status", "applied_at", "applied_by", "handouts_stored"])
+    plan.save(
+        update_fields=[
+            "status",
+            "applied_at",
+            "applied_by",
+            "handouts_stored",
+            "households_collecting",
+            "people_collecting_alone",
+        ]
+    )
     return plan
 
 
@@ -549,8 +559,9 @@ class DistributionList(Sequence[HouseholdShare]):
         self.plan = plan
         self.written = written
         self.households, self.people = _units(plan, written)
-        self._households_count: int | None = None
-        self._people_count: int | None = None
+        # Counted when the plan was applied: a page then counts no household or person.
+        self._households_count: int | None = plan.households_collecting
+        self._people_count: int | None = plan.people_collecting_alone
 
     @property
     def households_count(self) -> int:
@@ -763,92 +774,118 @@ def _stored_handouts(
     return result
 
 
+def _int_columns(rows: QuerySet[Any], width: int) -> NDArray[np.int64]:
+    """A values_list of `width` integers as a (rows, width) array, streamed from the
+    cursor: no list of a million tuples is held on the way."""
+    flat = itertools.chain.from_iterable(rows.iterator(chunk_size=_HANDOUT_BATCH))
+    return np.fromiter(flat, dtype=np.int64).reshape(-1, width)
+
+
 def _store_handouts(plan: DistributionPlan) -> int:
     """Store what each household and person alone is handed under `plan` (written shares).
 
     The same rounding as `handout_quantities` (every unit of the plan rounded together by
     `round_to_steps`, units in the same order, fair shares summed in the same order), from
-    the shares fetched as arrays; one `PlannedHandout` row per unit and item handed
-    something, and each line's total. Run once, in `apply_plan`'s transaction. Returns the
-    number of rows written.
+    the shares streamed into arrays and rounded an item at a time in NumPy; one
+    `PlannedHandout` row per unit and item handed something, written unit by unit (so
+    each index grows at its end) in large batches (COPY on PostgreSQL), and each line's
+    total and the list's counts on the plan. Run once, in `apply_plan`'s transaction.
+    Returns the number of rows written.
     """
     lines = list(plan.items.select_related("item").order_by("item_id"))
-    by_household = (
+    grouped = _int_columns(
         plan.shares.filter(household__isnull=False)
         .values_list("household_id", "plan_class_id")
         .annotate(members=Count("id"))
-        .order_by("household_id", "plan_class_id")
+        .order_by("household_id", "plan_class_id"),
+        3,
     )
-    alone = (
+    lone = _int_columns(
         plan.shares.filter(household__isnull=True)
         .values_list("person_id", "plan_class_id")
-        .order_by("person_id")
+        .order_by("person_id"),
+        2,
     )
-    grouped = np.array(list(by_household), dtype=np.int64).reshape(-1, 3)
-    lone = np.array(list(alone), dtype=np.int64).reshape(-1, 2)
     owners = np.concatenate([grouped[:, 0], lone[:, 0]])
     is_household = np.concatenate(
         [np.ones(len(grouped), dtype=bool), np.zeros(len(lone), dtype=bool)]
     )
     class_pks = np.concatenate([grouped[:, 1], lone[:, 1]])
     members = np.concatenate([grouped[:, 2], np.ones(len(lone), dtype=np.int64)])
-    written = 0
-    if owners.size and lines:
-        # A new unit wherever the owner (or household/person) changes: rows come by owner.
-        new_unit = np.ones(owners.size, dtype=bool)
-        new_unit[1:] = (owners[1:] != owners[:-1]) | (is_household[1:] != is_household[:-1])
-        unit_of_row = np.cumsum(new_unit) - 1
-        unit_owner = owners[new_unit]
-        unit_is_household = is_household[new_unit]
-        rations = dict(plan.classes.values_list("pk", "daily_ration"))
-        pks = np.array(sorted(rations), dtype=np.int64)
-        per_class = np.vstack(
-            [
-                np.array([rations[int(pk)].get(line.item.code, 0.0) for line in lines])
-                * plan.horizon_days
-                for pk in pks
-            ]
+    # A new unit wherever the owner (or household/person) changes: rows come by owner.
+    new_unit = np.ones(owners.size, dtype=bool)
+    new_unit[1:] = (owners[1:] != owners[:-1]) | (is_household[1:] != is_household[:-1])
+    unit_of_row = np.cumsum(new_unit) - 1
+    unit_owner = owners[new_unit]
+    unit_is_household = is_household[new_unit]
+    plan.households_collecting = int(unit_is_household.sum())
+    plan.people_collecting_alone = int(unit_owner.size) - plan.households_collecting
+    given_units: list[NDArray[np.int64]] = []
+    given_lines: list[NDArray[np.int64]] = []
+    given_steps: list[NDArray[np.int64]] = []
+    rations = dict(plan.classes.values_list("pk", "daily_ration"))
+    pks = np.array(sorted(rations), dtype=np.int64)
+    class_of_row = np.searchsorted(pks, class_pks)
+    for i, line in enumerate(lines):
+        per_member = np.array(
+            [rations[int(pk)].get(line.item.code, 0.0) * plan.horizon_days for pk in pks]
         )
-        contribution = per_class[np.searchsorted(pks, class_pks)] * members[:, None]
-        shares = np.zeros((int(unit_owner.size), len(lines)))
-        # Unbuffered and in row order: each unit's sum in the order handout_quantities adds.
-        np.add.at(shares, unit_of_row, contribution)
-        rows: list[dict[str, Any]] = []
-        for i, line in enumerate(lines):
-            step = line.item.handout_step
-            with planning_errors():
-                steps = round_to_steps(shares[:, i], step=float(step), available=line.available)
-            given = np.flatnonzero(steps)
-            quantity: dict[int, Decimal] = {}
-            for unit, count in zip(given.tolist(), steps[given].tolist(), strict=True):
-                if count not in quantity:
-                    quantity[count] = step * count
-                owner = int(unit_owner[unit])
-                household = bool(unit_is_household[unit])
-                rows.append(
-                    {
-                        "plan_id": plan.pk,
-                        "household_id": owner if household else None,
-                        "person_id": None if household else owner,
-                        "item_id": line.item_id,
-                        "quantity": quantity[count],
-                    }
-                )
-            line.handout_total = step * int(steps.sum())
-            if len(rows) >= _HANDOUT_BATCH:
-                insert_rows(PlannedHandout, rows)
-                written += len(rows)
-                rows = []
-        insert_rows(PlannedHandout, rows)
-        written += len(rows)
-    for line in lines:
-        if line.handout_total is None:
-            line.handout_total = Decimal(0)
+        # bincount adds in row order from 0, as handout_quantities sums each unit's classes.
+        shares = np.bincount(
+            unit_of_row, weights=per_member[class_of_row] * members, minlength=unit_owner.size
+        ).astype(np.float64, copy=False)
+        step = line.item.handout_step
+        with planning_errors():
+            steps = round_to_steps(shares, step=float(step), available=line.available)
+        line.handout_total = step * int(steps.sum())
+        given = np.flatnonzero(steps)
+        given_units.append(given)
+        given_lines.append(np.full(given.size, i, dtype=np.int64))
+        given_steps.append(steps[given])
     PlanItem.objects.bulk_update(lines, ["handout_total"])
-    return written
+    if not lines:
+        return 0
+    units = np.concatenate(given_units)
+    line_of = np.concatenate(given_lines)
+    counts = np.concatenate(given_steps)
+    order = np.lexsort((line_of, units))
+    units, line_of, counts = units[order], line_of[order], counts[order]
+    # Few distinct quantities (an item's step × a count): each made once, picked in C.
+    base = int(counts.max(initial=0)) + 1
+    distinct, which = np.unique(line_of * base + counts, return_inverse=True)
+    quantity = np.empty(distinct.size, dtype=object)
+    quantity[:] = [
+        lines[int(key) // base].item.handout_step * (int(key) % base) for key in distinct
+    ]
+    item_ids = np.array([line.item_id for line in lines], dtype=np.int64)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for start in range(0, units.size, _HANDOUT_BATCH):
+            batch = slice(start, start + _HANDOUT_BATCH)
+            in_household = unit_is_household[units[batch]]
+            household = unit_owner[units[batch]].astype(object)
+            person = household.copy()
+            household[~in_household] = None
+            person[in_household] = None
+            yield from zip(
+                itertools.repeat(plan.pk),
+                household.tolist(),
+                person.tolist(),
+                item_ids[line_of[batch]].tolist(),
+                quantity[which[batch]].tolist(),
+                strict=False,
+            )
+
+    insert_values(
+        PlannedHandout,
+        ["plan_id", "household_id", "person_id", "item_id", "quantity"],
+        rows(),
+        batch_size=_HANDOUT_BATCH,
+    )
+    return int(units.size)
 
 
-_HANDOUT_BATCH = 100_000
+_HANDOUT_BATCH = 50_000
 
 
 @read_only

@@ -95,3 +95,22 @@ def test_the_page_of_an_applied_plan_does_not_round_the_whole_camp(
     okafor = services.household_shares(plan, household=camp.households[1])[0]
     assert okafor.planned[camp.items["dressing-kit"].pk] == Decimal(1)
     assert services.handout_totals(plan)[camp.items["dressing-kit"].pk] == Decimal(1)
+
+
+def test_the_list_of_an_applied_plan_is_counted_when_applied(
+    camp: Camp, users: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    _grow(camp, users)
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=5)
+    services.apply_plan(by=users["quartermaster"], plan=plan)
+    plan = services.get_plan(plan.pk)
+    households, alone = services._units(plan, written=True)
+    assert (plan.households_collecting, plan.people_collecting_alone) == (
+        households.count(),
+        alone.count(),
+    )
+    assert plan.people_collecting_alone
+    units = households.count() + alone.count()
+    listing = services.distribution_list(plan, written=True)
+    with django_assert_num_queries(0):
+        assert len(listing) == units
