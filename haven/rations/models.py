@@ -56,6 +56,12 @@ class DistributionPlan(models.Model):
         blank=True,
         help_text="People without a household on the distribution list, stored on apply.",
     )
+    handouts_state = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The camp state a draft's stored hand-outs were rounded from "
+        "(services.camp_state); they are rounded again when it changes.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

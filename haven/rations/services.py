@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
+from haven.audit.choices import Kind
+from haven.audit.models import AuditEvent
 from haven.audit.trail import audited, read_only
 from haven.core.bulk import insert_values
 from haven.core.errors import HavenError, NotFoundError
@@ -485,7 +487,9 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     if not _shares_written(plan):
         write_shares(plan)
         _check_classes_unchanged(plan)
-    _store_handouts(plan)
+    # What a page of the draft stored is replaced by what is handed out from now on.
+    plan.planned_handouts.all().delete()
+    _store_handouts(plan, written=True)
     DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.APPLIED
     plan.applied_at = timezone.now()
@@ -558,10 +562,11 @@ class DistributionList(Sequence[HouseholdShare]):
     def __init__(self, plan: DistributionPlan, written: bool) -> None:
         self.plan = plan
         self.written = written
+        self.stored = _handouts_ready(plan)
         self.households, self.people = _units(plan, written)
-        # Counted when the plan was applied: a page then counts no household or person.
-        self._households_count: int | None = plan.households_collecting
-        self._people_count: int | None = plan.people_collecting_alone
+        # Counted with the stored hand-outs: a page then counts no household or person.
+        self._households_count = plan.households_collecting if self.stored else None
+        self._people_count = plan.people_collecting_alone if self.stored else None
 
     @property
     def households_count(self) -> int:
@@ -599,7 +604,7 @@ class DistributionList(Sequence[HouseholdShare]):
             first = max(start - split, 0)
             rest = rest[first:] if index.stop is None else rest[first : index.stop - split]
             people = list(rest.values_list("pk", flat=True))
-        return _household_shares(self.plan, households, people, self.written)
+        return _household_shares(self.plan, households, people, self.written, self.stored)
 
 
 @read_only
@@ -609,11 +614,17 @@ def distribution_list(plan: DistributionPlan, *, written: bool | None = None) ->
 
 
 def _household_shares(
-    plan: DistributionPlan, households: list[int], people: list[int], written: bool
+    plan: DistributionPlan,
+    households: list[int],
+    people: list[int],
+    written: bool,
+    stored: bool | None = None,
 ) -> list[HouseholdShare]:
     """The shares of these households and lone people, in that order."""
     if not households and not people:
         return []
+    if stored is None:
+        stored = _handouts_ready(plan)
     rations = {
         plan_class.pk: (plan_class.fraction_met, plan_class.daily_ration)
         for plan_class in plan.classes.all()
@@ -641,7 +652,7 @@ def _household_shares(
         .annotate(total=Sum("quantity"))
         .order_by()
     )
-    if plan.handouts_stored:
+    if stored:
         rounded = _stored_handouts(plan, households, people)
     else:
         rounded = handout_quantities(plan, written=written)
@@ -687,14 +698,14 @@ def _unit_classes(plan: DistributionPlan, written: bool) -> Iterator[tuple[str, 
             .annotate(members=Count("id"))
             .order_by("household_id", "plan_class_id")
         )
-        for household_id, class_pk, members in by_household:
+        for household_id, class_pk, members in by_household.iterator(_HANDOUT_BATCH):
             yield "h", household_id, class_pk, members
         alone = (
             plan.shares.filter(household__isnull=True)
             .values_list("person_id", "plan_class_id")
             .order_by("person_id")
         )
-        for person_id, class_pk in alone:
+        for person_id, class_pk in alone.iterator(_HANDOUT_BATCH):
             yield "p", person_id, class_pk, 1
         return
     by_group = _class_by_group(plan)
@@ -706,12 +717,12 @@ def _unit_classes(plan: DistributionPlan, written: bool) -> Iterator[tuple[str, 
         .annotate(members=Count("id"))
         .order_by("household_id")
     )
-    for household_id, *key, members in grouped_households:
+    for household_id, *key, members in grouped_households.iterator(_HANDOUT_BATCH):
         class_pk = by_group.get(_group_key(key))
         if class_pk is not None:
             yield "h", household_id, class_pk, members
     lone = people.filter(household__isnull=True).values_list("pk", *fields).order_by("pk")
-    for person_id, *key in lone:
+    for person_id, *key in lone.iterator(_HANDOUT_BATCH):
         class_pk = by_group.get(_group_key(key))
         if class_pk is not None:
             yield "p", person_id, class_pk, 1
@@ -774,44 +785,27 @@ def _stored_handouts(
     return result
 
 
-def _int_columns(rows: QuerySet[Any], width: int) -> NDArray[np.int64]:
-    """A values_list of `width` integers as a (rows, width) array, streamed from the
-    cursor: no list of a million tuples is held on the way."""
-    flat = itertools.chain.from_iterable(rows.iterator(chunk_size=_HANDOUT_BATCH))
-    return np.fromiter(flat, dtype=np.int64).reshape(-1, width)
-
-
-def _store_handouts(plan: DistributionPlan) -> int:
-    """Store what each household and person alone is handed under `plan` (written shares).
+def _store_handouts(plan: DistributionPlan, written: bool) -> int:
+    """Store what each household and person alone is handed under `plan`.
 
     The same rounding as `handout_quantities` (every unit of the plan rounded together by
     `round_to_steps`, units in the same order, fair shares summed in the same order), from
     the shares streamed into arrays and rounded an item at a time in NumPy; one
     `PlannedHandout` row per unit and item handed something, written unit by unit (so
     each index grows at its end) in large batches (COPY on PostgreSQL), and each line's
-    total and the list's counts on the plan. Run once, in `apply_plan`'s transaction.
-    Returns the number of rows written.
+    total and the list's counts on the plan (saved by the caller). Run in `apply_plan`'s
+    transaction, and once per camp state for a draft (`_handouts_ready`). Returns the
+    number of rows written.
     """
     lines = list(plan.items.select_related("item").order_by("item_id"))
-    grouped = _int_columns(
-        plan.shares.filter(household__isnull=False)
-        .values_list("household_id", "plan_class_id")
-        .annotate(members=Count("id"))
-        .order_by("household_id", "plan_class_id"),
-        3,
+    # The units' rows as handout_quantities reads them, streamed into one array.
+    flat = itertools.chain.from_iterable(
+        (prefix == "h", owner, class_pk, members)
+        for prefix, owner, class_pk, members in _unit_classes(plan, written)
     )
-    lone = _int_columns(
-        plan.shares.filter(household__isnull=True)
-        .values_list("person_id", "plan_class_id")
-        .order_by("person_id"),
-        2,
-    )
-    owners = np.concatenate([grouped[:, 0], lone[:, 0]])
-    is_household = np.concatenate(
-        [np.ones(len(grouped), dtype=bool), np.zeros(len(lone), dtype=bool)]
-    )
-    class_pks = np.concatenate([grouped[:, 1], lone[:, 1]])
-    members = np.concatenate([grouped[:, 2], np.ones(len(lone), dtype=np.int64)])
+    units_classes = np.fromiter(flat, dtype=np.int64).reshape(-1, 4)
+    is_household = units_classes[:, 0].astype(bool)
+    owners, class_pks, members = units_classes[:, 1], units_classes[:, 2], units_classes[:, 3]
     # A new unit wherever the owner (or household/person) changes: rows come by owner.
     new_unit = np.ones(owners.size, dtype=bool)
     new_unit[1:] = (owners[1:] != owners[:-1]) | (is_household[1:] != is_household[:-1])
@@ -889,9 +883,68 @@ _HANDOUT_BATCH = 50_000
 
 
 @read_only
+def camp_state() -> str:
+    """What a draft's distribution list is made from, cheaply: the audit log's last write.
+
+    Every registration, move, status change and import is a write service, so while this
+    is unchanged so are the people a draft shares among (its day is fixed: `_plan_day`).
+    One step back along the log's sequence index, past the reads since."""
+    last = (
+        AuditEvent.objects.filter(kind=Kind.WRITE)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return f"write {last or 0}"
+
+
+def _handouts_ready(plan: DistributionPlan) -> bool:
+    """Whether `plan`'s rounded hand-outs are stored and current, storing a draft's now if
+    they are not.
+
+    An applied plan's were stored when it was applied. A draft's are rounded once per
+    state of the camp (`camp_state`) and stored the same way, with the list's counts, so
+    that its pages read rows instead of rounding every household of the camp per request;
+    the rows are replaced when the camp has changed, and by the plan's own when applied.
+    A derived cache, not a record: writing it is not an audited event. Plans applied before
+    hand-outs were stored (False) are rounded per page as they were.
+    """
+    if plan.handouts_stored:
+        return True
+    if plan.status != PlanStatus.DRAFT:
+        return False
+    state = camp_state()
+    if plan.handouts_state == state:
+        return True
+    with transaction.atomic():
+        # Single-flight: a second request for the same state waits here, then finds it done.
+        draft = DistributionPlan.objects.select_for_update().get(pk=plan.pk)
+        if draft.status == PlanStatus.DRAFT and draft.handouts_state != state:
+            written = _shares_written(draft)
+            draft.planned_handouts.all().delete()
+            _store_handouts(draft, written)
+            # Counted as the list pages (every household and lone person in camp now).
+            households, alone = _units(draft, written)
+            draft.households_collecting = households.count()
+            draft.people_collecting_alone = alone.count()
+            draft.handouts_state = state
+            draft.save(
+                update_fields=[
+                    "handouts_state",
+                    "households_collecting",
+                    "people_collecting_alone",
+                ]
+            )
+    plan.refresh_from_db(
+        fields=["status", "handouts_state", "households_collecting", "people_collecting_alone"]
+    )
+    return plan.status == PlanStatus.DRAFT and plan.handouts_state == state
+
+
+@read_only
 def handout_totals(plan: DistributionPlan) -> dict[int, Decimal]:
     """Item pk → what the whole distribution list hands out, in whole hand-out steps."""
-    if plan.handouts_stored:
+    if _handouts_ready(plan):
         return {
             item_id: total
             for item_id, total in plan.items.values_list("item_id", "handout_total")

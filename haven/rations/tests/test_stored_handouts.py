@@ -114,3 +114,40 @@ def test_the_list_of_an_applied_plan_is_counted_when_applied(
     listing = services.distribution_list(plan, written=True)
     with django_assert_num_queries(0):
         assert len(listing) == units
+
+
+def _page_by_key(plan: Any) -> dict[str, dict[int, Decimal]]:
+    listing = services.distribution_list(plan)
+    return {share.key: share.planned for share in listing[0 : len(listing)]}
+
+
+def test_a_draft_is_rounded_once_per_state_of_the_camp(
+    camp: Camp, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _grow(camp, users)
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=5)
+    rounded = services.handout_quantities(plan)
+    rounding = services._store_handouts
+    calls: list[bool] = []
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        calls.append(True)
+        return rounding(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_store_handouts", counted)
+    page = _page_by_key(plan)
+    assert page == {key: rounded.get(key, {}) for key in page}
+    assert len(page) > 20
+    services.distribution_list(plan)[5:10]
+    assert services.handout_totals(plan)
+    assert calls == [True]
+    assert PlannedHandout.objects.filter(plan=plan).exists()
+
+    # A registration changes the camp: the next page rounds the draft again, with them in.
+    newcomer = people.register_person(
+        by=users["clerk"], full_name="Late Arrival", sex=Sex.FEMALE, date_of_birth=date(1990, 1, 1)
+    )
+    page = _page_by_key(plan)
+    assert calls == [True, True]
+    assert f"p{newcomer.pk}" in page
+    assert page == {key: services.handout_quantities(plan).get(key, {}) for key in page}
