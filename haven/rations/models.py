@@ -59,8 +59,8 @@ class DistributionPlan(models.Model):
     handouts_state = models.CharField(
         max_length=40,
         blank=True,
-        help_text="The camp state a draft's stored hand-outs were rounded from "
-        "(services.camp_state); they are rounded again when it changes.",
+        help_text="The registry state a draft's stored hand-outs were rounded from "
+        "(services.registry_state); they are rounded again when it changes.",
     )
 
     class Meta:

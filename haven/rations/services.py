@@ -794,7 +794,7 @@ def _store_handouts(plan: DistributionPlan, written: bool) -> int:
     `PlannedHandout` row per unit and item handed something, written unit by unit (so
     each index grows at its end) in large batches (COPY on PostgreSQL), and each line's
     total and the list's counts on the plan (saved by the caller). Run in `apply_plan`'s
-    transaction, and once per camp state for a draft (`_handouts_ready`). Returns the
+    transaction, and once per registry state for a draft (`_handouts_ready`). Returns the
     number of rows written.
     """
     lines = list(plan.items.select_related("item").order_by("item_id"))
@@ -882,15 +882,24 @@ def _store_handouts(plan: DistributionPlan, written: bool) -> int:
 _HANDOUT_BATCH = 50_000
 
 
-@read_only
-def camp_state() -> str:
-    """What a draft's distribution list is made from, cheaply: the audit log's last write.
+# Areas whose writes never change a person or a household: the stock ledger, and the
+# rations' own plans, hand-outs and fabrication (a draft's stock is fixed in its lines).
+_NOT_PEOPLE = ("stock", "rations", "alerts", "accounts", "audit", "sitrep")
 
-    Every registration, move, status change and import is a write service, so while this
-    is unchanged so are the people a draft shares among (its day is fixed: `_plan_day`).
-    One step back along the log's sequence index, past the reads since."""
+
+@read_only
+def registry_state() -> str:
+    """What a draft's distribution list is made from, cheaply: the audit log's last write
+    that may have changed a person or a household.
+
+    Every registration, move, status change and import is a write service of an area not
+    in `_NOT_PEOPLE` (a new area counts as changing people), so while this is unchanged so
+    are the people a draft shares among (its day is fixed: `_plan_day`). Hand-outs and
+    stock entries, the busiest writes on a distribution day, leave it as it is. One walk
+    back along the log's sequence index to that write."""
     last = (
         AuditEvent.objects.filter(kind=Kind.WRITE)
+        .exclude(group__in=_NOT_PEOPLE)
         .order_by("-seq")
         .values_list("seq", flat=True)
         .first()
@@ -903,9 +912,10 @@ def _handouts_ready(plan: DistributionPlan) -> bool:
     they are not.
 
     An applied plan's were stored when it was applied. A draft's are rounded once per
-    state of the camp (`camp_state`) and stored the same way, with the list's counts, so
-    that its pages read rows instead of rounding every household of the camp per request;
-    the rows are replaced when the camp has changed, and by the plan's own when applied.
+    state of the registry (`registry_state`) and stored the same way, with the list's
+    counts, so that its pages read rows instead of rounding every household of the camp
+    per request; the rows are replaced when the people have changed, and by the plan's own
+    when applied.
     A derived cache, not a record: writing it is not an audited event. Plans applied before
     hand-outs were stored (False) are rounded per page as they were.
     """
@@ -913,7 +923,7 @@ def _handouts_ready(plan: DistributionPlan) -> bool:
         return True
     if plan.status != PlanStatus.DRAFT:
         return False
-    state = camp_state()
+    state = registry_state()
     if plan.handouts_state == state:
         return True
     with transaction.atomic():

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='distributionplan',
             name='handouts_state',
-            field=models.CharField(blank=True, help_text="The camp state a draft's stored hand-outs were rounded from (services.camp_state); they are rounded again when it changes.", max_length=40),
+            field=models.CharField(blank=True, help_text="The registry state a draft's stored hand-outs were rounded from (services.registry_state); they are rounded again when it changes.", max_length=40),
         ),
     ]

@@ -121,7 +121,7 @@ def _page_by_key(plan: Any) -> dict[str, dict[int, Decimal]]:
     return {share.key: share.planned for share in listing[0 : len(listing)]}
 
 
-def test_a_draft_is_rounded_once_per_state_of_the_camp(
+def test_a_draft_is_rounded_once_per_state_of_the_registry(
     camp: Camp, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _grow(camp, users)
@@ -142,6 +142,11 @@ def test_a_draft_is_rounded_once_per_state_of_the_camp(
     assert services.handout_totals(plan)
     assert calls == [True]
     assert PlannedHandout.objects.filter(plan=plan).exists()
+
+    # Stock moving (a receipt, a hand-out) changes no one's share of the draft.
+    stock.receive(by=users["clerk"], item="cereal", store=camp.store, quantity=5, source="donation")
+    assert services.distribution_list(plan)[0:3]
+    assert calls == [True]
 
     # A registration changes the camp: the next page rounds the draft again, with them in.
     newcomer = people.register_person(
