@@ -9,9 +9,10 @@ on SQLite, one `COPY … FROM STDIN` on PostgreSQL (several times faster than IN
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -74,18 +75,33 @@ def insert_rows(
             if line[index] is not None:
                 line[index] = adapt(line[index])
         values.append(line)
+    insert_values(model, names, values, batch_size=batch_size)
+
+
+def insert_values(
+    model: type[models.Model],
+    attnames: Sequence[str],
+    values: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 10_000,
+) -> None:
+    """INSERT rows already in the database's types (ints, str, Decimal, None), in the
+    columns `attnames`: for writers that build their rows column-wise (NumPy), with no
+    dict or adapter per row. `values` may be a generator: it is read a batch at a time."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(str(f.column)) for f in fields)
+    column = {f.attname: f.column for f in model._meta.concrete_fields}
+    columns = ", ".join(quote(str(column[name])) for name in attnames)
     with connection.cursor() as cursor:
-        if copying:
+        if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for line in values:
                     copy.write_row(line)
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        for offset in range(0, len(values), batch_size):
-            cursor.executemany(sql, values[offset : offset + batch_size])
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(attnames))})"
+        rows = iter(values)
+        while batch := list(itertools.islice(rows, batch_size)):
+            cursor.executemany(sql, batch)
 
 
 def lock_for_append(model: type[models.Model]) -> None:

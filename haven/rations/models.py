@@ -47,6 +47,21 @@ class DistributionPlan(models.Model):
         default=False,
         help_text="Every collecting unit's rounded hand-out was stored when the plan was applied.",
     )
+    # Counted once with the stored hand-outs, so a page of the list never counts the camp.
+    households_collecting = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Households on the distribution list, stored on apply."
+    )
+    people_collecting_alone = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="People without a household on the distribution list, stored on apply.",
+    )
+    handouts_state = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The registry state a draft's stored hand-outs were rounded from "
+        "(services.registry_state); they are rounded again when it changes.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

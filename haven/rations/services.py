@@ -8,6 +8,7 @@ their input errors into HavenError, and writes what they decide.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,8 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
+from haven.audit.choices import Kind
+from haven.audit.models import AuditEvent
 from haven.audit.trail import audited, read_only
-from haven.core.bulk import insert_rows
+from haven.core.bulk import insert_values
 from haven.core.errors import HavenError, NotFoundError
 from haven.core.numbers import to_decimal
 from haven.core.services import Author, acting_user, get_record
@@ -484,13 +487,24 @@ def apply_plan(*, by: Author, plan: DistributionPlan) -> DistributionPlan:
     if not _shares_written(plan):
         write_shares(plan)
         _check_classes_unchanged(plan)
-    _store_handouts(plan)
+    # What a page of the draft stored is replaced by what is handed out from now on.
+    plan.planned_handouts.all().delete()
+    _store_handouts(plan, written=True)
     DistributionPlan.objects.filter(status=PlanStatus.APPLIED).update(status=PlanStatus.SUPERSEDED)
     plan.status = PlanStatus.APPLIED
     plan.applied_at = timezone.now()
     plan.applied_by = acting_user(by)
     plan.handouts_stored = True
-    plan.save(update_fields=["status", "applied_at", "applied_by", "handouts_stored"])
+    plan.save(
+        update_fields=[
+            "status",
+            "applied_at",
+            "applied_by",
+            "handouts_stored",
+            "households_collecting",
+            "people_collecting_alone",
+        ]
+    )
     return plan
 
 
@@ -548,9 +562,11 @@ class DistributionList(Sequence[HouseholdShare]):
     def __init__(self, plan: DistributionPlan, written: bool) -> None:
         self.plan = plan
         self.written = written
+        self.stored = _handouts_ready(plan)
         self.households, self.people = _units(plan, written)
-        self._households_count: int | None = None
-        self._people_count: int | None = None
+        # Counted with the stored hand-outs: a page then counts no household or person.
+        self._households_count = plan.households_collecting if self.stored else None
+        self._people_count = plan.people_collecting_alone if self.stored else None
 
     @property
     def households_count(self) -> int:
@@ -588,7 +604,7 @@ class DistributionList(Sequence[HouseholdShare]):
             first = max(start - split, 0)
             rest = rest[first:] if index.stop is None else rest[first : index.stop - split]
             people = list(rest.values_list("pk", flat=True))
-        return _household_shares(self.plan, households, people, self.written)
+        return _household_shares(self.plan, households, people, self.written, self.stored)
 
 
 @read_only
@@ -598,11 +614,17 @@ def distribution_list(plan: DistributionPlan, *, written: bool | None = None) ->
 
 
 def _household_shares(
-    plan: DistributionPlan, households: list[int], people: list[int], written: bool
+    plan: DistributionPlan,
+    households: list[int],
+    people: list[int],
+    written: bool,
+    stored: bool | None = None,
 ) -> list[HouseholdShare]:
     """The shares of these households and lone people, in that order."""
     if not households and not people:
         return []
+    if stored is None:
+        stored = _handouts_ready(plan)
     rations = {
         plan_class.pk: (plan_class.fraction_met, plan_class.daily_ration)
         for plan_class in plan.classes.all()
@@ -630,7 +652,7 @@ def _household_shares(
         .annotate(total=Sum("quantity"))
         .order_by()
     )
-    if plan.handouts_stored:
+    if stored:
         rounded = _stored_handouts(plan, households, people)
     else:
         rounded = handout_quantities(plan, written=written)
@@ -676,14 +698,14 @@ def _unit_classes(plan: DistributionPlan, written: bool) -> Iterator[tuple[str, 
             .annotate(members=Count("id"))
             .order_by("household_id", "plan_class_id")
         )
-        for household_id, class_pk, members in by_household:
+        for household_id, class_pk, members in by_household.iterator(_HANDOUT_BATCH):
             yield "h", household_id, class_pk, members
         alone = (
             plan.shares.filter(household__isnull=True)
             .values_list("person_id", "plan_class_id")
             .order_by("person_id")
         )
-        for person_id, class_pk in alone:
+        for person_id, class_pk in alone.iterator(_HANDOUT_BATCH):
             yield "p", person_id, class_pk, 1
         return
     by_group = _class_by_group(plan)
@@ -695,12 +717,12 @@ def _unit_classes(plan: DistributionPlan, written: bool) -> Iterator[tuple[str, 
         .annotate(members=Count("id"))
         .order_by("household_id")
     )
-    for household_id, *key, members in grouped_households:
+    for household_id, *key, members in grouped_households.iterator(_HANDOUT_BATCH):
         class_pk = by_group.get(_group_key(key))
         if class_pk is not None:
             yield "h", household_id, class_pk, members
     lone = people.filter(household__isnull=True).values_list("pk", *fields).order_by("pk")
-    for person_id, *key in lone:
+    for person_id, *key in lone.iterator(_HANDOUT_BATCH):
         class_pk = by_group.get(_group_key(key))
         if class_pk is not None:
             yield "p", person_id, class_pk, 1
@@ -763,98 +785,176 @@ def _stored_handouts(
     return result
 
 
-def _store_handouts(plan: DistributionPlan) -> int:
-    """Store what each household and person alone is handed under `plan` (written shares).
+def _store_handouts(plan: DistributionPlan, written: bool) -> int:
+    """Store what each household and person alone is handed under `plan`.
 
     The same rounding as `handout_quantities` (every unit of the plan rounded together by
     `round_to_steps`, units in the same order, fair shares summed in the same order), from
-    the shares fetched as arrays; one `PlannedHandout` row per unit and item handed
-    something, and each line's total. Run once, in `apply_plan`'s transaction. Returns the
+    the shares streamed into arrays and rounded an item at a time in NumPy; one
+    `PlannedHandout` row per unit and item handed something, written unit by unit (so
+    each index grows at its end) in large batches (COPY on PostgreSQL), and each line's
+    total and the list's counts on the plan (saved by the caller). Run in `apply_plan`'s
+    transaction, and once per registry state for a draft (`_handouts_ready`). Returns the
     number of rows written.
     """
     lines = list(plan.items.select_related("item").order_by("item_id"))
-    by_household = (
-        plan.shares.filter(household__isnull=False)
-        .values_list("household_id", "plan_class_id")
-        .annotate(members=Count("id"))
-        .order_by("household_id", "plan_class_id")
+    # The units' rows as handout_quantities reads them, streamed into one array.
+    flat = itertools.chain.from_iterable(
+        (prefix == "h", owner, class_pk, members)
+        for prefix, owner, class_pk, members in _unit_classes(plan, written)
     )
-    alone = (
-        plan.shares.filter(household__isnull=True)
-        .values_list("person_id", "plan_class_id")
-        .order_by("person_id")
-    )
-    grouped = np.array(list(by_household), dtype=np.int64).reshape(-1, 3)
-    lone = np.array(list(alone), dtype=np.int64).reshape(-1, 2)
-    owners = np.concatenate([grouped[:, 0], lone[:, 0]])
-    is_household = np.concatenate(
-        [np.ones(len(grouped), dtype=bool), np.zeros(len(lone), dtype=bool)]
-    )
-    class_pks = np.concatenate([grouped[:, 1], lone[:, 1]])
-    members = np.concatenate([grouped[:, 2], np.ones(len(lone), dtype=np.int64)])
-    written = 0
-    if owners.size and lines:
-        # A new unit wherever the owner (or household/person) changes: rows come by owner.
-        new_unit = np.ones(owners.size, dtype=bool)
-        new_unit[1:] = (owners[1:] != owners[:-1]) | (is_household[1:] != is_household[:-1])
-        unit_of_row = np.cumsum(new_unit) - 1
-        unit_owner = owners[new_unit]
-        unit_is_household = is_household[new_unit]
-        rations = dict(plan.classes.values_list("pk", "daily_ration"))
-        pks = np.array(sorted(rations), dtype=np.int64)
-        per_class = np.vstack(
-            [
-                np.array([rations[int(pk)].get(line.item.code, 0.0) for line in lines])
-                * plan.horizon_days
-                for pk in pks
-            ]
+    units_classes = np.fromiter(flat, dtype=np.int64).reshape(-1, 4)
+    is_household = units_classes[:, 0].astype(bool)
+    owners, class_pks, members = units_classes[:, 1], units_classes[:, 2], units_classes[:, 3]
+    # A new unit wherever the owner (or household/person) changes: rows come by owner.
+    new_unit = np.ones(owners.size, dtype=bool)
+    new_unit[1:] = (owners[1:] != owners[:-1]) | (is_household[1:] != is_household[:-1])
+    unit_of_row = np.cumsum(new_unit) - 1
+    unit_owner = owners[new_unit]
+    unit_is_household = is_household[new_unit]
+    plan.households_collecting = int(unit_is_household.sum())
+    plan.people_collecting_alone = int(unit_owner.size) - plan.households_collecting
+    given_units: list[NDArray[np.int64]] = []
+    given_lines: list[NDArray[np.int64]] = []
+    given_steps: list[NDArray[np.int64]] = []
+    rations = dict(plan.classes.values_list("pk", "daily_ration"))
+    pks = np.array(sorted(rations), dtype=np.int64)
+    class_of_row = np.searchsorted(pks, class_pks)
+    for i, line in enumerate(lines):
+        per_member = np.array(
+            [rations[int(pk)].get(line.item.code, 0.0) * plan.horizon_days for pk in pks]
         )
-        contribution = per_class[np.searchsorted(pks, class_pks)] * members[:, None]
-        shares = np.zeros((int(unit_owner.size), len(lines)))
-        # Unbuffered and in row order: each unit's sum in the order handout_quantities adds.
-        np.add.at(shares, unit_of_row, contribution)
-        rows: list[dict[str, Any]] = []
-        for i, line in enumerate(lines):
-            step = line.item.handout_step
-            with planning_errors():
-                steps = round_to_steps(shares[:, i], step=float(step), available=line.available)
-            given = np.flatnonzero(steps)
-            quantity: dict[int, Decimal] = {}
-            for unit, count in zip(given.tolist(), steps[given].tolist(), strict=True):
-                if count not in quantity:
-                    quantity[count] = step * count
-                owner = int(unit_owner[unit])
-                household = bool(unit_is_household[unit])
-                rows.append(
-                    {
-                        "plan_id": plan.pk,
-                        "household_id": owner if household else None,
-                        "person_id": None if household else owner,
-                        "item_id": line.item_id,
-                        "quantity": quantity[count],
-                    }
-                )
-            line.handout_total = step * int(steps.sum())
-            if len(rows) >= _HANDOUT_BATCH:
-                insert_rows(PlannedHandout, rows)
-                written += len(rows)
-                rows = []
-        insert_rows(PlannedHandout, rows)
-        written += len(rows)
-    for line in lines:
-        if line.handout_total is None:
-            line.handout_total = Decimal(0)
+        # bincount adds in row order from 0, as handout_quantities sums each unit's classes.
+        shares = np.bincount(
+            unit_of_row, weights=per_member[class_of_row] * members, minlength=unit_owner.size
+        ).astype(np.float64, copy=False)
+        step = line.item.handout_step
+        with planning_errors():
+            steps = round_to_steps(shares, step=float(step), available=line.available)
+        line.handout_total = step * int(steps.sum())
+        given = np.flatnonzero(steps)
+        given_units.append(given)
+        given_lines.append(np.full(given.size, i, dtype=np.int64))
+        given_steps.append(steps[given])
     PlanItem.objects.bulk_update(lines, ["handout_total"])
-    return written
+    if not lines:
+        return 0
+    units = np.concatenate(given_units)
+    line_of = np.concatenate(given_lines)
+    counts = np.concatenate(given_steps)
+    order = np.lexsort((line_of, units))
+    units, line_of, counts = units[order], line_of[order], counts[order]
+    # Few distinct quantities (an item's step × a count): each made once, picked in C.
+    base = int(counts.max(initial=0)) + 1
+    distinct, which = np.unique(line_of * base + counts, return_inverse=True)
+    quantity = np.empty(distinct.size, dtype=object)
+    quantity[:] = [
+        lines[int(key) // base].item.handout_step * (int(key) % base) for key in distinct
+    ]
+    item_ids = np.array([line.item_id for line in lines], dtype=np.int64)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for start in range(0, units.size, _HANDOUT_BATCH):
+            batch = slice(start, start + _HANDOUT_BATCH)
+            in_household = unit_is_household[units[batch]]
+            household = unit_owner[units[batch]].astype(object)
+            person = household.copy()
+            household[~in_household] = None
+            person[in_household] = None
+            yield from zip(
+                itertools.repeat(plan.pk),
+                household.tolist(),
+                person.tolist(),
+                item_ids[line_of[batch]].tolist(),
+                quantity[which[batch]].tolist(),
+                strict=False,
+            )
+
+    insert_values(
+        PlannedHandout,
+        ["plan_id", "household_id", "person_id", "item_id", "quantity"],
+        rows(),
+        batch_size=_HANDOUT_BATCH,
+    )
+    return int(units.size)
 
 
-_HANDOUT_BATCH = 100_000
+_HANDOUT_BATCH = 50_000
+
+
+# Areas whose writes never change a person or a household: the stock ledger, and the
+# rations' own plans, hand-outs and fabrication (a draft's stock is fixed in its lines).
+_NOT_PEOPLE = ("stock", "rations", "alerts", "accounts", "audit", "sitrep")
+
+
+@read_only
+def registry_state() -> str:
+    """What a draft's distribution list is made from, cheaply: the audit log's last write
+    that may have changed a person or a household.
+
+    Every registration, move, status change and import is a write service of an area not
+    in `_NOT_PEOPLE` (a new area counts as changing people), so while this is unchanged so
+    are the people a draft shares among (its day is fixed: `_plan_day`). Hand-outs and
+    stock entries, the busiest writes on a distribution day, leave it as it is. One walk
+    back along the log's sequence index to that write."""
+    last = (
+        AuditEvent.objects.filter(kind=Kind.WRITE)
+        .exclude(group__in=_NOT_PEOPLE)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return f"write {last or 0}"
+
+
+def _handouts_ready(plan: DistributionPlan) -> bool:
+    """Whether `plan`'s rounded hand-outs are stored and current, storing a draft's now if
+    they are not.
+
+    An applied plan's were stored when it was applied. A draft's are rounded once per
+    state of the registry (`registry_state`) and stored the same way, with the list's
+    counts, so that its pages read rows instead of rounding every household of the camp
+    per request; the rows are replaced when the people have changed, and by the plan's own
+    when applied.
+    A derived cache, not a record: writing it is not an audited event. Plans applied before
+    hand-outs were stored (False) are rounded per page as they were.
+    """
+    if plan.handouts_stored:
+        return True
+    if plan.status != PlanStatus.DRAFT:
+        return False
+    state = registry_state()
+    if plan.handouts_state == state:
+        return True
+    with transaction.atomic():
+        # Single-flight: a second request for the same state waits here, then finds it done.
+        draft = DistributionPlan.objects.select_for_update().get(pk=plan.pk)
+        if draft.status == PlanStatus.DRAFT and draft.handouts_state != state:
+            written = _shares_written(draft)
+            draft.planned_handouts.all().delete()
+            _store_handouts(draft, written)
+            # Counted as the list pages (every household and lone person in camp now).
+            households, alone = _units(draft, written)
+            draft.households_collecting = households.count()
+            draft.people_collecting_alone = alone.count()
+            draft.handouts_state = state
+            draft.save(
+                update_fields=[
+                    "handouts_state",
+                    "households_collecting",
+                    "people_collecting_alone",
+                ]
+            )
+    plan.refresh_from_db(
+        fields=["status", "handouts_state", "households_collecting", "people_collecting_alone"]
+    )
+    return plan.status == PlanStatus.DRAFT and plan.handouts_state == state
 
 
 @read_only
 def handout_totals(plan: DistributionPlan) -> dict[int, Decimal]:
     """Item pk → what the whole distribution list hands out, in whole hand-out steps."""
-    if plan.handouts_stored:
+    if _handouts_ready(plan):
         return {
             item_id: total
             for item_id, total in plan.items.values_list("item_id", "handout_total")

@@ -95,3 +95,64 @@ def test_the_page_of_an_applied_plan_does_not_round_the_whole_camp(
     okafor = services.household_shares(plan, household=camp.households[1])[0]
     assert okafor.planned[camp.items["dressing-kit"].pk] == Decimal(1)
     assert services.handout_totals(plan)[camp.items["dressing-kit"].pk] == Decimal(1)
+
+
+def test_the_list_of_an_applied_plan_is_counted_when_applied(
+    camp: Camp, users: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    _grow(camp, users)
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=5)
+    services.apply_plan(by=users["quartermaster"], plan=plan)
+    plan = services.get_plan(plan.pk)
+    households, alone = services._units(plan, written=True)
+    assert (plan.households_collecting, plan.people_collecting_alone) == (
+        households.count(),
+        alone.count(),
+    )
+    assert plan.people_collecting_alone
+    units = households.count() + alone.count()
+    listing = services.distribution_list(plan, written=True)
+    with django_assert_num_queries(0):
+        assert len(listing) == units
+
+
+def _page_by_key(plan: Any) -> dict[str, dict[int, Decimal]]:
+    listing = services.distribution_list(plan)
+    return {share.key: share.planned for share in listing[0 : len(listing)]}
+
+
+def test_a_draft_is_rounded_once_per_state_of_the_registry(
+    camp: Camp, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _grow(camp, users)
+    plan = services.preview_plan(by=users["quartermaster"], store=camp.store, horizon_days=5)
+    rounded = services.handout_quantities(plan)
+    rounding = services._store_handouts
+    calls: list[bool] = []
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        calls.append(True)
+        return rounding(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_store_handouts", counted)
+    page = _page_by_key(plan)
+    assert page == {key: rounded.get(key, {}) for key in page}
+    assert len(page) > 20
+    services.distribution_list(plan)[5:10]
+    assert services.handout_totals(plan)
+    assert calls == [True]
+    assert PlannedHandout.objects.filter(plan=plan).exists()
+
+    # Stock moving (a receipt, a hand-out) changes no one's share of the draft.
+    stock.receive(by=users["clerk"], item="cereal", store=camp.store, quantity=5, source="donation")
+    assert services.distribution_list(plan)[0:3]
+    assert calls == [True]
+
+    # A registration changes the camp: the next page rounds the draft again, with them in.
+    newcomer = people.register_person(
+        by=users["clerk"], full_name="Late Arrival", sex=Sex.FEMALE, date_of_birth=date(1990, 1, 1)
+    )
+    page = _page_by_key(plan)
+    assert calls == [True, True]
+    assert f"p{newcomer.pk}" in page
+    assert page == {key: services.handout_quantities(plan).get(key, {}) for key in page}
