@@ -105,7 +105,7 @@ class SecondFactorMiddleware:
         return match.view_name not in EXEMPT_NAMES
 
 
-@checks.register()
+@checks.register("haven")  # run by every command too (haven.core.commands.COMMAND_CHECKS)
 def check_required_roles(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     unknown = [role for role in settings.HAVEN_REQUIRE_2FA_FOR if role not in Role.values]
     if not unknown:

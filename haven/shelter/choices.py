@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from haven.planning.shelter import ShelterUse as PlannerUse
+from haven.planning.sphere import ShelterUse as PlannerUse
 
 
 class Kind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from haven.people.models import Person
-from haven.planning.shelter import sphere_capacity
+from haven.planning.sphere import sphere_capacity
 from haven.shelter.choices import Condition, Kind, StayEnd, Use
 
 

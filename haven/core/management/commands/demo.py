@@ -19,6 +19,8 @@ from haven.people.models import Person
 
 class Command(HavenCommand):
     requires_database = False
+    # It serves the pages: it checks them too (COMMAND_CHECKS leaves the URLs out).
+    requires_system_checks = "__all__"
     help = "Build a demo camp (in a throwaway data folder unless --data-dir) and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -15,6 +15,8 @@ from haven.core.server import serve, serve_processes, sqlite_refusal, tighten_pr
 
 class Command(HavenCommand):
     requires_database = False
+    # It serves the pages: it checks them too (COMMAND_CHECKS leaves the URLs out).
+    requires_system_checks = "__all__"
     help = (
         "Run Haven's web server (waitress: one process; with --workers N, gunicorn: N "
         "processes on PostgreSQL; static files included; logs to stdout)."
