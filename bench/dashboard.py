@@ -105,6 +105,20 @@ def camp_built() -> bool:
     return Item.objects.filter(code__startswith="bench-").exists()
 
 
+def build_or_reuse(people: int, workdir: Path, keep: str) -> None:
+    """The camp of `people` people and ledger entries: the one kept in `workdir` (`--camp`)
+    when there is one, else built here and analysed (what `load` and `page_cpu` drive)."""
+    from django.db import connection
+
+    if keep and camp_built():
+        print(f"  reused the camp kept in {workdir}")
+        return
+    build_stock(people)
+    build_people(people)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def bench_user() -> Any:
     """The commander the benches sign in as (made once per camp)."""
     from django.contrib.auth.models import User

@@ -173,7 +173,7 @@ def main() -> None:
     if args.clients < 1 or seconds <= 0:
         parser.error("--clients must be at least 1 and --seconds more than 0")
 
-    from bench.dashboard import bench_user, build_people, build_stock, camp_built, open_database
+    from bench.dashboard import bench_user, build_or_reuse, open_database
 
     workdir = open_database("haven-bench-load-", args.database_url, args.reset, args.camp)
     from django.db import connection
@@ -184,13 +184,7 @@ def main() -> None:
 
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
     print(f"Haven load bench: {people:,} people, {args.clients} clients, {engine}")
-    if args.camp and camp_built():
-        print(f"  reused the camp kept in {workdir}")
-    else:
-        build_stock(people)
-        build_people(people)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    build_or_reuse(people, workdir, args.camp)
     client = Client()
     client.force_login(bench_user())
     cookie = f"Cookie: sessionid={client.cookies['sessionid'].value}\r\n"

@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     people = 10_000 if args.quick else args.people
 
-    from bench.dashboard import bench_user, build_people, build_stock, camp_built, open_database
+    from bench.dashboard import bench_user, build_or_reuse, open_database
 
     workdir = open_database("haven-bench-page-cpu-", args.database_url, args.reset, args.camp)
     from django.conf import settings
@@ -59,13 +59,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite WAL"
     print(f"Haven page CPU bench: {people:,} people, {engine}")
-    if args.camp and camp_built():
-        print(f"  reused the camp kept in {workdir}")
-    else:
-        build_stock(people)
-        build_people(people)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    build_or_reuse(people, workdir, args.camp)
 
     def measure(client: Client, path: str) -> tuple[float, int]:
         def fetch() -> None:

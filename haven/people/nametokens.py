@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from haven.core.bulk import insert_values
 from haven.people.choices import Status
 from haven.people.models import NAME_TOKEN_LENGTH, NameToken, Person
 from haven.planning.matching.normalise import OTHER_NAME_MARK, search_terms
@@ -82,23 +83,13 @@ def add(people: Iterable[tuple[int, str]]) -> None:
     """Index the keys of people just written in bulk, given as (id, search_key).
 
     Six rows or so a person, so an import writes six times as many token rows as people:
-    they go to the driver as plain tuples (COPY on PostgreSQL, one executemany on SQLite's
-    own connection), not as dicts through `insert_rows`, whose per-row work was half the
-    cost of the tokens."""
-    rows = [(token, person_id) for person_id, key in people for token in sorted(tokens_of(key))]
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(NameToken._meta.db_table)
-    columns = f"{quote('token')}, {quote('person_id')}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        # The same transaction as the caller's: Django's cursor wraps this connection.
-        cursor.connection.executemany(f"INSERT INTO {table} ({columns}) VALUES (?, ?)", rows)
+    they go as plain tuples (`insert_values`), not as dicts through `insert_rows`, whose
+    per-row work was half the cost of the tokens."""
+    insert_values(
+        NameToken,
+        ["token", "person_id"],
+        ((token, person_id) for person_id, key in people for token in sorted(tokens_of(key))),
+    )
 
 
 def refresh(ids: Sequence[int]) -> None:
